@@ -1,0 +1,1 @@
+"""The mitmproxy addon (loaded by mitmdump -s)."""

@@ -1,0 +1,152 @@
+"""The reference model's output types: verdicts and immutable state snapshots.
+
+Everything here is frozen, and the model replaces (never mutates) a device's state when an event
+changes it, so "the state right after event N" is just a reference kept per event: cheap time travel
+for the GUI and exact replays for the CLI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, JsonValue
+
+
+class Severity(StrEnum):
+    VIOLATION = "violation"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """Higher is worse; for sorting and for ``--fail-on``."""
+        return {"info": 0, "warning": 1, "violation": 2}[self.value]
+
+
+class Verdict(BaseModel):
+    """One departure from (or note about) the documented behaviour."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    rule: str
+    severity: Severity
+    time: float
+    device: str
+    tab: str | None = None
+    message: str
+    fix: str
+    # Sequence numbers of the envelopes this verdict rests on, oldest first.
+    events: tuple[int, ...] = ()
+    # Rule-specific facts (old/new user ID, old/new property value, ...). May hold personal data:
+    # views mask it unless the user reveals it.
+    details: dict[str, JsonValue] = {}
+
+
+class ResetReason(StrEnum):
+    IDENTITY_CHANGE = "identity-change"
+    RESET_IDENTITY = "reset-identity"
+    SESSION_EXPIRY = "session-expiry"
+    UNEXPLAINED = "unexplained"
+
+
+@dataclass(frozen=True, slots=True)
+class Reset:
+    """A point where the user ID or the session restarted."""
+
+    time: float
+    seq: int
+    reason: ResetReason
+    old_user_id: str | None
+    new_user_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PropertyChange:
+    """One write of a user property key (``had_old`` distinguishes a first write from an overwrite)."""
+
+    key: str
+    new: JsonValue
+    old: JsonValue = None
+    had_old: bool = False
+    time: float = 0.0
+    seq: int = 0
+    page_url: str = ""
+    user_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Pageview:
+    seq: int
+    time: float
+    page_number: int | None
+    pvt: str | None
+    url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    user_id: str | None
+    number: int | None
+    started: float
+    first_seq: int
+    pageviews: tuple[Pageview, ...] = ()
+    # What ended the previous session (None for the first one seen).
+    reset_before: Reset | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Expectation:
+    """Something the documented behaviour says must happen by ``deadline``."""
+
+    rule: str  # the rule that fires if it does not happen
+    what: str  # "new-user-id", "renewal-pageview"
+    since_seq: int
+    deadline: float
+    old_user_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceState:
+    device: str
+    user_id: str | None = None
+    identity: str | None = None
+    identity_hashed: bool = False
+    identified_since: float | None = None
+    session_number: int | None = None
+    page_number: int | None = None
+    last_pageview_time: float | None = None
+    last_get_identity: JsonValue = None
+    last_reset: Reset | None = None
+    # Current properties of the current user (key -> value).
+    properties: dict[str, JsonValue] = field(default_factory=dict)
+    property_history: tuple[PropertyChange, ...] = ()
+    # Properties that a user change detached, with the user ID they belonged to.
+    detached: tuple[tuple[str | None, tuple[PropertyChange, ...]], ...] = ()
+    user_ids: tuple[str, ...] = ()
+    sessions: tuple[Session, ...] = ()
+    resets: tuple[Reset, ...] = ()
+    pending: tuple[Expectation, ...] = ()
+    tabs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class GraphLink:
+    """An identity seen with a user ID on a device (the cross-device identity graph's edges)."""
+
+    identity: str
+    device: str
+    user_id: str | None
+    first_seq: int
+    first_time: float
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """The whole model right after one event."""
+
+    seq: int
+    time: float
+    devices: dict[str, DeviceState]
+    graph: tuple[GraphLink, ...] = ()
+    verdict_count: int = 0
