@@ -39,13 +39,12 @@ class Command(_Frozen):
     payload: JsonValue = None
     # Whether the tag had already replaced the queue (then push runs at once and may return a value).
     tag_loaded: bool = False
-    # The value push returned, when ``has_return`` (distinguishes "returned null" from "nothing").
-    returned: JsonValue = None
-    has_return: bool = False
-    # Text of an exception push threw in the page (re-thrown to the page unchanged), if any.
-    error: str | None = None
     page_url: str = ""
     top_frame: bool = True
+    # The observer's id for this call; a later ``result`` event with the same id carries what push
+    # returned (reported after the call, while the command itself is reported before it runs, so the
+    # command always precedes the requests it causes).
+    call_id: str | None = None
 
     @property
     def name(self) -> str | None:
@@ -59,6 +58,19 @@ class Command(_Frozen):
         if isinstance(self.payload, list) and self.name is not None:
             return tuple(self.payload[1:])
         return ()
+
+
+class Result(_Frozen):
+    """What a ``_uxa.push`` call returned (or threw), reported right after it ran."""
+
+    kind: Literal["result"] = "result"
+    call_id: str
+    name: str | None = None
+    # ``has_return`` tells "returned null" from "returned nothing" (JSON has no undefined).
+    returned: JsonValue = None
+    has_return: bool = False
+    # Text of an exception push threw in the page (re-thrown to the page unchanged), if any.
+    error: str | None = None
 
 
 class Request(_Frozen):
@@ -201,10 +213,10 @@ class Cookies(_Frozen):
 
 
 Event = Annotated[
-    Command | Request | Storage | Page | Callback | Tick | Dropped | Notice | Hit | Cookies,
+    Command | Result | Request | Storage | Page | Callback | Tick | Dropped | Notice | Hit | Cookies,
     Field(discriminator="kind"),
 ]
 
 EVENT_KINDS: tuple[str, ...] = (
-    "command", "request", "storage", "page", "callback", "tick", "dropped", "notice", "hit", "cookies",
+    "command", "result", "request", "storage", "page", "callback", "tick", "dropped", "notice", "hit", "cookies",
 )
