@@ -218,5 +218,6 @@ Event = Annotated[
 ]
 
 EVENT_KINDS: tuple[str, ...] = (
-    "command", "result", "request", "storage", "page", "callback", "tick", "dropped", "notice", "hit", "cookies",
+    "command", "result", "request", "storage", "page", "callback",
+    "tick", "dropped", "notice", "hit", "cookies",
 )
