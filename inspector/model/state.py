@@ -99,8 +99,8 @@ class Session:
 class Expectation:
     """Something the documented behaviour says must happen by ``deadline``."""
 
-    rule: str  # the rule that fires if it does not happen
-    what: str  # "new-user-id", "renewal-pageview"
+    rule: str  # the rule that fires if it does not happen (or, for a guard, if it does)
+    what: str  # "new-user-id", "renewal-pageview", or "no-reset" (a guard)
     since_seq: int
     deadline: float
     old_user_id: str | None = None
@@ -116,6 +116,13 @@ class DeviceState:
     session_number: int | None = None
     page_number: int | None = None
     last_pageview_time: float | None = None
+    # Time of the last pageview or user event (drives the 30-minute session expiry).
+    last_activity: float | None = None
+    # sn/pn of the last pageview hit: gaps are judged hit to hit (cookies run ahead of hits).
+    last_hit_session: int | None = None
+    last_hit_page: int | None = None
+    # A renewal pageview is explained (identity change, reset, expiry) and not yet seen.
+    renewal_explained: bool = False
     last_get_identity: JsonValue = None
     last_reset: Reset | None = None
     # Current properties of the current user (key -> value).
