@@ -1,0 +1,100 @@
+"""Random command/hit/cookie/tick sequences through the reference model, checking its invariants."""
+
+from __future__ import annotations
+
+import copy
+
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+
+from inspector.model.reference import ReferenceModel
+from inspector.model.state import Snapshot, Verdict
+from tests.support.script import Script
+
+USERS = st.sampled_from(["u-1", "u-2", "u-3", "u-4"])
+IDENTITIES = st.one_of(st.sampled_from(["cust-1", "cust-2", "Cust-1", "guest", "", "a@b.co"]),
+                       st.integers(0, 3))
+SMALL = st.integers(min_value=1, max_value=5)
+EXPLAINING = {"unexpected-user-id-change", "unexpected-reset-first-identify", "unexpected-reset-same-identity"}
+
+
+class ModelMachine(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.script = Script()
+        self.model = ReferenceModel()
+        self.fed = 0
+        self.verdicts: list[Verdict] = []
+        self.snapshots: list[tuple[Snapshot, Snapshot]] = []  # (kept object, deep copy at the time)
+
+    def _feed_new(self) -> None:
+        for env in self.script.envelopes[self.fed:]:
+            before = self.model.device(env.device)
+            new = self.model.apply(env)
+            after = self.model.device(env.device)
+            self.verdicts.extend(new)
+            if before.user_id is not None and after.user_id != before.user_id:
+                explained = after.last_reset is not None and after.last_reset.reason.value != "unexplained"
+                flagged = any(v.rule in EXPLAINING and env.seq in v.events for v in new)
+                assert explained or flagged, (before.user_id, after.user_id, new)
+            snap = self.model.snapshot()
+            self.snapshots.append((snap, copy.deepcopy(snap)))
+        self.fed = len(self.script.envelopes)
+
+    @rule(identity=IDENTITIES, hashed=st.booleans())
+    def identify(self, identity: str | int, hashed: bool) -> None:
+        args = [identity, {"hash": True}] if hashed else [identity]
+        self.script.push("identify", *args)
+        self._feed_new()
+
+    @rule()
+    def reset(self) -> None:
+        self.script.push("resetIdentity")
+        self._feed_new()
+
+    @rule(value=st.one_of(st.text(max_size=5), st.integers(), st.booleans(), st.none()))
+    def properties(self, value: object) -> None:
+        self.script.push("addUserProperties", {"plan": value})
+        self._feed_new()
+
+    @rule(uu=USERS, sn=SMALL, pn=SMALL, pvt=st.sampled_from("nar"))
+    def pageview(self, uu: str, sn: int, pn: int, pvt: str) -> None:
+        self.script.pageview(uu, sn, pn, pvt=pvt)
+        self._feed_new()
+
+    @rule(uu=USERS, sn=SMALL, pn=SMALL)
+    def cookies(self, uu: str, sn: int, pn: int) -> None:
+        self.script.cookies(uu, sn, pn)
+        self._feed_new()
+
+    @rule(seconds=st.sampled_from([0.5, 5, 11, 1900]))
+    def wait_and_tick(self, seconds: float) -> None:
+        self.script.wait(seconds).tick()
+        self._feed_new()
+
+    @precondition(lambda self: self.fed > 0)
+    @rule()
+    def get_identity(self) -> None:
+        self.script.push("getIdentity").returns("hash")
+        self._feed_new()
+
+    @invariant()
+    def verdicts_rest_on_fed_events(self) -> None:
+        for verdict in self.verdicts:
+            assert verdict.events and all(0 <= seq < self.fed for seq in verdict.events)
+
+    @invariant()
+    def earlier_snapshots_never_change(self) -> None:
+        for kept, frozen_copy in self.snapshots[-5:]:
+            assert kept == frozen_copy
+
+    def teardown(self) -> None:
+        final = self.model.finish()
+        replay = ReferenceModel()
+        again = replay.apply_many(self.script.envelopes) + replay.finish()
+        assert again == self.verdicts + final
+
+
+ModelMachine.TestCase.settings = settings(max_examples=60, stateful_step_count=30, deadline=None)
+TestModelMachine = ModelMachine.TestCase
