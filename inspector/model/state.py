@@ -104,6 +104,8 @@ class Expectation:
     since_seq: int
     deadline: float
     old_user_id: str | None = None
+    # The command was queued before the tag loaded: the clock starts at the device's next hit.
+    queued: bool = False
 
 
 @dataclass(frozen=True, slots=True)
