@@ -4,9 +4,12 @@ Fed decoded envelopes in capture order (``command``, ``result``, ``hit``, ``cook
 ``request``/``storage`` must be decoded first and are ignored here). Each device's state is a frozen
 ``DeviceState`` replaced on change, so a ``Snapshot`` per event costs one small dict.
 
-Two kinds of error, kept apart (as in h11): misuse by our own code (sequence numbers not increasing)
-raises ``ModelUsageError`` before any state changes; anything the site or the tag did wrong becomes a
-``Verdict`` and never an exception.
+Two kinds of error, kept apart (as in h11): misuse by our own code raises ``ModelUsageError`` before
+any state changes; anything the site or the tag did wrong becomes a ``Verdict`` and never an exception.
+Our misuse is one thing: sequence numbers must strictly increase *within a device*. Devices may be
+numbered independently (several capture children merged), so a verdict's events are seqs of its
+device. Time is taken only from envelopes, never from the clock; an envelope older than the newest
+one seen does not move time backwards.
 """
 
 from __future__ import annotations
@@ -17,8 +20,8 @@ from enum import StrEnum
 
 from pydantic import JsonValue
 
-from inspector.model.checks import check_identity, check_property, identity_text, is_foreign
 from inspector.model.events import Command, Cookies, Hit, HitType, PageviewType, Result
+from inspector.model.identity_checks import check_identity, check_property, identity_text, is_foreign
 from inspector.model.privacy import mask_text, mask_value
 from inspector.model.rules import RULES
 from inspector.model.state import (
@@ -130,7 +133,10 @@ class ReferenceModel:
         self._graph_keys: set[tuple[str, str, str | None]] = set()
         self._verdicts: list[Verdict] = []
         self._calls: dict[tuple[str, str], _Call] = {}
-        self._last_seq = -1
+        self._last_seq: dict[str, int] = {}
+        self._seq = -1
+        # Devices whose page commands are visible: hits then only complement them (see _on_hit).
+        self._commands_seen: set[str] = set()
         self._now = 0.0
         self._out: list[Verdict] = []
         self._env: Envelope | None = None
@@ -151,15 +157,16 @@ class ReferenceModel:
         return self._devices.get(name) or DeviceState(device=name)
 
     def snapshot(self) -> Snapshot:
-        return Snapshot(seq=self._last_seq, time=self._now, devices=dict(self._devices),
+        return Snapshot(seq=self._seq, time=self._now, devices=dict(self._devices),
                         graph=self._graph, verdict_count=len(self._verdicts))
 
     def apply(self, envelope: Envelope) -> list[Verdict]:
         """Apply one event; return the verdicts it (or the time it carries) produced."""
-        if envelope.seq <= self._last_seq:
-            raise ModelUsageError(
-                f"sequence numbers must increase: got {envelope.seq} after {self._last_seq}")
-        self._last_seq = envelope.seq
+        last = self._last_seq.get(envelope.device, -1)
+        if envelope.seq <= last:
+            raise ModelUsageError(f"sequence numbers must increase within device {envelope.device!r}: "
+                                  f"got {envelope.seq} after {last}")
+        self._last_seq[envelope.device] = self._seq = envelope.seq
         self._out = []
         self._env = envelope
         self._now = max(self._now, envelope.time)
@@ -185,7 +192,7 @@ class ReferenceModel:
         self._env = None
         if time is not None:
             self._now = max(self._now, time)
-        self._expire(float("inf"))
+        self._expire(float("inf"), final=True)
         return self._flush()
 
     # ------------------------------------------------------------------ verdicts
@@ -208,30 +215,42 @@ class ReferenceModel:
 
     # ------------------------------------------------------------------ deadlines
 
-    def _expire(self, now: float) -> None:
+    def _start_queued_clocks(self, dev: DeviceState, env: Envelope) -> DeviceState:
+        """The tag shows life on this device: start the clock of commands queued before it loaded."""
+        if not any(e.queued for e in dev.pending):
+            return dev
+        deadline = env.time + self.config.deadline_s
+        return replace(dev, pending=tuple(replace(e, deadline=deadline, queued=False) if e.queued else e
+                                          for e in dev.pending))
+
+    def _expire(self, now: float, final: bool = False) -> None:
         for name, dev in list(self._devices.items()):
-            due = [e for e in dev.pending if e.deadline < now]
+            due = [e for e in dev.pending if final or e.deadline < now]
             if not due:
                 continue
-            for exp in sorted(due, key=lambda e: e.deadline):
+            for exp in sorted(due, key=lambda e: (e.deadline, e.since_seq)):
                 self._judge_expired(dev, exp)
             self._devices[name] = replace(dev, pending=tuple(e for e in dev.pending if e not in due))
+
+    def _at(self, exp: Expectation) -> float:
+        """When an expectation failed: its deadline, or the end of the capture if that came first."""
+        return min(exp.deadline, self._now)
 
     def _judge_expired(self, dev: DeviceState, exp: Expectation) -> None:
         deadline = self.config.deadline_s
         if exp.what == "new-user-id":
             self._fire(exp.rule, dev.device, [exp.since_seq],
                        f"{RULES[exp.rule].title}: user ID still {_short(exp.old_user_id)} "
-                       f"{deadline:g} s later", {"user_id": exp.old_user_id}, time=exp.deadline)
+                       f"{deadline:g} s later", {"user_id": exp.old_user_id}, time=self._at(exp))
             if dev.identity is not None:
-                self._link(dev.identity, dev.device, dev.user_id, exp.since_seq, exp.deadline)
+                self._link(dev.identity, dev.device, dev.user_id, exp.since_seq, self._at(exp))
         elif exp.what == "renewal-pageview":
             self._fire(exp.rule, dev.device, [exp.since_seq],
-                       f"{RULES[exp.rule].title} within {deadline:g} s", time=exp.deadline)
+                       f"{RULES[exp.rule].title} within {deadline:g} s", time=self._at(exp))
         elif exp.what == "outcome":
             self._fire(exp.rule, dev.device, [exp.since_seq],
                        f"{RULES[exp.rule].title}; the tag kept user ID {_short(exp.old_user_id)}",
-                       {"outcome": "kept", "user_id": exp.old_user_id}, time=exp.deadline)
+                       {"outcome": "kept", "user_id": exp.old_user_id}, time=self._at(exp))
         # A "no-reset" guard that expires quietly is the expected outcome.
 
     # ------------------------------------------------------------------ commands
@@ -240,6 +259,7 @@ class ReferenceModel:
         cmd = env.event
         assert isinstance(cmd, Command)
         name = cmd.name
+        self._commands_seen.add(dev.device)
         if name is None:
             self._fire("command-malformed", dev.device, [env.seq],
                        f"{RULES['command-malformed'].title}: got {_describe(cmd.payload)}")
@@ -263,7 +283,9 @@ class ReferenceModel:
         args = cmd.args
         value = args[0] if args else None
         options = args[1] if len(args) > 1 and isinstance(args[1], dict) else {}
-        hashed = options.get("hash") is True
+        return self._identify_value(dev, env, value, hashed=options.get("hash") is True)
+
+    def _identify_value(self, dev: DeviceState, env: Envelope, value: JsonValue, hashed: bool) -> DeviceState:
         identity, findings = check_identity(value, hashed)
         masked = mask_text(identity) if identity is not None else mask_value(value)
         for finding in findings:
@@ -282,14 +304,16 @@ class ReferenceModel:
     def _transition(self, dev: DeviceState, env: Envelope, situation: Situation,
                     identity: str | None, hashed: bool) -> DeviceState:
         rule = TRANSITIONS[situation]
-        deadline = env.time + self.config.deadline_s
+        # A command pushed before the tag loaded runs when it loads: its deadline waits for the tag.
+        queued = isinstance(env.event, Command) and not env.event.tag_loaded
+        deadline = float("inf") if queued else env.time + self.config.deadline_s
         pending = [e for e in dev.pending if e.what != "no-reset"]  # a new command supersedes guards
         for rule_id, what in ((rule.expect_new_user, "new-user-id"),
                               (rule.expect_renewal, "renewal-pageview"),
                               (rule.guard_no_reset, "no-reset"),
                               (rule.report_outcome, "outcome")):
             if rule_id is not None:
-                pending.append(Expectation(rule_id, what, env.seq, deadline, dev.user_id))
+                pending.append(Expectation(rule_id, what, env.seq, deadline, dev.user_id, queued))
         dev = replace(dev, pending=tuple(pending))
         if rule.detach_properties:
             dev = self._detach(dev, env)
@@ -314,14 +338,15 @@ class ReferenceModel:
         return replace(dev, properties={}, detached=(*dev.detached, (dev.user_id, current)))
 
     def _add_properties(self, dev: DeviceState, env: Envelope, cmd: Command) -> DeviceState:
-        arg = cmd.args[0] if cmd.args else None
+        return self._set_properties(dev, env, cmd.args[0] if cmd.args else None, cmd.page_url)
+
+    def _set_properties(self, dev: DeviceState, env: Envelope, arg: JsonValue, page_url: str) -> DeviceState:
         if not isinstance(arg, dict) or is_foreign(arg):
             self._fire("property-invalid", dev.device, [env.seq],
                        f"{RULES['property-invalid'].title}: argument is {_describe(arg)}, not an object")
             return dev
         properties = dict(dev.properties)
         history = list(dev.property_history)
-        page_url = cmd.page_url
         for key, value in arg.items():
             findings = check_property(key, value)
             for finding in findings:
@@ -376,11 +401,22 @@ class ReferenceModel:
                 self._fire("hit-missing-ids", dev.device, [env.seq],
                            f"{hit.hit_type.value} hit without {', '.join(missing)}",
                            {"missing": list[JsonValue](missing)})
+        dev = self._start_queued_clocks(dev, env)
         dev = self._observe_user(dev, env, hit.uu)
+        if dev.device not in self._commands_seen:
+            dev = self._complement_from_hit(dev, env, hit)
         if hit.hit_type == HitType.PAGEVIEW:
             dev = self._pageview(dev, env, hit)
         elif hit.hit_type in ACTIVITY_HITS:
             dev = replace(dev, last_activity=env.time)
+        return dev
+
+    def _complement_from_hit(self, dev: DeviceState, env: Envelope, hit: Hit) -> DeviceState:
+        """Without the page's commands (a HAR file, an unobserved frame), identity hits stand in."""
+        if hit.hit_type == HitType.HEAP_IDENTIFY and hit.identity:
+            return self._identify_value(dev, env, hit.identity, hashed=False)
+        if hit.hit_type == HitType.HEAP_USER_PROPERTIES and hit.properties:
+            return self._set_properties(dev, env, dict(hit.properties), hit.page_url or "")
         return dev
 
     def _observe_user(self, dev: DeviceState, env: Envelope, user_id: str | None) -> DeviceState:
