@@ -137,6 +137,8 @@ class ReferenceModel:
         self._seq = -1
         # Devices whose page commands are visible: hits then only complement them (see _on_hit).
         self._commands_seen: set[str] = set()
+        # Devices that have (or recently had) pending expectations.
+        self._waiting: set[str] = set()
         self._now = 0.0
         self._out: list[Verdict] = []
         self._env: Envelope | None = None
@@ -178,6 +180,8 @@ class ReferenceModel:
         if handler is not None:
             dev = handler(dev, envelope)
         self._devices[envelope.device] = dev
+        if dev.pending:
+            self._waiting.add(envelope.device)
         return self._flush()
 
     def apply_many(self, envelopes: Iterable[Envelope]) -> list[Verdict]:
@@ -224,8 +228,12 @@ class ReferenceModel:
                                           for e in dev.pending))
 
     def _expire(self, now: float, final: bool = False) -> None:
-        for name, dev in list(self._devices.items()):
+        # Only devices with open expectations are looked at: most events have none to judge.
+        for name in sorted(self._waiting):
+            dev = self._devices[name]
             due = [e for e in dev.pending if final or e.deadline < now]
+            if len(due) == len(dev.pending):
+                self._waiting.discard(name)
             if not due:
                 continue
             for exp in sorted(due, key=lambda e: (e.deadline, e.since_seq)):
@@ -386,11 +394,11 @@ class ReferenceModel:
         assert isinstance(cookies, Cookies)
         dev = self._observe_user(dev, env, cookies.user_id)
         # Cookies run ahead of hits, so they update what is shown but are not judged for gaps.
-        if cookies.session_number is not None:
-            dev = replace(dev, session_number=cookies.session_number)
-        if cookies.page_number is not None:
-            dev = replace(dev, page_number=cookies.page_number)
-        return dev
+        sn, pn = cookies.session_number, cookies.page_number
+        if (sn is None or sn == dev.session_number) and (pn is None or pn == dev.page_number):
+            return dev
+        return replace(dev, session_number=dev.session_number if sn is None else sn,
+                       page_number=dev.page_number if pn is None else pn)
 
     def _on_hit(self, dev: DeviceState, env: Envelope) -> DeviceState:
         hit = env.event
@@ -492,29 +500,29 @@ class ReferenceModel:
                 self._fire(guard.rule, dev.device, [guard.since_seq, env.seq],
                            f"{RULES[guard.rule].title}: session {prev_sn} → {sn}")
                 pending = tuple(e for e in pending if e is not guard)
-        dev = replace(dev, pending=pending, renewal_explained=renewal_explained, last_activity=env.time,
-                      last_pageview_time=env.time,
-                      last_hit_session=sn if sn is not None else prev_sn,
-                      last_hit_page=pn if pn is not None else prev_pn,
-                      session_number=sn if sn is not None else dev.session_number,
-                      page_number=pn if pn is not None else dev.page_number)
-        return self._record_pageview(dev, env, hit, expired)
+        # One replace per pageview: it is the hottest path of a capture.
+        return replace(dev, pending=pending, renewal_explained=renewal_explained, last_activity=env.time,
+                       last_pageview_time=env.time,
+                       last_hit_session=sn if sn is not None else prev_sn,
+                       last_hit_page=pn if pn is not None else prev_pn,
+                       session_number=sn if sn is not None else dev.session_number,
+                       page_number=pn if pn is not None else dev.page_number,
+                       sessions=self._sessions_after(dev, env, hit, expired))
 
-    def _record_pageview(self, dev: DeviceState, env: Envelope, hit: Hit, expired: bool) -> DeviceState:
+    def _sessions_after(self, dev: DeviceState, env: Envelope, hit: Hit,
+                        expired: bool) -> tuple[Session, ...]:
         view = Pageview(seq=env.seq, time=env.time, page_number=hit.pn,
                         pvt=hit.pvt.value if hit.pvt else None, url=hit.page_url)
-        sessions = list(dev.sessions)
+        sessions = dev.sessions
         last = sessions[-1] if sessions else None
         if last is not None and last.user_id == dev.user_id and last.number == hit.sn:
-            sessions[-1] = replace(last, pageviews=(*last.pageviews, view))
-            return replace(dev, sessions=tuple(sessions))
+            return (*sessions[:-1], replace(last, pageviews=(*last.pageviews, view)))
         reset_before = dev.last_reset if (
             dev.last_reset is not None and (last is None or dev.last_reset.seq > last.first_seq)) else None
         if reset_before is None and expired and last is not None:
             reset_before = Reset(env.time, env.seq, ResetReason.SESSION_EXPIRY, dev.user_id, dev.user_id)
-        sessions.append(Session(user_id=dev.user_id, number=hit.sn, started=env.time, first_seq=env.seq,
-                                pageviews=(view,), reset_before=reset_before))
-        return replace(dev, sessions=tuple(sessions))
+        return (*sessions, Session(user_id=dev.user_id, number=hit.sn, started=env.time, first_seq=env.seq,
+                                   pageviews=(view,), reset_before=reset_before))
 
     # ------------------------------------------------------------------ identity graph
 
@@ -522,12 +530,14 @@ class ReferenceModel:
         key = (identity, device, user_id)
         if key in self._graph_keys:
             return
-        # An identity first seen before any user ID: the later link with a user ID replaces it.
         self._graph_keys.add(key)
-        self._graph = (*tuple(link for link in self._graph
-                              if not (link.identity == identity and link.device == device
-                                      and link.user_id is None and user_id is not None)),
-                       GraphLink(identity, device, user_id, seq, time))
+        graph = self._graph
+        # An identity first seen before any user ID: the later link with a user ID replaces it.
+        if user_id is not None and (identity, device, None) in self._graph_keys:
+            self._graph_keys.discard((identity, device, None))
+            graph = tuple(link for link in graph if not (
+                link.identity == identity and link.device == device and link.user_id is None))
+        self._graph = (*graph, GraphLink(identity, device, user_id, seq, time))
 
 
 def _short(user_id: str | None) -> str:
