@@ -1,0 +1,109 @@
+"""Throughput of the reference model and the engine on synthetic traffic.
+
+Run: ``./dev bench`` (or ``python -m pytest bench/bench_model.py --benchmark-only``).
+Target: tens of thousands of events per second, so a day-long recording loads in seconds and the
+live view never lags behind the proxy.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from inspector.engine import Engine
+from inspector.model.events import Command, Cookies, Event, Hit, HitType, PageviewType, Request, Storage, Tick
+from inspector.model.reference import ReferenceModel
+from inspector.model.wire import Envelope
+
+EVENTS = 50_000
+DEVICES = 25
+_REQUEST = Request(method="GET", url="https://c.contentsquare.net/pageview")
+_STORAGE = Storage(cookies={"_cs_id": "x"})
+
+
+class _Device:
+    """One simulated visitor whose tag behaves as documented, with some noise."""
+
+    def __init__(self, name: str, rng: random.Random) -> None:
+        self.name, self.rng = name, rng
+        self.user, self.sn, self.pn, self.identity = f"{name}-u0", 1, 0, None
+        self.users = 0
+        # What the tag sends right after a user change (new cookie, renewal pageview).
+        self.queue: list[Event] = []
+
+    def next_event(self) -> Event:
+        if self.queue:
+            return self.queue.pop(0)
+        roll = self.rng.random()
+        if roll < 0.45:
+            self.pn += 1
+            return Hit(hit_type=HitType.PAGEVIEW, host="c.contentsquare.net", path="/pageview", pid=1,
+                       uu=self.user, sn=self.sn, pn=self.pn, pvt=PageviewType.NATURAL, request=_REQUEST)
+        if roll < 0.75:
+            return Hit(hit_type=HitType.EVENTS, host="c.contentsquare.net", path="/events", pid=1,
+                       uu=self.user, sn=self.sn, pn=self.pn, request=_REQUEST)
+        if roll < 0.85:
+            return Cookies(user_id=self.user, session_number=self.sn, page_number=self.pn, storage=_STORAGE)
+        if roll < 0.93:
+            return Command(payload=["addUserProperties", {"plan": self.rng.choice(["free", "pro"]),
+                                                          "visits": self.pn}], tag_loaded=True)
+        if roll < 0.97:
+            identity = self.rng.choice([f"cust-{self.name}", f"cust-{self.name}-b"])
+            if self.identity is not None and identity != self.identity:
+                self._renew()  # the tag honours the identity change right away
+            self.identity = identity
+            return Command(payload=["identify", identity], tag_loaded=True)
+        if self.identity is not None:
+            self.identity = None
+            self._renew()
+        return Command(payload=["resetIdentity"], tag_loaded=True)
+
+    def _renew(self) -> None:
+        self.users += 1
+        self.user, self.sn, self.pn = f"{self.name}-u{self.users}", 1, 1
+        self.queue = [Cookies(user_id=self.user, session_number=1, page_number=1, storage=_STORAGE),
+                      Hit(hit_type=HitType.PAGEVIEW, host="c.contentsquare.net", path="/pageview", pid=1,
+                          uu=self.user, sn=1, pn=1, pvt=PageviewType.RENEWAL, request=_REQUEST)]
+
+
+def synthetic_traffic(count: int = EVENTS, devices: int = DEVICES, seed: int = 7) -> list[Envelope]:
+    """``count`` envelopes from ``devices`` visitors interleaved, with a tick every 500 events."""
+    rng = random.Random(seed)
+    sims = [_Device(f"d{i}", rng) for i in range(devices)]
+    out: list[Envelope] = []
+    time = 1_764_330_000.0
+    for seq in range(count):
+        time += rng.uniform(0.005, 0.2)  # ~2.5 s between a device's events
+        sim = rng.choice(sims)
+        event: Event = Tick() if seq % 500 == 499 else sim.next_event()
+        out.append(Envelope(seq=seq, time=time, device=sim.name, tab="t1", event=event))
+    return out
+
+
+TRAFFIC = synthetic_traffic()
+
+
+def _run_model(envelopes: list[Envelope]) -> int:
+    model = ReferenceModel()
+    count = len(model.apply_many(envelopes))
+    return count + len(model.finish())
+
+
+def _run_engine(envelopes: list[Envelope]) -> int:
+    engine = Engine()
+    engine.feed_many(envelopes)
+    engine.finish()
+    return len(engine.steps)
+
+
+def test_reference_model_throughput(benchmark: Any) -> None:
+    benchmark.extra_info["events"] = len(TRAFFIC)
+    benchmark.pedantic(_run_model, args=(TRAFFIC,), rounds=3, iterations=1)
+    benchmark.extra_info["events_per_s"] = round(len(TRAFFIC) / benchmark.stats.stats.mean)
+
+
+def test_engine_throughput(benchmark: Any) -> None:
+    benchmark.extra_info["events"] = len(TRAFFIC)
+    steps = benchmark.pedantic(_run_engine, args=(TRAFFIC,), rounds=3, iterations=1)
+    assert steps == len(TRAFFIC)
+    benchmark.extra_info["events_per_s"] = round(len(TRAFFIC) / benchmark.stats.stats.mean)
