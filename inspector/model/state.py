@@ -106,6 +106,8 @@ class Expectation:
     old_user_id: str | None = None
     # The command was queued before the tag loaded: the clock starts at the device's next hit.
     queued: bool = False
+    # The tab of the command that raised it (verdicts judged later are shown there).
+    tab: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
