@@ -173,6 +173,8 @@ class ReferenceModel:
         self._env = envelope
         self._now = max(self._now, envelope.time)
         self._expire(self._now)
+        if envelope.event.kind == "tick" and envelope.device not in self._devices:
+            return self._flush()  # time passing creates no device
         dev = self.device(envelope.device)
         if envelope.tab and envelope.tab not in dev.tabs:
             dev = replace(dev, tabs=(*dev.tabs, envelope.tab))
@@ -202,13 +204,17 @@ class ReferenceModel:
     # ------------------------------------------------------------------ verdicts
 
     def _fire(self, rule_id: str, device: str, events: Iterable[int], message: str,
-              details: dict[str, JsonValue] | None = None, time: float | None = None) -> None:
+              details: dict[str, JsonValue] | None = None, time: float | None = None,
+              since: Expectation | None = None) -> None:
         rule = RULES[rule_id]
         env = self._env
+        if since is not None:
+            tab = since.tab
+        else:
+            tab = env.tab if env is not None and env.device == device else None
         self._out.append(Verdict(
             rule=rule.id, severity=rule.severity,
-            time=self._now if time is None else time, device=device,
-            tab=env.tab if env is not None and env.device == device else None,
+            time=self._now if time is None else time, device=device, tab=tab,
             message=message, fix=rule.fix, events=tuple(sorted(set(events))), details=details or {},
         ))
 
@@ -249,16 +255,16 @@ class ReferenceModel:
         if exp.what == "new-user-id":
             self._fire(exp.rule, dev.device, [exp.since_seq],
                        f"{RULES[exp.rule].title}: user ID still {_short(exp.old_user_id)} "
-                       f"{deadline:g} s later", {"user_id": exp.old_user_id}, time=self._at(exp))
+                       f"{deadline:g} s later", {"user_id": exp.old_user_id}, time=self._at(exp), since=exp)
             if dev.identity is not None:
                 self._link(dev.identity, dev.device, dev.user_id, exp.since_seq, self._at(exp))
         elif exp.what == "renewal-pageview":
             self._fire(exp.rule, dev.device, [exp.since_seq],
-                       f"{RULES[exp.rule].title} within {deadline:g} s", time=self._at(exp))
+                       f"{RULES[exp.rule].title} within {deadline:g} s", time=self._at(exp), since=exp)
         elif exp.what == "outcome":
             self._fire(exp.rule, dev.device, [exp.since_seq],
                        f"{RULES[exp.rule].title}; the tag kept user ID {_short(exp.old_user_id)}",
-                       {"outcome": "kept", "user_id": exp.old_user_id}, time=self._at(exp))
+                       {"outcome": "kept", "user_id": exp.old_user_id}, time=self._at(exp), since=exp)
         # A "no-reset" guard that expires quietly is the expected outcome.
 
     # ------------------------------------------------------------------ commands
@@ -321,7 +327,7 @@ class ReferenceModel:
                               (rule.guard_no_reset, "no-reset"),
                               (rule.report_outcome, "outcome")):
             if rule_id is not None:
-                pending.append(Expectation(rule_id, what, env.seq, deadline, dev.user_id, queued))
+                pending.append(Expectation(rule_id, what, env.seq, deadline, dev.user_id, queued, env.tab))
         dev = replace(dev, pending=tuple(pending))
         if rule.detach_properties:
             dev = self._detach(dev, env)
@@ -434,6 +440,10 @@ class ReferenceModel:
             if dev.identity is not None:
                 self._link(dev.identity, dev.device, user_id, env.seq, env.time)
             return replace(dev, user_id=user_id, user_ids=(*dev.user_ids, user_id))
+        last = dev.last_reset
+        if (last is not None and user_id == last.old_user_id
+                and env.time - last.time <= self.config.deadline_s):
+            return dev  # a request already in flight (or another tab) still carries the old user ID
         explaining = [e for e in dev.pending if e.what in ("new-user-id", "outcome")]
         guard = next((e for e in dev.pending if e.what == "no-reset"), None)
         old = dev.user_id
@@ -444,13 +454,15 @@ class ReferenceModel:
                 if exp.what == "outcome":
                     self._fire(exp.rule, dev.device, [exp.since_seq, env.seq],
                                f"{RULES[exp.rule].title}; the tag renewed the user ID",
-                               {**details, "outcome": "renewed"})
+                               {**details, "outcome": "renewed"}, since=exp)
+                    dev = self._detach(dev, env)  # the command did not detach: it could not know
             pending = tuple(e for e in dev.pending if e not in explaining)
         else:
             reason = ResetReason.UNEXPLAINED
             if guard is not None:
                 self._fire(guard.rule, dev.device, [guard.since_seq, env.seq],
                            f"{RULES[guard.rule].title}: user ID {_short(old)} → {_short(user_id)}", details)
+                dev = self._detach(dev, env)
             else:
                 self._fire("unexpected-user-id-change", dev.device, [env.seq],
                            f"User ID changed {_short(old)} → {_short(user_id)} with no identify or "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from inspector.model.events import Command, Hit, HitType, Request
+from inspector.model.events import Command, Hit, HitType, Request, Tick
 from inspector.model.reference import ModelConfig, ModelUsageError, ReferenceModel
 from inspector.model.state import Verdict
 from inspector.model.wire import Envelope
@@ -93,3 +93,35 @@ def test_sequence_numbers_are_checked_per_device() -> None:
     model.apply(Envelope(seq=1, time=1.5, device="phone", event=cmd))  # independent numbering
     with pytest.raises(ModelUsageError, match="laptop"):
         model.apply(Envelope(seq=2, time=2.0, device="laptop", event=cmd))
+
+
+def test_a_request_in_flight_with_the_old_user_id_is_not_a_change_back() -> None:
+    s = (Script().pageview(A, 1, 1).push("identify", "cust-1").push("identify", "cust-2").cookies(B, 1, 1)
+         .event_hit(A, 1, 1).pageview(B, 1, 1, pvt="r"))
+    model, verdicts = run(s)
+    assert verdicts == []
+    assert model.device("laptop").user_id == B
+    # Long after the change, the old ID coming back is a real change, and flagged.
+    s.wait(60).pageview(A, 1, 2)
+    _, later = run(s)
+    assert [v.rule for v in later] == ["unexpected-user-id-change"]
+
+
+def test_reset_on_an_anonymous_user_that_renews_detaches_properties() -> None:
+    s = Script().pageview(A, 1, 1).push("addUserProperties", {"plan": "free"}).push("resetIdentity").cookies(B, 1, 1)
+    model, verdicts = run(s)
+    assert [(v.rule, v.details.get("outcome")) for v in verdicts] == [
+        ("reset-identity-anonymous", "renewed"), ("properties-detached", None)]
+    assert model.device("laptop").properties == {}
+
+
+def test_ticks_create_no_device_and_late_verdicts_point_at_the_command_tab() -> None:
+    s = Script().pageview(A, 1, 1).push("identify", "cust-1")
+    s.envelopes.append(Envelope(seq=len(s.envelopes), time=s.time, device="laptop", tab="t2",
+                                event=Command(payload=["identify", "cust-2"], tag_loaded=True)))
+    model = ReferenceModel()
+    model.apply_many(s.envelopes)
+    late = model.apply(Envelope(seq=0, time=s.time + 60, device="default", event=Tick()))
+    assert {v.rule for v in late} == {"identity-change-reset-missing", "renewal-pageview-missing"}
+    assert {v.tab for v in late} == {"t2"}
+    assert set(model.snapshot().devices) == {"laptop"}
