@@ -237,7 +237,7 @@ class ReferenceModel:
         # Only devices with open expectations are looked at: most events have none to judge.
         for name in sorted(self._waiting):
             dev = self._devices[name]
-            due = [e for e in dev.pending if final or e.deadline < now]
+            due = [e for e in dev.pending if final or (e.deadline < now and not e.queued)]
             if len(due) == len(dev.pending):
                 self._waiting.discard(name)
             if not due:
@@ -248,7 +248,7 @@ class ReferenceModel:
 
     def _at(self, exp: Expectation) -> float:
         """When an expectation failed: its deadline, or the end of the capture if that came first."""
-        return min(exp.deadline, self._now)
+        return self._now if exp.queued else min(exp.deadline, self._now)
 
     def _judge_expired(self, dev: DeviceState, exp: Expectation) -> None:
         deadline = self.config.deadline_s
@@ -320,7 +320,7 @@ class ReferenceModel:
         rule = TRANSITIONS[situation]
         # A command pushed before the tag loaded runs when it loads: its deadline waits for the tag.
         queued = isinstance(env.event, Command) and not env.event.tag_loaded
-        deadline = float("inf") if queued else env.time + self.config.deadline_s
+        deadline = env.time + self.config.deadline_s  # nominal while queued: not judged before the tag runs
         pending = [e for e in dev.pending if e.what != "no-reset"]  # a new command supersedes guards
         for rule_id, what in ((rule.expect_new_user, "new-user-id"),
                               (rule.expect_renewal, "renewal-pageview"),
