@@ -491,6 +491,8 @@ class ReferenceModel:
                 self._fire(guard.rule, dev.device, [guard.since_seq, env.seq],
                            f"{RULES[guard.rule].title}: a renewal pageview restarted the session")
                 pending = tuple(e for e in pending if e is not guard)
+            elif any(e.what == "outcome" for e in pending):
+                pass  # resetIdentity while anonymous: restarting is one of the accepted outcomes
             elif not (renewal_explained or expired):
                 self._fire("renewal-pageview-unexpected", dev.device, [env.seq],
                            RULES["renewal-pageview-unexpected"].title)

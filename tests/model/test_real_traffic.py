@@ -125,3 +125,9 @@ def test_ticks_create_no_device_and_late_verdicts_point_at_the_command_tab() -> 
     assert {v.rule for v in late} == {"identity-change-reset-missing", "renewal-pageview-missing"}
     assert {v.tab for v in late} == {"t2"}
     assert set(model.snapshot().devices) == {"laptop"}
+
+
+def test_anonymous_reset_may_restart_the_session_with_a_renewal_pageview() -> None:
+    s = Script().pageview(A, 1, 1).push("resetIdentity").pageview(A, 2, 1, pvt="r")
+    _, verdicts = run(s)
+    assert [(v.rule, v.details.get("outcome")) for v in verdicts] == [("reset-identity-anonymous", "kept")]
