@@ -139,6 +139,7 @@ class ReferenceModel:
         self._commands_seen: set[str] = set()
         # Devices that have (or recently had) pending expectations.
         self._waiting: set[str] = set()
+        self._shared_devices: dict[str, DeviceState] | None = None
         self._now = 0.0
         self._out: list[Verdict] = []
         self._env: Envelope | None = None
@@ -159,7 +160,10 @@ class ReferenceModel:
         return self._devices.get(name) or DeviceState(device=name)
 
     def snapshot(self) -> Snapshot:
-        return Snapshot(seq=self._seq, time=self._now, devices=dict(self._devices),
+        # Snapshots share their devices dict until a device changes (most ticks change none).
+        if self._shared_devices is None:
+            self._shared_devices = dict(self._devices)
+        return Snapshot(seq=self._seq, time=self._now, devices=self._shared_devices,
                         graph=self._graph, verdict_count=len(self._verdicts))
 
     def apply(self, envelope: Envelope) -> list[Verdict]:
@@ -181,7 +185,9 @@ class ReferenceModel:
         handler = self._handlers.get(envelope.event.kind)
         if handler is not None:
             dev = handler(dev, envelope)
-        self._devices[envelope.device] = dev
+        if self._devices.get(envelope.device) is not dev:
+            self._devices[envelope.device] = dev
+            self._shared_devices = None
         if dev.pending:
             self._waiting.add(envelope.device)
         return self._flush()
@@ -245,6 +251,7 @@ class ReferenceModel:
             for exp in sorted(due, key=lambda e: (e.deadline, e.since_seq)):
                 self._judge_expired(dev, exp)
             self._devices[name] = replace(dev, pending=tuple(e for e in dev.pending if e not in due))
+            self._shared_devices = None
 
     def _at(self, exp: Expectation) -> float:
         """When an expectation failed: its deadline, or the end of the capture if that came first."""
