@@ -48,6 +48,15 @@ class ModelMachine(RuleBasedStateMachine):
         self.script.push("identify", *args)
         self._feed_new()
 
+    @rule(identity=IDENTITIES)
+    def identify_before_the_tag_loaded(self, identity: str | int) -> None:
+        self.script.raw_push(["identify", identity])
+        self._feed_new()
+
+    @rule(device=st.sampled_from(["laptop", "phone"]))
+    def switch_device(self, device: str) -> None:
+        self.script.on(device)
+
     @rule()
     def reset(self) -> None:
         self.script.push("resetIdentity")
@@ -83,6 +92,12 @@ class ModelMachine(RuleBasedStateMachine):
     def verdicts_rest_on_fed_events(self) -> None:
         for verdict in self.verdicts:
             assert verdict.events and all(0 <= seq < self.fed for seq in verdict.events)
+
+    @invariant()
+    def graph_links_only_user_ids_seen_on_their_device(self) -> None:
+        snap = self.model.snapshot()
+        for link in snap.graph:
+            assert link.user_id is None or link.user_id in snap.devices[link.device].user_ids, link
 
     @invariant()
     def earlier_snapshots_never_change(self) -> None:
