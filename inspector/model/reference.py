@@ -10,6 +10,17 @@ Our misuse is one thing: sequence numbers must strictly increase *within a devic
 numbered independently (several capture children merged), so a verdict's events are seqs of its
 device. Time is taken only from envelopes, never from the clock; an envelope older than the newest
 one seen does not move time backwards.
+
+Choices where the sources leave room (each made in one place below):
+
+* resetIdentity on an anonymous user: both outcomes accepted, reported (``TRANSITIONS``);
+* a command pushed before the tag loaded starts its deadline at the device's next hit (``queued``);
+* the old user ID seen again within the deadline after a renewal is a request already in flight, not
+  a change back (``_observe_user``);
+* cookies update what is shown but sn/pn gaps are judged hit to hit (cookies run ahead of hits);
+* identity hits (``heap_identify``, ``heap_user_properties``) stand in for commands only on a device
+  where no command was ever observed, e.g. a HAR file (``_complement_from_hit``);
+* which hits must carry pid/uu/sn/pn: ``IDS_REQUIRED_HITS``.
 """
 
 from __future__ import annotations
