@@ -252,17 +252,19 @@ class ReferenceModel:
 
     def _expire(self, now: float, final: bool = False) -> None:
         # Only devices with open expectations are looked at: most events have none to judge.
+        judged: list[tuple[Expectation, str]] = []
         for name in sorted(self._waiting):
             dev = self._devices[name]
             due = [e for e in dev.pending if final or (e.deadline < now and not e.queued)]
             if len(due) == len(dev.pending):
                 self._waiting.discard(name)
-            if not due:
-                continue
-            for exp in sorted(due, key=lambda e: (e.deadline, e.since_seq)):
-                self._judge_expired(dev, exp)
-            self._devices[name] = replace(dev, pending=tuple(e for e in dev.pending if e not in due))
-            self._shared_devices = None
+            if due:
+                judged.extend((e, name) for e in due)
+                self._devices[name] = replace(dev, pending=tuple(e for e in dev.pending if e not in due))
+                self._shared_devices = None
+        # In the order the deadlines passed, whatever the device.
+        for exp, name in sorted(judged, key=lambda j: (j[0].deadline, j[1], j[0].since_seq)):
+            self._judge_expired(self._devices[name], exp)
 
     def _at(self, exp: Expectation) -> float:
         """When an expectation failed: its deadline, or the end of the capture if that came first."""

@@ -131,3 +131,11 @@ def test_anonymous_reset_may_restart_the_session_with_a_renewal_pageview() -> No
     s = Script().pageview(A, 1, 1).push("resetIdentity").pageview(A, 2, 1, pvt="r")
     _, verdicts = run(s)
     assert [(v.rule, v.details.get("outcome")) for v in verdicts] == [("reset-identity-anonymous", "kept")]
+
+
+def test_late_verdicts_come_in_deadline_order_across_devices() -> None:
+    s = Script().on("zeta").pageview(A, 1, 1).push("identify", "x-1").push("identify", "x-2").wait(3)
+    s.on("alpha").pageview(B, 1, 1).push("identify", "y-1").push("identify", "y-2").wait(60).tick()
+    _, verdicts = run(s)
+    assert [v.device for v in verdicts] == ["zeta", "zeta", "alpha", "alpha"]
+    assert [v.time for v in verdicts] == sorted(v.time for v in verdicts)
