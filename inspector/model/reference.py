@@ -232,7 +232,8 @@ class ReferenceModel:
         self._out.append(Verdict(
             rule=rule.id, severity=rule.severity,
             time=self._now if time is None else time, device=device, tab=tab,
-            message=message, fix=rule.fix, events=tuple(sorted(set(events))), details=details or {},
+            message=_one_line(message), fix=rule.fix, events=tuple(sorted(set(events))),
+            details=details or {},
         ))
 
     def _flush(self) -> list[Verdict]:
@@ -579,6 +580,13 @@ def _short(user_id: str | None) -> str:
     if user_id is None:
         return "(none)"
     return user_id if len(user_id) <= 10 else f"{user_id[:8]}…"
+
+
+def _one_line(text: str) -> str:
+    """Messages are one line whatever the page sent: control characters are shown escaped."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
 def _capital(text: str) -> str:
