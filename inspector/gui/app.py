@@ -1,0 +1,37 @@
+"""Start the desktop app: one ``QApplication``, the palette, the main window, an optional file."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from inspector import __version__
+from inspector.gui import settings as settings_store
+from inspector.gui import theme
+from inspector.gui.main_window import MainWindow
+
+
+def make_app(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        return app
+    app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setOrganizationName(settings_store.ORGANIZATION)
+    app.setApplicationName(settings_store.APPLICATION)
+    app.setApplicationDisplayName("UXA Inspector")
+    app.setApplicationVersion(__version__)
+    app.setStyle("Fusion")
+    return app
+
+
+def run(path: Path | None = None) -> int:
+    app = make_app()
+    settings = settings_store.load()
+    dark = theme.apply_palette(app, settings.color_scheme)
+    window = MainWindow(settings, dark=dark)
+    window.show()
+    if path is not None:
+        window.open_file(path)
+    return int(app.exec())

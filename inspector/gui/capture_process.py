@@ -1,0 +1,115 @@
+"""Owns the capture child (mitmdump with our addon) as a ``QProcess``: start, stop, crash reports.
+
+The proxy is never embedded in the Qt process. A crash (or a start failure) is reported with the
+child's last output lines and the app offers a restart; the window never goes down with it. Stop
+asks politely (terminate), then kills after ``STOP_GRACE_MS``.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signal
+
+STOP_GRACE_MS = 3000
+TAIL_LINES = 40
+
+
+class CaptureProcess(QObject):
+    started = Signal()
+    stopped = Signal()  # a stop the user asked for
+    crashed = Signal(str, object)  # one-line reason, last output lines: list[str]
+    output = Signal(str)  # each line the child prints
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.process: QProcess | None = None
+        self.tail: deque[str] = deque(maxlen=TAIL_LINES)
+        self.program = ""
+        self.args: list[str] = []
+        self.env: dict[str, str] = {}
+        self._stopping = False
+        self._partial = b""
+
+    def is_running(self) -> bool:
+        return self.process is not None and self.process.state() != QProcess.ProcessState.NotRunning
+
+    def pid(self) -> int:
+        return int(self.process.processId()) if self.process is not None else 0
+
+    def start(self, program: str, args: list[str], env: dict[str, str] | None = None) -> None:
+        if self.is_running():
+            raise RuntimeError("the capture is already running")
+        self.program, self.args, self.env = program, list(args), dict(env or {})
+        self.tail.clear()
+        self._stopping = False
+        self._partial = b""
+        proc = QProcess(self)
+        proc.setProcessChannelMode(QProcess.ProcessChannelMode.MergedChannels)
+        if env:
+            qenv = QProcessEnvironment.systemEnvironment()
+            for key, value in env.items():
+                qenv.insert(key, value)
+            proc.setProcessEnvironment(qenv)
+        proc.readyReadStandardOutput.connect(self._read)
+        proc.errorOccurred.connect(self._error)
+        proc.finished.connect(self._finished)
+        proc.started.connect(self.started)
+        self.process = proc
+        proc.start(program, args)
+
+    def restart(self) -> None:
+        self.start(self.program, self.args, self.env)
+
+    def stop(self) -> None:
+        proc = self.process
+        if proc is None or proc.state() == QProcess.ProcessState.NotRunning:
+            return
+        self._stopping = True
+        proc.terminate()
+        QTimer.singleShot(STOP_GRACE_MS, self._kill_if_running)
+
+    def stop_and_wait(self, msecs: int = STOP_GRACE_MS + 2000) -> None:
+        """For app shutdown: stop and block until the child is gone."""
+        proc = self.process
+        if proc is None or proc.state() == QProcess.ProcessState.NotRunning:
+            return
+        self._stopping = True
+        proc.terminate()
+        if not proc.waitForFinished(STOP_GRACE_MS):
+            proc.kill()
+            proc.waitForFinished(msecs - STOP_GRACE_MS)
+
+    def _kill_if_running(self) -> None:
+        if self.process is not None and self.process.state() != QProcess.ProcessState.NotRunning:
+            self.process.kill()
+
+    def _read(self) -> None:
+        if self.process is None:
+            return
+        data = self._partial + bytes(self.process.readAllStandardOutput().data())
+        *lines, self._partial = data.split(b"\n")
+        for raw in lines:
+            line = raw.decode("utf-8", errors="replace").rstrip()
+            if line:
+                self.tail.append(line)
+                self.output.emit(line)
+
+    def _error(self, error: QProcess.ProcessError) -> None:
+        if error == QProcess.ProcessError.FailedToStart:
+            reason = f"could not start {self.program}: " + (
+                self.process.errorString() if self.process else "unknown error")
+            self.tail.append(reason)
+            self.crashed.emit(reason, list(self.tail))
+
+    def _finished(self, code: int, status: QProcess.ExitStatus) -> None:
+        self._read()
+        if self._partial:
+            self.tail.append(self._partial.decode("utf-8", errors="replace"))
+            self._partial = b""
+        if self._stopping:
+            self._stopping = False
+            self.stopped.emit()
+            return
+        how = "crashed" if status == QProcess.ExitStatus.CrashExit else f"exited with code {code}"
+        self.crashed.emit(f"the capture proxy {how}", list(self.tail))

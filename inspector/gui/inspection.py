@@ -1,0 +1,212 @@
+"""The GUI's one source of truth: raw envelopes, the engine's steps, and counters.
+
+Live envelopes are queued as they arrive and applied in batches on a timer (about every 75 ms, at
+most ``BUDGET_S`` of work per tick), so 2,000 events a second never starve the event loop. Files are
+read by a worker thread (``loading.LoadWorker``) that hands over steps in chunks. Views hear about
+new steps through ``steps_appended`` and append rows; nothing ever resets a view on append.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from inspector.engine import Engine, Step
+from inspector.gui.loading import LoadWorker
+from inspector.model.events import Dropped, Tick
+from inspector.model.reference import ModelConfig
+from inspector.model.state import Snapshot, Verdict
+from inspector.model.wire import Envelope, dump_envelope
+
+BATCH_INTERVAL_MS = 75
+BUDGET_S = 0.04
+
+
+class Inspection(QObject):
+    steps_appended = Signal(int, object)  # index of the first new step, list[Step]
+    final_verdicts = Signal(object)  # list[Verdict] judged at the end of a file or capture
+    cleared = Signal()
+    counts_changed = Signal()
+    load_progress = Signal(int, int)
+    load_finished = Signal(object, str)  # errors: list[str], kind
+    load_failed = Signal(str)
+    problem = Signal(str)  # a non-fatal problem worth a line in the log/status bar
+
+    def __init__(self, config: ModelConfig | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.config = config or ModelConfig()
+        self.engine = Engine(self.config)
+        self.raws: list[Envelope] = []
+        self.steps: list[Step] = []
+        self.verdicts: list[Verdict] = []
+        self.dropped = 0
+        # Events the page or the tag made (ticks are bookkeeping).
+        self.events = 0
+        self.bad_lines = 0
+        self.source: str = ""
+        self.loading = False
+        self._queue: deque[Envelope] = deque()
+        self._worker: LoadWorker | None = None
+        self._timer = QTimer(self)
+        self._timer.setInterval(BATCH_INTERVAL_MS)
+        self._timer.timeout.connect(self.drain)
+        self._timer.start()
+
+    # ------------------------------------------------------------------ live input
+
+    def enqueue(self, envelope: Envelope) -> None:
+        """Take one live envelope; it is applied at the next batch."""
+        self._queue.append(envelope)
+
+    def note_bad_line(self, message: str) -> None:
+        self.bad_lines += 1
+        self.problem.emit(message)
+        self.counts_changed.emit()
+
+    def pending(self) -> int:
+        return len(self._queue)
+
+    def drain(self) -> int:
+        """Apply queued envelopes for at most ``BUDGET_S``; returns how many were applied."""
+        if not self._queue:
+            return 0
+        deadline = time.perf_counter() + BUDGET_S
+        raws: list[Envelope] = []
+        steps: list[Step] = []
+        while self._queue:
+            raw = self._queue.popleft()
+            try:
+                step = self.engine.feed(raw)
+            except Exception as exc:  # a model bug on one event must not stop the capture
+                self.problem.emit(f"event #{raw.seq} could not be applied: {type(exc).__name__}: {exc}")
+                continue
+            raws.append(raw)
+            steps.append(step)
+            if len(steps) % 64 == 0 and time.perf_counter() > deadline:
+                break
+        self._append(raws, steps)
+        return len(steps)
+
+    def flush(self) -> None:
+        """Apply everything queued now (tests, end of capture)."""
+        while self._queue:
+            self.drain()
+
+    def finish(self) -> list[Verdict]:
+        """End of a live capture: judge the open expectations."""
+        self.flush()
+        final = self.engine.finish()
+        self._add_final(final)
+        return final
+
+    # ------------------------------------------------------------------ files
+
+    def open_file(self, path: Path) -> LoadWorker:
+        """Replace the current data by the file's, loaded in a worker thread."""
+        self.cancel_load()
+        self.clear()
+        self.source = str(path)
+        self.loading = True
+        worker = LoadWorker(path, self.config)
+        worker.chunk.connect(self._on_chunk)
+        worker.progress.connect(self.load_progress)
+        worker.done.connect(self._on_loaded)
+        worker.failed.connect(self._on_failed)
+        self._worker = worker
+        worker.start()
+        return worker
+
+    def cancel_load(self) -> None:
+        worker = self._worker
+        if worker is not None:
+            worker.cancel()
+            worker.wait()
+            self._worker = None
+            self.loading = False
+
+    def _on_chunk(self, raws: list[Envelope], steps: list[Step]) -> None:
+        if self.sender() is not self._worker:
+            return  # a cancelled load's late chunk
+        self._append(raws, steps)
+
+    def _on_loaded(self, final: list[Verdict], errors: list[str], kind: str) -> None:
+        worker = self._worker
+        if self.sender() is not worker or worker is None:
+            return
+        if worker.engine is not None:
+            self.engine = worker.engine  # later live events continue this model
+        self._worker = None
+        self.loading = False
+        self.bad_lines += len(errors)
+        self._add_final(final)
+        self.load_finished.emit(errors, kind)
+
+    def _on_failed(self, message: str) -> None:
+        self._worker = None
+        self.loading = False
+        self.load_failed.emit(message)
+
+    def save(self, path: Path) -> int:
+        """Write what was captured as a recording (JSON lines); returns the number of lines."""
+        with path.open("w", encoding="utf-8") as out:
+            for raw in self.raws:
+                out.write(dump_envelope(raw))
+                out.write("\n")
+        return len(self.raws)
+
+    # ------------------------------------------------------------------ state
+
+    def clear(self) -> None:
+        self.engine = Engine(self.config)
+        self.raws.clear()
+        self.steps.clear()
+        self.verdicts.clear()
+        self._queue.clear()
+        self.dropped = 0
+        self.events = 0
+        self.bad_lines = 0
+        self.source = ""
+        self.cleared.emit()
+        self.counts_changed.emit()
+
+    def set_config(self, config: ModelConfig) -> None:
+        """Takes effect for the next capture or file (a running model keeps its deadline)."""
+        self.config = config
+
+    def snapshot_at(self, index: int) -> Snapshot | None:
+        if 0 <= index < len(self.steps):
+            return self.steps[index].snapshot
+        return None
+
+    def latest(self) -> Snapshot | None:
+        return self.steps[-1].snapshot if self.steps else None
+
+    def devices(self) -> list[str]:
+        snap = self.latest()
+        return list(snap.devices) if snap else []
+
+    def _append(self, raws: list[Envelope], steps: list[Step]) -> None:
+        if not steps:
+            return
+        first = len(self.steps)
+        # Raw envelopes are kept as captured so a saved recording improves with future decoders.
+        self.raws.extend(raws)
+        self.steps.extend(steps)
+        for step in steps:
+            self.verdicts.extend(step.verdicts)
+            event = step.envelope.event
+            if isinstance(event, Dropped):
+                self.dropped += event.count
+            if not isinstance(event, Tick):
+                self.events += 1
+        self.steps_appended.emit(first, steps)
+        self.counts_changed.emit()
+
+    def _add_final(self, final: list[Verdict]) -> None:
+        if final:
+            self.verdicts.extend(final)
+            self.final_verdicts.emit(final)
+            self.counts_changed.emit()

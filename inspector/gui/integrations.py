@@ -1,0 +1,114 @@
+"""The app's optional partners, found at run time: capture launcher, browser launcher, demo, reports.
+
+Each is built by another part of the project; when one is missing (or lacks what we call) the
+matching action is disabled with a tooltip saying why, instead of failing when clicked.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from inspector.gui.settings import Settings
+
+
+class UnavailableError(Exception):
+    """The partner module is not there (yet): the message says what is missing."""
+
+
+def module(name: str) -> ModuleType:
+    try:
+        spec = importlib.util.find_spec(name)
+    except ModuleNotFoundError:
+        spec = None
+    if spec is None:
+        raise UnavailableError(f"{name} is not part of this build")
+    return importlib.import_module(name)
+
+
+def availability(name: str, *attributes: str) -> str | None:
+    """None when ``name`` has every attribute, else why not (for a tooltip)."""
+    try:
+        mod = module(name)
+    except UnavailableError as exc:
+        return str(exc)
+    except Exception as exc:  # a broken partner must not stop the app from starting
+        return f"{name} failed to load: {type(exc).__name__}: {exc}"
+    missing = [a for a in attributes if not hasattr(mod, a)]
+    return f"{name} has no {', '.join(missing)}" if missing else None
+
+
+# --------------------------------------------------------------------------- capture
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureCommand:
+    program: str
+    args: list[str]
+    proxy_address: str
+    ca_fingerprint: str | None = None
+
+
+def capture_command(settings: Settings, stream_port: int, token: str, journal: Path) -> CaptureCommand:
+    """The mitmdump command line for a capture streaming to ``127.0.0.1:stream_port``."""
+    launcher = module("inspector.capture.launcher")
+    build = getattr(launcher, "build_command", None)
+    if build is None:
+        raise UnavailableError("inspector.capture.launcher has no build_command")
+    built: Any = build(listen_port=settings.proxy_port, stream_port=stream_port, token=token,
+                       journal=journal, sink=settings.sink)
+    argv = [str(a) for a in built]
+    fingerprint = None
+    try:
+        certs = module("inspector.certs")
+        confdir = getattr(launcher, "default_confdir", None)
+        if confdir is not None:
+            ca = Path(confdir()) / "mitmproxy-ca-cert.pem"
+            if ca.exists():
+                fingerprint = certs.spki_fingerprint(ca)
+    except Exception:  # no fingerprint is fine: the browser launcher computes its own
+        fingerprint = None
+    return CaptureCommand(argv[0], argv[1:], f"127.0.0.1:{settings.proxy_port}", fingerprint)
+
+
+def mitmdump_found() -> bool:
+    return shutil.which("mitmdump") is not None or (Path(sys.executable).parent / "mitmdump").exists()
+
+
+# --------------------------------------------------------------------------- browser, demo, report
+
+
+def launch_browser(settings: Settings, profile: str) -> Any:
+    """Start a browser through the running capture proxy; returns an object with ``stop()``."""
+    browser = module("inspector.browser")
+    launch = getattr(browser, "launch", None)
+    if launch is None:
+        raise UnavailableError("inspector.browser has no launch()")
+    return launch(proxy_port=settings.proxy_port, profile=profile,
+                  executable=settings.browser_path or None)
+
+
+def start_demo(window: Any) -> Any:
+    """Start the built-in demo (site + capture in sink mode + browser); returns it (with ``stop()``)."""
+    demo = module("inspector.demo")
+    session_cls = getattr(demo, "DemoSession", None)
+    if session_cls is None:
+        raise UnavailableError("inspector.demo has no DemoSession")
+    session = session_cls()
+    session.start()
+    return session
+
+
+def report_html(inspection: Any, reveal: bool) -> str:
+    """The HTML report of what the inspection holds, from ``inspector.report`` (masked unless revealed)."""
+    report = module("inspector.report")
+    render = getattr(report, "render_html", None)
+    if render is None:
+        raise UnavailableError("inspector.report has no render_html()")
+    return str(render(inspection.raws, inspection.verdicts, reveal=reveal))

@@ -1,0 +1,645 @@
+"""The main window: timeline in the middle, panels in docks around it, capture controls on top.
+
+It wires parts together and holds no logic of its own beyond that: the engine lives in
+``Inspection``, the live socket in ``Listener``, the proxy child in ``CaptureProcess``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QProgressBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspector.gui import integrations, theme
+from inspector.gui import settings as settings_store
+from inspector.gui.capture_process import CaptureProcess
+from inspector.gui.details_panel import DetailsPanel
+from inspector.gui.filter_bar import FilterBar
+from inspector.gui.identity_card import IdentityCard
+from inspector.gui.inspection import Inspection
+from inspector.gui.listener import Listener
+from inspector.gui.panels import (
+    LogPanel,
+    ProblemBanner,
+    VerdictsPanel,
+    graph_panel,
+    properties_panel,
+    sessions_panel,
+)
+from inspector.gui.settings import Settings
+from inspector.gui.settings_dialog import SettingsDialog
+from inspector.gui.timeline_filter import TimelineFilter
+from inspector.gui.timeline_model import TimelineModel
+from inspector.gui.timeline_view import TimelineView
+from inspector.gui.verdicts_model import VerdictsModel
+from inspector.model.state import Severity, Snapshot
+
+LAYOUT_VERSION = 1
+FILE_FILTER = ("Captures (*.jsonl *.ndjson *.json *.har);;Recordings (*.jsonl *.ndjson);;HAR files (*.har);;"
+               "All files (*)")
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: Settings | None = None, store: QSettings | None = None,
+                 dark: bool = False) -> None:
+        super().__init__()
+        self.store = store or settings_store.qsettings()
+        self.settings = settings or settings_store.load(self.store)
+        self.dark = dark
+        self.reveal = not self.settings.mask_personal_data
+        self.setWindowTitle("UXA Inspector")
+        self.resize(1400, 860)
+        self.setDockNestingEnabled(True)
+
+        self.inspection = Inspection(self.settings.model_config(), self)
+        self.timeline_model = TimelineModel(self.inspection, dark)
+        self.timeline_model.reveal = self.reveal
+        self.timeline_model.relative_time = self.settings.relative_time
+        self.proxy = TimelineFilter(self.timeline_model)
+        self.verdicts_model = VerdictsModel(self.inspection, dark)
+        self.listener = Listener(self)
+        self.capture = CaptureProcess(self)
+        self.proxy_address = ""
+        self.health = "idle"
+        self._settings_dialog: SettingsDialog | None = None
+        self._selected = -1
+
+        self._build_central()
+        self._build_docks()
+        self._build_actions()
+        self._build_status()
+        self._connect()
+        self._restore_layout()
+        self._refresh_panels()
+        self._update_status()
+
+    # ------------------------------------------------------------------ construction
+
+    def _build_central(self) -> None:
+        self.banner = ProblemBanner()
+        self.filter_bar = FilterBar(self.proxy)
+        self.timeline = TimelineView(self.proxy)
+        self.timeline.setObjectName("timeline")
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.filter_bar)
+        layout.addWidget(self.timeline, 1)
+        self.setCentralWidget(central)
+
+    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)  # saveState() needs names
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_docks(self) -> None:
+        self.identity_card = IdentityCard()
+        self.details = DetailsPanel()
+        self.verdicts_panel = VerdictsPanel(self.verdicts_model)
+        self.properties_panel = properties_panel()
+        self.sessions_panel = sessions_panel()
+        self.graph_panel = graph_panel()
+        self.log_panel = LogPanel()
+        right, left, bottom = (Qt.DockWidgetArea.RightDockWidgetArea, Qt.DockWidgetArea.LeftDockWidgetArea,
+                               Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.identity_dock = self._dock("Identity", "identityDock", self.identity_card, right)
+        self.sessions_dock = self._dock("Sessions", "sessionsDock", self.sessions_panel, left)
+        self.graph_dock = self._dock("Identity graph", "graphDock", self.graph_panel, left)
+        self.details_dock = self._dock("Details", "detailsDock", self.details, bottom)
+        self.verdicts_dock = self._dock("Verdicts", "verdictsDock", self.verdicts_panel, bottom)
+        self.properties_dock = self._dock("User properties", "propertiesDock", self.properties_panel, right)
+        self.log_dock = self._dock("Capture log", "logDock", self.log_panel, bottom)
+        self.splitDockWidget(self.sessions_dock, self.graph_dock, Qt.Orientation.Vertical)
+        self.splitDockWidget(self.identity_dock, self.properties_dock, Qt.Orientation.Vertical)
+        self.tabifyDockWidget(self.details_dock, self.verdicts_dock)
+        self.tabifyDockWidget(self.verdicts_dock, self.log_dock)
+        self.details_dock.raise_()
+        self.resizeDocks([self.sessions_dock], [270], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.identity_dock], [340], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.details_dock], [300], Qt.Orientation.Vertical)
+        self.resizeDocks([self.identity_dock, self.properties_dock], [330, 300], Qt.Orientation.Vertical)
+
+    def _action(self, text: str, slot: Any, shortcut: str | QKeySequence.StandardKey | None = None,
+                tip: str = "", checkable: bool = False) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setToolTip(tip or text)
+        action.setStatusTip(tip or text)
+        action.setCheckable(checkable)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        self.capture_action = self._action("● Capture", self.toggle_capture, "Ctrl+R",
+                                           "Start or stop the capture proxy", checkable=True)
+        self.mode_combo = QComboBox()
+        self.mode_combo.addItems(["sink", "forward"])
+        self.mode_combo.setCurrentText("sink" if self.settings.sink else "forward")
+        self.mode_combo.setToolTip("sink: the inspector answers the vendor's hosts, nothing leaves this "
+                                   "machine · forward: requests go on to Contentsquare")
+        self.browser_action = self._action("⧉ Launch browser", self.launch_browser, "Ctrl+B",
+                                           "Open a browser that goes through the capture proxy")
+        self.profile_combo = QComboBox()
+        self.profile_combo.setEditable(True)
+        self.profile_combo.addItems(["default", "laptop", "phone"])
+        self.profile_combo.setCurrentText(self.settings.browser_profile)
+        self.profile_combo.setToolTip("Browser profile: one cookie jar, one device in the inspector")
+        self.demo_action = self._action("▶ Demo", self.run_demo, "Ctrl+D",
+                                        "Run the built-in demo shop through the capture")
+        self.open_action = self._action("📂 Open…", self.open_dialog, QKeySequence.StandardKey.Open,
+                                        "Open a recording or a HAR file")
+        self.save_action = self._action("💾 Save…", self.save_dialog, QKeySequence.StandardKey.Save,
+                                        "Save what was captured as a recording")
+        self.report_action = self._action("⇪ Report…", self.export_report, "Ctrl+E",
+                                          "Export an HTML report of the verdicts")
+        self.reveal_action = self._action("Reveal personal data", self.set_reveal, "Ctrl+Shift+R",
+                                          "Show identities and property values in clear", checkable=True)
+        self.reveal_action.setChecked(self.reveal)
+        self.follow_action = self._action("Follow", self.timeline.set_follow, "Ctrl+End",
+                                          "Stick to the newest event", checkable=True)
+        self.follow_action.setChecked(True)
+        self.relative_action = self._action("Relative times", self.set_relative_time, "Ctrl+T",
+                                            "Show times relative to the first event", checkable=True)
+        self.relative_action.setChecked(self.settings.relative_time)
+        self.clear_action = self._action("Clear", self.clear, "Ctrl+L", "Forget every event shown")
+        self.find_action = self._action("Find", self.focus_filter, QKeySequence.StandardKey.Find,
+                                        "Filter the timeline")
+        self.settings_action = self._action("Settings…", self.show_settings,
+                                            QKeySequence.StandardKey.Preferences)
+        self.quit_action = self._action("Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.addAction(self.capture_action)
+        toolbar.addWidget(self.mode_combo)
+        toolbar.addSeparator()
+        toolbar.addAction(self.browser_action)
+        toolbar.addWidget(self.profile_combo)
+        toolbar.addAction(self.demo_action)
+        toolbar.addSeparator()
+        for action in (self.open_action, self.save_action, self.report_action):
+            toolbar.addAction(action)
+        toolbar.addSeparator()
+        for action in (self.reveal_action, self.follow_action, self.relative_action, self.clear_action):
+            toolbar.addAction(action)
+
+        menus = self.menuBar()
+        file_menu = menus.addMenu("&File")
+        for action in (self.open_action, self.save_action, self.report_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.settings_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        capture_menu = menus.addMenu("&Capture")
+        for action in (self.capture_action, self.browser_action, self.demo_action):
+            capture_menu.addAction(action)
+        view_menu = menus.addMenu("&View")
+        for action in (self.find_action, self.reveal_action, self.follow_action, self.relative_action,
+                       self.clear_action):
+            view_menu.addAction(action)
+        view_menu.addSeparator()
+        for dock in (self.identity_dock, self.properties_dock, self.sessions_dock, self.graph_dock,
+                     self.details_dock, self.verdicts_dock, self.log_dock):
+            view_menu.addAction(dock.toggleViewAction())
+        self._check_partners()
+
+    def _check_partners(self) -> None:
+        """Disable what another part of the project has not delivered, saying why."""
+        checks = (
+            (self.capture_action, integrations.availability("inspector.capture.launcher", "build_command")),
+            (self.browser_action, integrations.availability("inspector.browser")),
+            (self.demo_action, integrations.availability("inspector.demo")),
+            (self.report_action, integrations.availability("inspector.report")),
+        )
+        for action, why in checks:
+            if why:
+                action.setEnabled(False)
+                action.setToolTip(f"{action.toolTip()} — unavailable: {why}")
+
+    def _build_status(self) -> None:
+        bar = self.statusBar()
+        self.proxy_label = QLabel("proxy off")
+        self.events_label = QLabel()
+        self.verdicts_label = QLabel()
+        self.dropped_label = QLabel()
+        self.health_label = QLabel()
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(220)
+        self.progress.setFormat("loading %v / %m")
+        self.progress.hide()
+        self.restart_button = QToolButton()
+        self.restart_button.setText("Restart capture")
+        self.restart_button.clicked.connect(self.restart_capture)
+        self.restart_button.hide()
+        for widget in (self.proxy_label, self.events_label, self.verdicts_label, self.dropped_label,
+                       self.health_label):
+            bar.addPermanentWidget(widget)
+        bar.addPermanentWidget(self.restart_button)
+        bar.addWidget(self.progress)
+
+    def _connect(self) -> None:
+        ins = self.inspection
+        ins.steps_appended.connect(self._on_steps)
+        ins.final_verdicts.connect(lambda _v: self._schedule_refresh())
+        ins.cleared.connect(self._on_cleared)
+        ins.counts_changed.connect(self._update_status)
+        ins.load_progress.connect(self._on_progress)
+        ins.load_finished.connect(self._on_loaded)
+        ins.load_failed.connect(self._on_load_failed)
+        ins.problem.connect(self.log)
+        self.timeline.row_selected.connect(self._on_row_selected)
+        self.timeline.follow_changed.connect(self._on_follow_changed)
+        self.timeline.doubleClicked.connect(lambda _i: self.details_dock.raise_())
+        for panel in (self.sessions_panel, self.properties_panel, self.graph_panel, self.verdicts_panel):
+            panel.jump.connect(self.show_event)
+        self.listener.envelope.connect(ins.enqueue)
+        self.listener.bad_line.connect(ins.note_bad_line)
+        self.listener.refused.connect(self.log)
+        self.listener.connected.connect(self._on_child_connected)
+        self.listener.disconnected.connect(self._on_child_disconnected)
+        self.capture.started.connect(lambda: self._set_health("starting"))
+        self.capture.stopped.connect(self._on_capture_stopped)
+        self.capture.crashed.connect(self._on_capture_crashed)
+        self.capture.output.connect(lambda line: self.log_panel.log(f"proxy: {line}"))
+        self.banner.restart.connect(self.restart_capture)
+        self.identity_card.device_chosen.connect(lambda _d: None)
+        # Panels are rebuilt at most once per batch, after the rows are in.
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(0)
+        self._refresh_timer.timeout.connect(self._refresh_panels)
+
+    # ------------------------------------------------------------------ layout memory
+
+    def _restore_layout(self) -> None:
+        geometry = self.store.value("window/geometry")
+        state = self.store.value("window/state")
+        header = self.store.value("window/timelineHeader")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.restoreState(state, LAYOUT_VERSION)
+        if isinstance(header, QByteArray):
+            self.timeline.horizontalHeader().restoreState(header)
+
+    def save_layout(self) -> None:
+        self.store.setValue("window/geometry", self.saveGeometry())
+        self.store.setValue("window/state", self.saveState(LAYOUT_VERSION))
+        self.store.setValue("window/timelineHeader", self.timeline.horizontalHeader().saveState())
+        settings_store.save(self.settings.with_(browser_profile=self.profile_combo.currentText(),
+                                                sink=self.mode_combo.currentText() == "sink",
+                                                relative_time=self.relative_action.isChecked()), self.store)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.save_layout()
+        self.inspection.cancel_load()
+        self.capture.stop_and_wait()
+        self._stop_partners()
+        self.listener.close()
+        super().closeEvent(event)
+
+    # ------------------------------------------------------------------ data flow
+
+    def _on_steps(self, _first: int, _steps: list[Any]) -> None:
+        self._schedule_refresh()
+
+    def _schedule_refresh(self) -> None:
+        if not self._refresh_timer.isActive():
+            self._refresh_timer.start()
+
+    def view_snapshot(self) -> tuple[Snapshot | None, str, str | None]:
+        """The state the panels show: the selected row's when one is selected, else the newest."""
+        row = self._selected
+        if row >= 0 and not self.timeline.follow and row < len(self.timeline_model.rows):
+            r = self.timeline_model.rows[row]
+            snap = self.inspection.snapshot_at(r.step)
+            label = f"#{r.seq} {r.kind}" if r.verdict is None else f"verdict {r.rules[0]}"
+            return snap, label, r.device
+        return self.inspection.latest(), "", None
+
+    def _refresh_panels(self) -> None:
+        snap, label, device = self.view_snapshot()
+        self.identity_card.set_snapshot(snap, label, device)
+        self.sessions_panel.show_snapshot(snap)
+        self.properties_panel.show_snapshot(snap)
+        self.graph_panel.show_snapshot(snap)
+        latest = self.inspection.latest()
+        if latest is not None:
+            tabs = sorted({t for d in latest.devices.values() for t in d.tabs})
+            self.filter_bar.set_choices(list(latest.devices), tabs)
+        self.verdicts_dock.setWindowTitle(f"Verdicts ({len(self.verdicts_model.verdicts)})")
+
+    def _on_row_selected(self, source_row: int) -> None:
+        self._selected = source_row
+        if source_row < 0:
+            self.details.clear()
+            return
+        r = self.timeline_model.rows[source_row]
+        step = self.inspection.steps[r.step] if self.inspection.steps else None
+        after_snap = self.inspection.snapshot_at(r.step)
+        before_snap = self.inspection.snapshot_at(r.step - 1) if r.verdict is None else after_snap
+        device = r.device
+        after = after_snap.devices.get(device) if after_snap else None
+        before = before_snap.devices.get(device) if before_snap else None
+        self.details.show_row(r, step if r.verdict is None else None, before, after)
+        self._refresh_panels()
+
+    def _on_follow_changed(self, follow: bool) -> None:
+        self.follow_action.setChecked(follow)
+        self._refresh_panels()
+
+    def _on_cleared(self) -> None:
+        self._selected = -1
+        self.details.clear()
+        self.filter_bar.reset_choices()
+        self._refresh_panels()
+
+    def show_event(self, device: str, seq: int) -> bool:
+        """Select the timeline row of event ``seq`` on ``device`` (clearing a filter that hides it)."""
+        row = self.timeline_model.row_for_event(device, seq)
+        if row is None:
+            self.log(f"event #{seq} on {device} is not in the timeline")
+            return False
+        if not self.timeline.select_source_row(row):
+            self.filter_bar.text.clear()
+            for button in self.filter_bar.toggles.values():
+                button.setChecked(True)
+            for combo in (self.filter_bar.severity, self.filter_bar.device, self.filter_bar.tab,
+                          self.filter_bar.rule):
+                combo.setCurrentIndex(0)
+            self.filter_bar._apply()
+            self.timeline.select_source_row(row)
+        self.timeline.setFocus()
+        return True
+
+    # ------------------------------------------------------------------ user actions
+
+    def log(self, line: str) -> None:
+        stamp = dt.datetime.now().strftime("%H:%M:%S")
+        self.log_panel.log(f"{stamp}  {line}")
+
+    def focus_filter(self) -> None:
+        self.filter_bar.text.setFocus()
+        self.filter_bar.text.selectAll()
+
+    def set_reveal(self, reveal: bool) -> None:
+        self.reveal = reveal
+        self.timeline_model.set_reveal(reveal)
+        self.identity_card.set_reveal(reveal)
+        self.sessions_panel.set_reveal(reveal)
+        self.details.set_reveal(reveal)
+        self.properties_panel.set_reveal(reveal)
+        self.graph_panel.set_reveal(reveal)
+
+    def set_relative_time(self, relative: bool) -> None:
+        self.timeline_model.set_relative_time(relative)
+
+    def clear(self) -> None:
+        self.inspection.clear()
+
+    def open_file(self, path: Path) -> None:
+        self.log(f"opening {path}")
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.setWindowTitle(f"UXA Inspector — {path.name}")
+        self.inspection.set_config(self.settings.model_config())
+        self.inspection.open_file(path)
+
+    def _ask_path(self, title: str, name: str, filters: str, then: Any, save: bool) -> QFileDialog:
+        dialog = QFileDialog(self, title, name, filters)
+        if save:
+            dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        else:
+            dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.fileSelected.connect(lambda p: then(Path(p)))
+        dialog.show()  # not modal: a running capture keeps flowing
+        return dialog
+
+    def open_dialog(self) -> None:
+        self._ask_path("Open a recording or a HAR file", "", FILE_FILTER, self.open_file, save=False)
+
+    def save_dialog(self) -> None:
+        self._ask_path("Save the recording", "capture.jsonl", "Recordings (*.jsonl)", self.save_file, save=True)
+
+    def save_file(self, path: Path) -> None:
+        try:
+            count = self.inspection.save(path)
+        except OSError as exc:
+            self.log(f"could not save {path}: {exc.strerror or exc}")
+            self.statusBar().showMessage(f"Could not save {path.name}", 5000)
+            return
+        self.log(f"saved {count} events to {path}")
+        self.statusBar().showMessage(f"Saved {count} events to {path.name}", 5000)
+
+    def export_report(self) -> None:
+        self._ask_path("Export a report", "report.html", "HTML (*.html)", self.write_report, save=True)
+
+    def write_report(self, path: Path) -> bool:
+        try:
+            html = integrations.report_html(self.inspection, self.reveal)
+            path.write_text(html, encoding="utf-8")
+        except integrations.UnavailableError as exc:
+            self.log(f"report: {exc}")
+            return False
+        except Exception as exc:  # a report bug must not take the capture down
+            self.log(f"report failed: {type(exc).__name__}: {exc}")
+            return False
+        self.log(f"report written to {path}")
+        return True
+
+    def show_settings(self) -> None:
+        if self._settings_dialog is None:
+            self._settings_dialog = SettingsDialog(self.settings, self)
+            self._settings_dialog.applied.connect(self.apply_settings)
+        self._settings_dialog.load(self.settings)
+        self._settings_dialog.show()
+        self._settings_dialog.raise_()
+
+    def apply_settings(self, new: Settings) -> None:
+        self.settings = new
+        self.mode_combo.setCurrentText("sink" if new.sink else "forward")
+        self.inspection.set_config(new.model_config())
+        settings_store.save(new, self.store)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            self.dark = theme.apply_palette(app, new.color_scheme)
+            self.timeline_model.set_dark(self.dark)
+            self.verdicts_model.dark = self.dark
+        self.log("settings saved (the deadline applies to the next capture or file)")
+
+    # ------------------------------------------------------------------ capture
+
+    def toggle_capture(self, checked: bool) -> None:
+        if checked:
+            self.start_capture()
+        else:
+            self.stop_capture()
+
+    def start_capture(self) -> bool:
+        if self.capture.is_running():
+            return True
+        self.settings = self.settings.with_(sink=self.mode_combo.currentText() == "sink")
+        try:
+            port = self.listener.listen()
+            journal = settings_store.data_dir() / "journals" / dt.datetime.now().strftime(
+                "capture-%Y%m%d-%H%M%S.jsonl")
+            journal.parent.mkdir(parents=True, exist_ok=True)
+            command = integrations.capture_command(self.settings, port, self.listener.token, journal)
+        except (integrations.UnavailableError, OSError) as exc:
+            self.capture_action.setChecked(False)
+            self.banner.show_problem("The capture could not start", [str(exc)], can_restart=False)
+            self.log(f"capture: {exc}")
+            return False
+        if self.inspection.steps and self.inspection.source:
+            self.inspection.clear()  # a capture starts a fresh inspection, not an appendix to a file
+        self.inspection.set_config(self.settings.model_config())
+        self.proxy_address = command.proxy_address
+        self.banner.hide()
+        self.restart_button.hide()
+        self.log(f"starting capture: {command.program} {' '.join(command.args)}")
+        self.log(f"journal: {journal}")
+        self.capture.start(command.program, command.args)
+        self.capture_action.setChecked(True)
+        self.capture_action.setText("■ Stop")
+        self.mode_combo.setEnabled(False)
+        self._set_health("starting")
+        return True
+
+    def stop_capture(self) -> None:
+        self.capture.stop()
+        self.capture_action.setText("● Capture")
+        self.capture_action.setChecked(False)
+        self.mode_combo.setEnabled(True)
+
+    def restart_capture(self) -> None:
+        self.banner.hide()
+        self.restart_button.hide()
+        self.start_capture()
+
+    def _on_child_connected(self, pid: int) -> None:
+        self.log(f"capture connected (pid {pid})")
+        self._set_health("healthy")
+
+    def _on_child_disconnected(self) -> None:
+        if self.capture.is_running():
+            self._set_health("stream lost")
+        self.log("capture stream closed")
+
+    def _on_capture_stopped(self) -> None:
+        self.inspection.finish()
+        self._set_health("stopped")
+        self.proxy_address = ""
+        self._update_status()
+
+    def _on_capture_crashed(self, reason: str, lines: list[str]) -> None:
+        self.inspection.flush()
+        self.capture_action.setChecked(False)
+        self.capture_action.setText("● Capture")
+        self.mode_combo.setEnabled(True)
+        self._set_health("crashed")
+        self.banner.show_problem(reason.capitalize(), lines)
+        self.restart_button.show()
+        self.log(reason)
+
+    def _set_health(self, health: str) -> None:
+        self.health = health
+        self._update_status()
+
+    # ------------------------------------------------------------------ partners
+
+    def launch_browser(self) -> None:
+        profile = self.profile_combo.currentText().strip() or "default"
+        if not self.capture.is_running() and not self.start_capture():
+            return
+        try:
+            self._browser = integrations.launch_browser(self.settings, profile)
+        except integrations.UnavailableError as exc:
+            self.log(f"browser: {exc}")
+        except Exception as exc:
+            self.log(f"browser could not start: {type(exc).__name__}: {exc}")
+        else:
+            self.log(f"browser started with profile {profile!r}")
+
+    def run_demo(self) -> None:
+        try:
+            self._demo = integrations.start_demo(self)
+        except integrations.UnavailableError as exc:
+            self.log(f"demo: {exc}")
+        except Exception as exc:
+            self.log(f"demo could not start: {type(exc).__name__}: {exc}")
+
+    def _stop_partners(self) -> None:
+        for name in ("_demo", "_browser"):
+            partner = getattr(self, name, None)
+            stop = getattr(partner, "stop", None)
+            if callable(stop):
+                try:
+                    stop()
+                except Exception as exc:
+                    self.log(f"{name.strip('_')} did not stop cleanly: {exc}")
+
+    # ------------------------------------------------------------------ status
+
+    def _on_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.progress.show()
+
+    def _on_loaded(self, errors: list[str], kind: str) -> None:
+        self.progress.hide()
+        for error in errors[:200]:
+            self.log(f"skipped {error}")
+        if len(errors) > 200:
+            self.log(f"… and {len(errors) - 200} more problems")
+        self.log(f"loaded {self.inspection.events} events from a {kind} "
+                 f"({len(self.inspection.verdicts)} verdicts, {len(errors)} problems)")
+        self.statusBar().showMessage(f"Loaded {self.inspection.events} events", 5000)
+        self._refresh_panels()
+
+    def _on_load_failed(self, message: str) -> None:
+        self.progress.hide()
+        self.setWindowTitle("UXA Inspector")
+        self.banner.show_problem("The file could not be opened", [message], can_restart=False)
+        self.log(message)
+
+    def _update_status(self) -> None:
+        ins = self.inspection
+        self.proxy_label.setText(f"proxy {self.proxy_address}" if self.proxy_address else "proxy off")
+        self.events_label.setText(f"{ins.events:,} events")
+        counts = {s: 0 for s in ("violation", "warning", "info")}
+        for v in ins.verdicts:
+            counts[v.severity.value] += 1
+        self.verdicts_label.setText(
+            f"<span style='color:{theme.SEVERITY_BADGE[Severity.VIOLATION]}'>✖ {counts['violation']}</span>"
+            f" <span style='color:{theme.SEVERITY_BADGE[Severity.WARNING]}'>⚠ {counts['warning']}</span>"
+            f" <span style='color:{theme.SEVERITY_BADGE[Severity.INFO]}'>ⓘ {counts['info']}</span>")
+        dropped = ins.dropped + ins.bad_lines
+        self.dropped_label.setText(f"{ins.dropped} dropped · {ins.bad_lines} bad lines" if dropped
+                                   else "0 dropped")
+        self.health_label.setText({"idle": "no capture", "starting": "capture starting…",
+                                   "healthy": "capture healthy", "stream lost": "⚠ capture stream lost",
+                                   "stopped": "capture stopped", "crashed": "✖ capture crashed"}.get(
+                                       self.health, self.health))

@@ -1,0 +1,61 @@
+"""Several input files become one capture: their events merged in time order, devices kept apart."""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from inspector.model.wire import Envelope
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    """One file given on the command line and what loading it gave."""
+
+    path: str
+    kind: str | None = None  # "recording" | "har"; None when it could not be read at all
+    envelopes: tuple[Envelope, ...] = ()
+    # Line-numbered problems the loader skipped (the rest of the file was used).
+    errors: tuple[str, ...] = ()
+    # Why the file could not be read at all (then it contributes no events).
+    fatal: str | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def devices(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(env.device for env in self.envelopes))
+
+
+def keep_devices_apart(inputs: Sequence[InputFile]) -> list[InputFile]:
+    """Give each file's devices names no earlier file uses, so two HARs never collapse into one device.
+
+    A device name already taken by an earlier file gets the file's name appended; the file notes it.
+    """
+    taken: set[str] = set()
+    out: list[InputFile] = []
+    for item in inputs:
+        renames = {name: _free_name(name, item.path, taken) for name in item.devices if name in taken}
+        taken.update(renames.get(name, name) for name in item.devices)
+        if not renames:
+            out.append(item)
+            continue
+        envelopes = tuple(env.model_copy(update={"device": renames[env.device]}) if env.device in renames
+                          else env for env in item.envelopes)
+        notes = tuple(f"device '{old}' is also in an earlier file: named '{new}' here"
+                      for old, new in renames.items())
+        out.append(InputFile(item.path, item.kind, envelopes, item.errors, item.fatal, item.notes + notes))
+    return out
+
+
+def _free_name(name: str, path: str, taken: set[str]) -> str:
+    base = f"{name}@{path.rsplit('/', 1)[-1]}"
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}#{n}", n + 1
+    return candidate
+
+
+def merged(inputs: Sequence[InputFile]) -> Iterator[Envelope]:
+    """Every file's events in time order; ties and out-of-order times keep each file's own order."""
+    return heapq.merge(*(item.envelopes for item in inputs), key=lambda env: env.time)

@@ -1,0 +1,69 @@
+"""GUI tests: real Qt widgets on the offscreen platform; any Qt warning fails the test.
+
+The platform must be chosen before Qt is imported, hence at the top of this conftest. Settings and
+data directories point into each test's tmp dir so tests never touch the user's own.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from pathlib import Path  # noqa: E402 - Qt's platform must be set first
+
+import pytest  # noqa: E402
+from PySide6.QtCore import QSettings  # noqa: E402
+
+from inspector.gui.inspection import Inspection  # noqa: E402
+from inspector.gui.settings import Settings  # noqa: E402
+from inspector.model.wire import Envelope, dump_envelope  # noqa: E402
+from tests.gui.scenario import demo_envelopes  # noqa: E402
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Same effect as ``qt_log_level_fail = "WARNING"`` in the ini file, for this directory only.
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.qt_log_level_fail("WARNING"))
+            item.add_marker(pytest.mark.gui)
+
+
+@pytest.fixture(autouse=True)
+def _private_dirs(qapp: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every GUI test has a QApplication (timers need one) and its own data and config dirs."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> QSettings:
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings()
+
+
+@pytest.fixture
+def demo() -> list[Envelope]:
+    return demo_envelopes()
+
+
+@pytest.fixture
+def recording(tmp_path: Path, demo: list[Envelope]) -> Path:
+    path = tmp_path / "demo.jsonl"
+    path.write_text("".join(dump_envelope(e) + "\n" for e in demo), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def fed(qtbot: object, demo: list[Envelope]) -> Inspection:
+    """An inspection that has applied the demo capture, as if it had arrived live."""
+    inspection = Inspection()
+    for env in demo:
+        inspection.enqueue(env)
+    inspection.flush()
+    return inspection
