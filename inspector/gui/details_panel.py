@@ -113,6 +113,8 @@ class DetailsPanel(QWidget):
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(self.fields)
         left.addWidget(self.raw)
+        left.setStretchFactor(0, 3)
+        left.setStretchFactor(1, 1)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
         split.addWidget(self.state)

@@ -60,7 +60,8 @@ class FilterBar(QWidget):
         self.rule.addItems(sorted(RULES))
         self.rule.setToolTip("Show only rows of this verdict rule")
         for combo in (self.severity, self.device, self.tab, self.rule):
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(5)
             combo.currentIndexChanged.connect(self._apply)
             layout.addWidget(combo)
         self.text = FilterLine()
@@ -72,6 +73,7 @@ class FilterBar(QWidget):
         self._debounce.setInterval(150)
         self._debounce.timeout.connect(self._apply)
         self.text.textChanged.connect(lambda _t: self._debounce.start())
+        self.text.setMinimumWidth(120)
         layout.addWidget(self.text, 1)
 
     def set_choices(self, devices: list[str], tabs: list[str]) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inspector.gui.rows import short_id
 from inspector.gui.state_view import clock, reset_text
 from inspector.model.privacy import show
 from inspector.model.state import DeviceState, Snapshot
@@ -39,6 +40,7 @@ class IdentityCard(QWidget):
         self.when.setStyleSheet("color: palette(placeholder-text);")
 
         self.identity = QLabel()
+        self.identity.setWordWrap(True)
         self.identity.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.show_button = QPushButton("Show")
         self.show_button.setCheckable(True)
@@ -52,6 +54,7 @@ class IdentityCard(QWidget):
 
         self.user_id = QLabel()
         self.user_id.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.user_id.setWordWrap(True)
         self.session = QLabel()
         self.since = QLabel()
         self.get_identity = QLabel()
@@ -135,20 +138,20 @@ class IdentityCard(QWidget):
             hashed = "  (hashed by the page)" if state.identity_hashed else ""
             self.identity.setText(f"<b>{_html(show(state.identity, reveal))}</b>{hashed}")
             self.show_button.setEnabled(not self.reveal_all)
-        self.user_id.setText(state.user_id or "—")
-        self.user_id.setToolTip(f"{len(state.user_ids)} user IDs seen on this device")
+        self.user_id.setText(short_id(state.user_id, 23))
+        self.user_id.setToolTip(f"{state.user_id or 'none'}\n{len(state.user_ids)} user IDs seen on this device")
         sn = "—" if state.session_number is None else str(state.session_number)
         pn = "—" if state.page_number is None else str(state.page_number)
         self.session.setText(f"session {sn} · page {pn}")
         self.since.setText(clock(state.identified_since))
         self.get_identity.setText("—" if state.last_get_identity is None
-                                  else show(state.last_get_identity, True))
+                                  else show(state.last_get_identity, reveal))
         if state.last_reset is None:
             self.reset_badge.setText("none")
         else:
             self.reset_badge.setText(
                 f"<span style='background:#c0392b;color:white;border-radius:3px;padding:1px 4px'>"
-                f"&nbsp;⟲ {len(state.resets)}&nbsp;</span> {_html(reset_text(state.last_reset))}")
+                f"&nbsp;↺ {len(state.resets)}&nbsp;</span> {_html(reset_text(state.last_reset))}")
         if state.pending:
             waits = (f"{_html(p.what)} by {clock(p.deadline)}" for p in state.pending)
             self.pending.setText("<br>".join(waits))

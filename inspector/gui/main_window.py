@@ -10,7 +10,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QProgressBar,
+    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -133,14 +134,22 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.details_dock, self.verdicts_dock)
         self.tabifyDockWidget(self.verdicts_dock, self.log_dock)
         self.details_dock.raise_()
-        self.resizeDocks([self.sessions_dock], [270], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.identity_dock], [340], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.details_dock], [300], Qt.Orientation.Vertical)
-        self.resizeDocks([self.identity_dock, self.properties_dock], [330, 300], Qt.Orientation.Vertical)
+
+    def default_dock_sizes(self) -> None:
+        """Sizes for a first start (a remembered layout replaces them)."""
+        width = max(self.width(), 1200)
+        self.resizeDocks([self.sessions_dock], [int(width * 0.2)], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.identity_dock], [int(width * 0.25)], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.details_dock], [int(self.height() * 0.34)], Qt.Orientation.Vertical)
+        self.resizeDocks([self.identity_dock, self.properties_dock], [300, 300], Qt.Orientation.Vertical)
+        self.resizeDocks([self.sessions_dock, self.graph_dock], [300, 200], Qt.Orientation.Vertical)
 
     def _action(self, text: str, slot: Any, shortcut: str | QKeySequence.StandardKey | None = None,
-                tip: str = "", checkable: bool = False) -> QAction:
+                tip: str = "", checkable: bool = False,
+                icon: QStyle.StandardPixmap | None = None) -> QAction:
         action = QAction(text, self)
+        if icon is not None:
+            action.setIcon(self.style().standardIcon(icon))
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         action.setToolTip(tip or text)
@@ -157,21 +166,25 @@ class MainWindow(QMainWindow):
         self.mode_combo.setCurrentText("sink" if self.settings.sink else "forward")
         self.mode_combo.setToolTip("sink: the inspector answers the vendor's hosts, nothing leaves this "
                                    "machine · forward: requests go on to Contentsquare")
-        self.browser_action = self._action("⧉ Launch browser", self.launch_browser, "Ctrl+B",
-                                           "Open a browser that goes through the capture proxy")
+        pix = QStyle.StandardPixmap
+        self.browser_action = self._action("Launch browser", self.launch_browser, "Ctrl+B",
+                                           "Open a browser that goes through the capture proxy",
+                                           icon=pix.SP_ComputerIcon)
         self.profile_combo = QComboBox()
         self.profile_combo.setEditable(True)
         self.profile_combo.addItems(["default", "laptop", "phone"])
         self.profile_combo.setCurrentText(self.settings.browser_profile)
         self.profile_combo.setToolTip("Browser profile: one cookie jar, one device in the inspector")
-        self.demo_action = self._action("▶ Demo", self.run_demo, "Ctrl+D",
-                                        "Run the built-in demo shop through the capture")
-        self.open_action = self._action("📂 Open…", self.open_dialog, QKeySequence.StandardKey.Open,
-                                        "Open a recording or a HAR file")
-        self.save_action = self._action("💾 Save…", self.save_dialog, QKeySequence.StandardKey.Save,
-                                        "Save what was captured as a recording")
-        self.report_action = self._action("⇪ Report…", self.export_report, "Ctrl+E",
-                                          "Export an HTML report of the verdicts")
+        self.demo_action = self._action("Demo", self.run_demo, "Ctrl+D",
+                                        "Run the built-in demo shop through the capture",
+                                        icon=pix.SP_MediaPlay)
+        self.open_action = self._action("Open…", self.open_dialog, QKeySequence.StandardKey.Open,
+                                        "Open a recording or a HAR file", icon=pix.SP_DialogOpenButton)
+        self.save_action = self._action("Save…", self.save_dialog, QKeySequence.StandardKey.Save,
+                                        "Save what was captured as a recording", icon=pix.SP_DialogSaveButton)
+        self.report_action = self._action("Report…", self.export_report, "Ctrl+E",
+                                          "Export an HTML report of the verdicts",
+                                          icon=pix.SP_FileDialogContentsView)
         self.reveal_action = self._action("Reveal personal data", self.set_reveal, "Ctrl+Shift+R",
                                           "Show identities and property values in clear", checkable=True)
         self.reveal_action.setChecked(self.reveal)
@@ -191,7 +204,8 @@ class MainWindow(QMainWindow):
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.setIconSize(QSize(16, 16))
         toolbar.addAction(self.capture_action)
         toolbar.addWidget(self.mode_combo)
         toolbar.addSeparator()
@@ -300,8 +314,8 @@ class MainWindow(QMainWindow):
         header = self.store.value("window/timelineHeader")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
-        if isinstance(state, QByteArray):
-            self.restoreState(state, LAYOUT_VERSION)
+        if not (isinstance(state, QByteArray) and self.restoreState(state, LAYOUT_VERSION)):
+            QTimer.singleShot(0, self.default_dock_sizes)
         if isinstance(header, QByteArray):
             self.timeline.horizontalHeader().restoreState(header)
 
@@ -442,7 +456,8 @@ class MainWindow(QMainWindow):
         self._ask_path("Open a recording or a HAR file", "", FILE_FILTER, self.open_file, save=False)
 
     def save_dialog(self) -> None:
-        self._ask_path("Save the recording", "capture.jsonl", "Recordings (*.jsonl)", self.save_file, save=True)
+        self._ask_path("Save the recording", "capture.jsonl", "Recordings (*.jsonl)", self.save_file,
+                       save=True)
 
     def save_file(self, path: Path) -> None:
         try:
@@ -635,7 +650,7 @@ class MainWindow(QMainWindow):
         self.verdicts_label.setText(
             f"<span style='color:{theme.SEVERITY_BADGE[Severity.VIOLATION]}'>✖ {counts['violation']}</span>"
             f" <span style='color:{theme.SEVERITY_BADGE[Severity.WARNING]}'>⚠ {counts['warning']}</span>"
-            f" <span style='color:{theme.SEVERITY_BADGE[Severity.INFO]}'>ⓘ {counts['info']}</span>")
+            f" <span style='color:{theme.SEVERITY_BADGE[Severity.INFO]}'>ℹ {counts['info']}</span>")
         dropped = ins.dropped + ins.bad_lines
         self.dropped_label.setText(f"{ins.dropped} dropped · {ins.bad_lines} bad lines" if dropped
                                    else "0 dropped")

@@ -58,7 +58,7 @@ class SnapshotTree(EvidenceTree):
         super().__init__(parent)
         self.tree_model = model
         self.setModel(model)
-        self.depth = depth  # how deep to expand after a rebuild (-1: everything)
+        self.expand_depth = depth  # how deep to expand after a rebuild (-1: everything)
         self.reveal = False
         self._shown: Snapshot | None = None
 
@@ -67,11 +67,14 @@ class SnapshotTree(EvidenceTree):
             return
         self._shown = snapshot
         self.tree_model.rebuild(snapshot, self.reveal)
-        if self.depth < 0:
+        if self.expand_depth < 0:
             self.expandAll()
         else:
-            self.expandToDepth(self.depth)
-        self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+            self.expandToDepth(self.expand_depth)
+        header = self.header()
+        header.setStretchLastSection(False)
+        for col in range(self.tree_model.columnCount()):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
 
     def set_reveal(self, reveal: bool) -> None:
         self.reveal = reveal

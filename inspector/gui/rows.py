@@ -164,7 +164,8 @@ def _other_summary(step: Step, reveal: bool) -> str:
         if not getattr(event, "has_return", False):
             return f"{name} returned nothing"
         returned = getattr(event, "returned", None)
-        return f"{name} returned {show(returned, reveal or name != 'getIdentity')}"
+        # Return values are mostly getIdentity's hash: derived from the identity, so masked too.
+        return f"{name} returned {show(returned, reveal)}"
     if kind == "page":
         frame = "" if getattr(event, "top_frame", True) else "  (iframe)"
         return f"page {_short_url(getattr(event, 'url', ''))}{frame}"

@@ -31,7 +31,7 @@ SEVERITY_BADGE = {
     Severity.WARNING: "#b7791f",
     Severity.INFO: "#2b6cb0",
 }
-SEVERITY_MARK = {Severity.VIOLATION: "✖", Severity.WARNING: "⚠", Severity.INFO: "ⓘ"}
+SEVERITY_MARK = {Severity.VIOLATION: "✖", Severity.WARNING: "⚠", Severity.INFO: "ℹ"}
 
 
 def is_dark() -> bool:

@@ -21,9 +21,9 @@ from inspector.model.events import Hit, Request
 
 EMPTY_TEXT = (
     "No events yet.\n\n"
-    "▶ Demo — try the inspector on a built-in shop with a misbehaving tag\n"
-    "● Capture, then ⧉ Launch browser — inspect your own site live\n"
-    "📂 Open (Ctrl+O) — look at a recording or a HAR file"
+    "Demo (Ctrl+D) — try the inspector on a built-in shop whose tag misbehaves\n"
+    "Capture (Ctrl+R), then Launch browser (Ctrl+B) — inspect your own site live\n"
+    "Open (Ctrl+O) — look at a recording or a HAR file"
 )
 
 
@@ -51,11 +51,11 @@ class TimelineView(QTableView):
         vheader.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # uniform rows: fast with 100k rows
         vheader.setDefaultSectionSize(self.fontMetrics().height() + 6)
         header = self.horizontalHeader()
-        header.setStretchLastSection(False)
+        header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setHighlightSections(False)
         for col, width in ((COL_SEQ, 56), (COL_TIME, 100), (2, 70), (3, 48), (COL_KIND, 90),
-                           (COL_SUMMARY, 520), (6, 220)):
+                           (COL_SUMMARY, 470), (6, 220)):
             self.setColumnWidth(col, width)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._menu)

@@ -48,7 +48,7 @@ def _row(*items: QStandardItem) -> list[QStandardItem]:
 
 
 def _reset_label(reset: Reset) -> str:
-    return f"⟲ reset: {reset.reason.value} ({short_id(reset.old_user_id)} → {short_id(reset.new_user_id)})"
+    return f"↺ reset: {reset.reason.value} ({short_id(reset.old_user_id)} → {short_id(reset.new_user_id)})"
 
 
 class SnapshotTreeModel(QStandardItemModel):
