@@ -57,7 +57,9 @@ class Listener(QObject):
 
     def close(self) -> None:
         for peer in list(self.peers):
+            peer.socket.disconnect(self)  # closing is not a lost stream: no signals
             peer.socket.abort()
+            peer.socket.deleteLater()
         self.peers.clear()
         self.server.close()
 
@@ -66,10 +68,27 @@ class Listener(QObject):
     def _accept(self) -> None:
         while self.server.hasPendingConnections():
             socket = self.server.nextPendingConnection()
-            peer = _Peer(socket)
-            self.peers.append(peer)
-            socket.readyRead.connect(lambda p=peer: self._read(p))
-            socket.disconnected.connect(lambda p=peer: self._gone(p))
+            self.peers.append(_Peer(socket))
+            # Bound slots (not lambdas): Qt drops them when this listener is destroyed, so a socket
+            # dying later cannot call into a deleted object.
+            socket.readyRead.connect(self._on_ready_read)
+            socket.disconnected.connect(self._on_disconnected)
+
+    def _peer_of(self, socket: object) -> _Peer | None:
+        return next((p for p in self.peers if p.socket is socket), None)
+
+    def _on_ready_read(self) -> None:
+        peer = self._peer_of(self.sender())
+        if peer is not None:
+            self._read(peer)
+
+    def _on_disconnected(self) -> None:
+        socket = self.sender()
+        peer = self._peer_of(socket)
+        if peer is not None:
+            self._gone(peer)
+        elif isinstance(socket, QTcpSocket):
+            socket.deleteLater()
 
     def _gone(self, peer: _Peer) -> None:
         if peer in self.peers:
@@ -133,5 +152,7 @@ class Listener(QObject):
         self.refused.emit(f"refused a connection: {why}")
         if peer in self.peers:
             self.peers.remove(peer)
+        peer.socket.disconnect(self)
         peer.socket.abort()
+        peer.socket.deleteLater()
         return False

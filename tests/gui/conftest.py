@@ -10,15 +10,15 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from pathlib import Path  # noqa: E402 - Qt's platform must be set first
+from pathlib import Path
 
-import pytest  # noqa: E402
-from PySide6.QtCore import QSettings  # noqa: E402
+import pytest
+from PySide6.QtCore import QSettings
 
-from inspector.gui.inspection import Inspection  # noqa: E402
-from inspector.gui.settings import Settings  # noqa: E402
-from inspector.model.wire import Envelope, dump_envelope  # noqa: E402
-from tests.gui.scenario import demo_envelopes  # noqa: E402
+from inspector.gui.inspection import Inspection
+from inspector.gui.settings import Settings
+from inspector.model.wire import Envelope, dump_envelope
+from tests.gui.scenario import demo_envelopes
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
