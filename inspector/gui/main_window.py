@@ -648,9 +648,8 @@ class MainWindow(QMainWindow):
         for v in ins.verdicts:
             counts[v.severity.value] += 1
         self.verdicts_label.setText(
-            f"<span style='color:{theme.SEVERITY_BADGE[Severity.VIOLATION]}'>✖ {counts['violation']}</span>"
-            f" <span style='color:{theme.SEVERITY_BADGE[Severity.WARNING]}'>⚠ {counts['warning']}</span>"
-            f" <span style='color:{theme.SEVERITY_BADGE[Severity.INFO]}'>ℹ {counts['info']}</span>")
+            " ".join(f"<span style='color:{theme.SEVERITY_BADGE[s]}'>{theme.SEVERITY_MARK[s]} "
+                     f"{counts[s.value]}</span>" for s in sorted(Severity, key=lambda s: -s.rank)))
         dropped = ins.dropped + ins.bad_lines
         self.dropped_label.setText(f"{ins.dropped} dropped · {ins.bad_lines} bad lines" if dropped
                                    else "0 dropped")

@@ -31,7 +31,8 @@ SEVERITY_BADGE = {
     Severity.WARNING: "#b7791f",
     Severity.INFO: "#2b6cb0",
 }
-SEVERITY_MARK = {Severity.VIOLATION: "✖", Severity.WARNING: "⚠", Severity.INFO: "ℹ"}
+# The info mark is U+2139 (a boxed i), a glyph DejaVu Sans has.
+SEVERITY_MARK = {Severity.VIOLATION: "✖", Severity.WARNING: "⚠", Severity.INFO: "\u2139"}
 
 
 def is_dark() -> bool:

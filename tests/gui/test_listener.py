@@ -3,120 +3,110 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 
+import pytest
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtNetwork import QHostAddress, QTcpSocket
 from pytestqt.qtbot import QtBot
 
 from inspector.gui.listener import Listener
-from inspector.model.wire import MAX_LINE_BYTES, Hello, dump_envelope, dump_hello
+from inspector.model.wire import MAX_LINE_BYTES, Envelope, Hello, dump_envelope, dump_hello
 from tests.gui.scenario import demo_envelopes
 
+TOKEN = "s3cret"
 
-def connect(qtbot: QtBot, listener: Listener) -> QTcpSocket:
+
+@dataclass
+class Link:
+    """A listener, a client connected to it, and what the listener reported."""
+
+    listener: Listener
+    sock: QTcpSocket
+    got: list[Envelope] = field(default_factory=list)
+    bad: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+    def send(self, data: bytes) -> None:
+        """Write everything, letting the listener (same thread) read as the bytes go out."""
+        self.sock.write(data)
+        deadline = time.monotonic() + 10
+        while self.sock.bytesToWrite() and time.monotonic() < deadline:
+            self.sock.waitForBytesWritten(20)
+            QCoreApplication.processEvents()
+        assert self.sock.bytesToWrite() == 0
+
+    def hello(self, token: str = TOKEN, **kw: int) -> None:
+        self.send(dump_hello(Hello(token=token, **kw)).encode() + b"\n")
+
+    def envelopes(self, envelopes: list[Envelope]) -> bytes:
+        return b"".join(dump_envelope(e).encode() + b"\n" for e in envelopes)
+
+
+@pytest.fixture
+def link(qtbot: QtBot) -> Iterator[Link]:
+    listener = Listener(token=TOKEN)
+    listener.listen()
     sock = QTcpSocket()
     sock.connectToHost(QHostAddress.SpecialAddress.LocalHost, listener.port)
     assert sock.waitForConnected(2000)
-    return sock
+    link = Link(listener, sock)
+    listener.envelope.connect(link.got.append)
+    listener.bad_line.connect(link.bad.append)
+    listener.refused.connect(link.refused.append)
+    yield link
+    listener.close()
 
 
-def send(sock: QTcpSocket, data: bytes) -> None:
-    """Write everything, letting the listener (same thread) read as the bytes go out."""
-    sock.write(data)
-    deadline = time.monotonic() + 10
-    while sock.bytesToWrite() and time.monotonic() < deadline:
-        sock.waitForBytesWritten(20)
-        QCoreApplication.processEvents()
-    assert sock.bytesToWrite() == 0
-
-
-def test_envelopes_flow_after_a_good_hello(qtbot: QtBot) -> None:
-    listener = Listener(token="s3cret")
-    listener.listen()
-    sock = connect(qtbot, listener)
-    got = []
-    listener.envelope.connect(got.append)
-    with qtbot.waitSignal(listener.connected) as connected:
-        send(sock, dump_hello(Hello(token="s3cret", pid=4242)).encode() + b"\n")
+def test_envelopes_flow_after_a_good_hello(qtbot: QtBot, link: Link) -> None:
+    with qtbot.waitSignal(link.listener.connected) as connected:
+        link.hello(pid=4242)
     assert connected.args == [4242]
     envelopes = demo_envelopes()[:5]
-    payload = b"".join(dump_envelope(e).encode() + b"\n" for e in envelopes)
+    payload = link.envelopes(envelopes)
     # Split mid-line: lines are reassembled across reads.
-    send(sock, payload[:37])
-    send(sock, payload[37:])
-    qtbot.waitUntil(lambda: len(got) == 5, timeout=3000)
-    assert got == envelopes
-    assert listener.is_connected()
-    with qtbot.waitSignal(listener.disconnected):
-        sock.disconnectFromHost()
-    listener.close()
+    link.send(payload[:37])
+    link.send(payload[37:])
+    qtbot.waitUntil(lambda: len(link.got) == 5, timeout=3000)
+    assert link.got == envelopes
+    assert link.listener.is_connected()
+    with qtbot.waitSignal(link.listener.disconnected):
+        link.sock.disconnectFromHost()
 
 
-def test_a_wrong_token_is_refused_and_nothing_gets_through(qtbot: QtBot) -> None:
-    listener = Listener(token="right")
-    listener.listen()
-    sock = connect(qtbot, listener)
-    got = []
-    listener.envelope.connect(got.append)
-    with qtbot.waitSignal(listener.refused) as refused:
-        send(sock, dump_hello(Hello(token="wrong")).encode() + b"\n" + dump_envelope(demo_envelopes()[0]).encode()
-             + b"\n")
-    assert refused.args == ["refused a connection: wrong token"]
-    qtbot.waitUntil(lambda: sock.state() == QTcpSocket.SocketState.UnconnectedState, timeout=3000)
-    assert got == [] and not listener.is_connected()
-    listener.close()
+@pytest.mark.parametrize(("first_line", "why"), [
+    (dump_hello(Hello(token="wrong")).encode(), "wrong token"),
+    (dump_hello(Hello(token=TOKEN, v=99)).encode(), "protocol version 99, expected 1"),
+    (dump_envelope(demo_envelopes()[0]).encode(), "bad hello: "),
+])
+def test_a_bad_hello_is_refused_and_nothing_gets_through(qtbot: QtBot, link: Link, first_line: bytes,
+                                                         why: str) -> None:
+    with qtbot.waitSignal(link.listener.refused):
+        link.send(first_line + b"\n" + link.envelopes(demo_envelopes()[:1]))
+    assert link.refused[0].startswith(f"refused a connection: {why}")
+    qtbot.waitUntil(lambda: link.sock.state() == QTcpSocket.SocketState.UnconnectedState, timeout=3000)
+    assert link.got == [] and not link.listener.is_connected()
 
 
-def test_an_envelope_before_hello_is_refused(qtbot: QtBot) -> None:
-    listener = Listener(token="t")
-    listener.listen()
-    sock = connect(qtbot, listener)
-    with qtbot.waitSignal(listener.refused) as refused:
-        send(sock, dump_envelope(demo_envelopes()[0]).encode() + b"\n")
-    assert refused.args[0].startswith("refused a connection: bad hello")
-    listener.close()
-
-
-def test_a_newer_protocol_is_refused(qtbot: QtBot) -> None:
-    listener = Listener(token="t")
-    listener.listen()
-    sock = connect(qtbot, listener)
-    with qtbot.waitSignal(listener.refused) as refused:
-        send(sock, dump_hello(Hello(token="t", v=99)).encode() + b"\n")
-    assert refused.args == ["refused a connection: protocol version 99, expected 1"]
-    listener.close()
-
-
-def test_bad_lines_are_reported_and_skipped(qtbot: QtBot) -> None:
-    listener = Listener(token="t")
-    listener.listen()
-    sock = connect(qtbot, listener)
-    got, bad = [], []
-    listener.envelope.connect(got.append)
-    listener.bad_line.connect(bad.append)
+def test_bad_lines_are_reported_and_skipped(qtbot: QtBot, link: Link) -> None:
     good = demo_envelopes()[0]
-    send(sock, dump_hello(Hello(token="t")).encode() + b"\n")
-    send(sock, b"not json\n" + b'{"v": 1}\n' + b"\n" + dump_envelope(good).encode() + b"\n")
+    link.hello()
+    link.send(b"not json\n" + b'{"v": 1}\n' + b"\n" + link.envelopes([good]))
     # An over-long line is dropped without being kept whole, then the stream goes on.
-    send(sock, b"x" * (MAX_LINE_BYTES + 10))
-    send(sock, b"yyy\n" + dump_envelope(good).encode() + b"\n")
-    qtbot.waitUntil(lambda: len(got) == 2, timeout=5000)
-    assert got == [good, good]
-    assert len(bad) == 3
-    assert bad[0].startswith("line 2: ") and bad[1].startswith("line 3: ")
-    assert "longer than" in bad[2]
-    listener.close()
+    link.send(b"x" * (MAX_LINE_BYTES + 10))
+    link.send(b"yyy\n" + link.envelopes([good]))
+    qtbot.waitUntil(lambda: len(link.got) == 2, timeout=5000)
+    assert link.got == [good, good]
+    assert len(link.bad) == 3
+    assert link.bad[0].startswith("line 2: ") and link.bad[1].startswith("line 3: ")
+    assert "longer than" in link.bad[2]
 
 
-def test_a_line_cut_by_a_disconnect_is_reported(qtbot: QtBot) -> None:
-    listener = Listener(token="t")
-    listener.listen()
-    sock = connect(qtbot, listener)
-    bad = []
-    listener.bad_line.connect(bad.append)
-    send(sock, dump_hello(Hello(token="t")).encode() + b"\n" + b'{"v": 1, "seq"')
+def test_a_line_cut_by_a_disconnect_is_reported(qtbot: QtBot, link: Link) -> None:
+    link.hello()
+    link.send(b'{"v": 1, "seq"')
     qtbot.wait(50)
-    with qtbot.waitSignal(listener.disconnected):
-        sock.disconnectFromHost()
-    assert bad == ["line 2: connection closed in the middle of a line"]
-    listener.close()
+    with qtbot.waitSignal(link.listener.disconnected):
+        link.sock.disconnectFromHost()
+    assert link.bad == ["line 2: connection closed in the middle of a line"]

@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 from inspector.gui.details_panel import DetailsPanel
 from inspector.gui.identity_card import IdentityCard
 from inspector.gui.inspection import Inspection
-from inspector.gui.panels import graph_panel, properties_panel, sessions_panel
+from inspector.gui.panels import SnapshotTree, graph_panel, properties_panel, sessions_panel
 from inspector.gui.rows import rows_for_step
 from tests.gui.scenario import UU_A, UU_B
 
@@ -26,6 +26,12 @@ def texts(model: QStandardItemModel, column: int = 0) -> list[str]:
 
     walk(QModelIndex())
     return out
+
+
+def shown(qtbot: QtBot, panel: SnapshotTree, inspection: Inspection) -> SnapshotTree:
+    qtbot.addWidget(panel)
+    panel.show_snapshot(inspection.latest())
+    return panel
 
 
 def test_identity_card_masks_until_shown(qtbot: QtBot, fed: Inspection) -> None:
@@ -68,9 +74,7 @@ def test_identity_card_shows_the_state_of_an_earlier_event(qtbot: QtBot, fed: In
 
 
 def test_sessions_tree_shows_users_sessions_pages_and_resets(qtbot: QtBot, fed: Inspection) -> None:
-    panel = sessions_panel()
-    qtbot.addWidget(panel)
-    panel.show_snapshot(fed.latest())
+    panel = shown(qtbot, sessions_panel(), fed)
     lines = texts(panel.tree_model)
     assert lines[0] == "laptop  (2 user IDs, 1 resets)"
     assert any(line.startswith("↺ reset: identity-change (6f1c2a3b… → 91ab77c0…)") for line in lines)
@@ -81,9 +85,7 @@ def test_sessions_tree_shows_users_sessions_pages_and_resets(qtbot: QtBot, fed: 
 
 
 def test_properties_show_history_and_detached_masked_then_revealed(qtbot: QtBot, fed: Inspection) -> None:
-    panel = properties_panel()
-    qtbot.addWidget(panel)
-    panel.show_snapshot(fed.latest())
+    panel = shown(qtbot, properties_panel(), fed)
     keys = texts(panel.tree_model)
     values = texts(panel.tree_model, 1)
     assert "detached from user 6f1c2a3b…" in keys
@@ -97,9 +99,7 @@ def test_properties_show_history_and_detached_masked_then_revealed(qtbot: QtBot,
 
 
 def test_identity_graph_links_identities_to_users_and_devices(qtbot: QtBot, fed: Inspection) -> None:
-    panel = graph_panel()
-    qtbot.addWidget(panel)
-    panel.show_snapshot(fed.latest())
+    panel = shown(qtbot, graph_panel(), fed)
     lines = texts(panel.tree_model)
     assert lines[0] == "c•••1 (13 chars)  → 3 user IDs on 2 devices"
     assert "device phone" in lines and "device laptop" in lines
@@ -108,9 +108,7 @@ def test_identity_graph_links_identities_to_users_and_devices(qtbot: QtBot, fed:
 
 
 def test_tree_items_jump_to_their_evidence(qtbot: QtBot, fed: Inspection) -> None:
-    panel = sessions_panel()
-    qtbot.addWidget(panel)
-    panel.show_snapshot(fed.latest())
+    panel = shown(qtbot, sessions_panel(), fed)
     model = panel.tree_model
     laptop = model.index(0, 0)
     reset = next(model.index(r, 0, laptop) for r in range(model.rowCount(laptop))
