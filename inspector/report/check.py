@@ -40,6 +40,9 @@ class Moment:
     text: str  # what happened, without personal data
     value: JsonValue = None  # the personal part (identity, properties, returned hash), masked when shown
     has_value: bool = False
+    # The user IDs involved (old then new for a change) and why, for comparisons that ignore the text.
+    users: tuple[str | None, ...] = ()
+    reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +102,10 @@ def run_check(inputs: Sequence[InputFile], deadline_s: float = 10.0) -> CheckRun
 def _moments(env: Envelope, old: DeviceState | None, new: DeviceState) -> list[Moment]:
     out: list[Moment] = []
 
-    def add(what: str, text: str, value: JsonValue = None, has_value: bool = False) -> None:
-        out.append(Moment(env.device, env.seq, env.time, env.tab, what, text, value, has_value))
+    def add(what: str, text: str, value: JsonValue = None, has_value: bool = False,
+            users: tuple[str | None, ...] = (), reason: str = "") -> None:
+        out.append(Moment(env.device, env.seq, env.time, env.tab, what, text, value, has_value,
+                          users, reason))
 
     event = env.event
     if isinstance(event, Command) and event.name in IDENTITY_COMMANDS:
@@ -123,18 +128,19 @@ def _moments(env: Envelope, old: DeviceState | None, new: DeviceState) -> list[M
     if new.user_id != previous_user and new.user_id is not None:
         grew = old is None or len(new.resets) > len(old.resets)
         if previous_user is None:
-            add("user-id", f"user ID {new.user_id} first seen")
+            add("user-id", f"user ID {new.user_id} first seen", users=(new.user_id,), reason="first seen")
         elif grew and new.last_reset is not None:
-            add("user-id", f"user ID {previous_user} → {new.user_id} "
-                           f"({new.last_reset.reason.value})")
+            reason = new.last_reset.reason.value
+            add("user-id", f"user ID {previous_user} → {new.user_id} ({reason})",
+                users=(previous_user, new.user_id), reason=reason)
     old_sessions = len(old.sessions) if old is not None else 0
     if len(new.sessions) > old_sessions:
         session = new.sessions[-1]
         reason = session.reset_before.reason.value if session.reset_before else "first seen"
         add("session", f"session {session.number if session.number is not None else '?'} "
-                       f"of user {session.user_id} ({reason})")
+                       f"of user {session.user_id} ({reason})", users=(session.user_id,), reason=reason)
     if isinstance(event, Hit) and event.pvt == PageviewType.RENEWAL:
-        add("renewal", f"renewal pageview (uu {event.uu}, sn {event.sn}, pn {event.pn})")
+        add("renewal", f"renewal pageview (uu {event.uu}, sn {event.sn}, pn {event.pn})", users=(event.uu,))
     return out
 
 
