@@ -142,6 +142,7 @@ class Inspection(QObject):
         self.loading = False
         self.bad_lines += len(errors)
         self._add_final(final)
+        self.counts_changed.emit()
         self.load_finished.emit(errors, kind)
 
     def _on_failed(self, message: str) -> None:

@@ -106,9 +106,15 @@ def start_demo(window: Any) -> Any:
 
 
 def report_html(inspection: Any, reveal: bool) -> str:
-    """The HTML report of what the inspection holds, from ``inspector.report`` (masked unless revealed)."""
-    report = module("inspector.report")
-    render = getattr(report, "render_html", None)
-    if render is None:
-        raise UnavailableError("inspector.report has no render_html()")
-    return str(render(inspection.raws, inspection.verdicts, reveal=reveal))
+    """The self-contained HTML report of what the inspection holds (masked unless revealed).
+
+    The reports part re-runs the same engine over the raw envelopes, so the report and the window
+    agree and the report reads exactly like ``uxa-inspector report`` on the saved recording.
+    """
+    html = module("inspector.report.html")
+    check = module("inspector.report.check")
+    capture = module("inspector.report.capture")
+    source = inspection.source or "live capture"
+    item = capture.InputFile(path=source, kind="recording", envelopes=tuple(inspection.raws))
+    run = check.run_check([item], deadline_s=inspection.config.deadline_s)
+    return str(html.render_html(run, reveal=reveal, title=f"UXA Inspector report — {Path(source).name}"))

@@ -246,7 +246,7 @@ class MainWindow(QMainWindow):
             (self.capture_action, integrations.availability("inspector.capture.launcher", "build_command")),
             (self.browser_action, integrations.availability("inspector.browser")),
             (self.demo_action, integrations.availability("inspector.demo")),
-            (self.report_action, integrations.availability("inspector.report")),
+            (self.report_action, integrations.availability("inspector.report.html", "render_html")),
         )
         for action, why in checks:
             if why:

@@ -1,0 +1,273 @@
+"""The main window end to end on the offscreen platform: files, live stream, crashes, layout memory."""
+
+from __future__ import annotations
+
+import json
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QGuiApplication
+from pytestqt.qtbot import QtBot
+
+from inspector.gui import integrations
+from inspector.gui import settings as settings_store
+from inspector.gui.main_window import MainWindow
+from inspector.gui.settings import Settings
+from inspector.model.wire import Envelope, parse_envelope
+from tests.gui.scenario import UU_B
+
+
+@pytest.fixture
+def window(qtbot: QtBot, store: QSettings) -> Iterator[MainWindow]:
+    win = MainWindow(Settings(), store)
+    qtbot.addWidget(win)
+    win.resize(1400, 850)
+    win.show()
+    yield win
+    win.capture.stop_and_wait()
+
+
+def open_and_wait(qtbot: QtBot, win: MainWindow, path: Path) -> None:
+    with qtbot.waitSignal(win.inspection.load_finished, timeout=20000):
+        win.open_file(path)
+
+
+def source_row(win: MainWindow, seq: int, device: str = "laptop") -> int:
+    row = win.timeline_model.row_for_event(device, seq)
+    assert row is not None
+    return row
+
+
+def test_opening_a_recording_fills_every_panel(qtbot: QtBot, window: MainWindow, recording: Path,
+                                               demo: list[Envelope]) -> None:
+    assert window.proxy.rowCount() == 0  # the empty state is painted over an empty timeline
+    open_and_wait(qtbot, window, recording)
+    qtbot.waitUntil(lambda: window.identity_card.state() is not None)
+    assert window.timeline_model.rowCount() == len(demo) + 3
+    assert window.proxy.rowCount() == len(demo) + 3 - 1  # the tick is hidden
+    assert window.events_label.text() == f"{len(demo) - 1} events"
+    assert window.verdicts_dock.windowTitle() == "Verdicts (3)"
+    assert window.verdicts_model.rowCount() == 3
+    card = window.identity_card
+    card.devices.setCurrentText("laptop")
+    assert card.user_id.text().startswith(UU_B[:20])
+    assert "Newest state" in card.when.text()
+    assert window.sessions_panel.tree_model.rowCount() == 2  # laptop and phone
+    assert window.graph_panel.tree_model.rowCount() == 2  # two identities
+    assert "demo.jsonl" in window.windowTitle()
+
+
+def test_selecting_an_event_travels_back_in_time(qtbot: QtBot, window: MainWindow, recording: Path) -> None:
+    open_and_wait(qtbot, window, recording)
+    window.timeline.select_source_row(source_row(window, 4))
+    assert not window.timeline.follow and not window.follow_action.isChecked()
+    card = window.identity_card
+    assert card.device == "laptop" and "#4 command" in card.when.text()
+    assert "c•••1" in card.identity.text()
+    assert window.sessions_panel.tree_model.rowCount() == 1  # the phone has not appeared yet
+    assert window.details.title.text().startswith("<b>#4</b> command")
+    lines = {window.details.state.topLevelItem(i).text(0): window.details.state.topLevelItem(i)
+             for i in range(window.details.state.topLevelItemCount())}
+    assert lines["identity"].toolTip(0) == "changed"
+    window.follow_action.trigger()  # back to live: the newest state again
+    assert window.timeline.follow and "Newest state" in card.when.text()
+
+
+def test_a_verdict_jumps_to_its_evidence_even_when_filtered_out(qtbot: QtBot, window: MainWindow,
+                                                                 recording: Path) -> None:
+    open_and_wait(qtbot, window, recording)
+    window.filter_bar.toggles["command"].setChecked(False)
+    violation = next(r for r in range(3) if window.verdicts_model.verdicts[r].rule.startswith("unexpected"))
+    window.verdicts_panel.table.activated.emit(window.verdicts_model.index(violation, 0))
+    selected = window.timeline.selected_source_row()
+    row = window.timeline_model.rows[selected]
+    # Its first evidence: the identify that should not have reset anything.
+    assert (row.device, row.seq, row.kind) == ("phone", 15, "command")
+    assert window.filter_bar.toggles["command"].isChecked()  # the filter that hid it was cleared
+
+
+def test_filters_and_search(qtbot: QtBot, window: MainWindow, recording: Path) -> None:
+    open_and_wait(qtbot, window, recording)
+    bar = window.filter_bar
+    bar.device.setCurrentText("phone")
+    assert {window.proxy.index(r, 2).data() for r in range(window.proxy.rowCount())} == {"phone"}
+    bar.device.setCurrentIndex(0)
+    bar.text.setText("getIdentity")
+    qtbot.waitUntil(lambda: window.proxy.rowCount() == 1, timeout=2000)
+    bar.text.setText("customer-0001")  # masked values are not searchable until revealed
+    qtbot.waitUntil(lambda: window.proxy.rowCount() == 0, timeout=2000)
+    window.reveal_action.trigger()
+    bar._apply()
+    assert window.proxy.rowCount() == 2
+    bar.text.clear()
+    bar.rule.setCurrentText("property-overwrite")
+    assert [window.proxy.index(r, 4).data() for r in range(window.proxy.rowCount())] == ["command", "\u2139 info"]
+
+
+def test_copy_row_as_json_masks_until_revealed(qtbot: QtBot, window: MainWindow, recording: Path) -> None:
+    open_and_wait(qtbot, window, recording)
+    window.timeline.select_source_row(source_row(window, 4))
+    window.timeline.copy_json.trigger()
+    copied = json.loads(QGuiApplication.clipboard().text())
+    assert copied["seq"] == 4 and copied["event"]["payload"] == ["identify", "c•••1 (13 chars)"]
+    assert window.timeline.row_curl(source_row(window, 0)) is None  # requests carry personal data
+    window.reveal_action.trigger()
+    window.timeline.copy_json.trigger()
+    assert json.loads(QGuiApplication.clipboard().text())["event"]["payload"] == ["identify", "customer-0001"]
+    curl = window.timeline.row_curl(source_row(window, 0))
+    assert curl == "curl -X GET https://c.contentsquare.net/pageview"
+
+
+def test_save_then_reopen_gives_the_same_timeline(qtbot: QtBot, window: MainWindow, recording: Path,
+                                                 tmp_path: Path, demo: list[Envelope]) -> None:
+    open_and_wait(qtbot, window, recording)
+    out = tmp_path / "saved.jsonl"
+    window.save_file(out)
+    assert [parse_envelope(line) for line in out.read_text().splitlines()] == demo
+    before = [(r.seq, r.kind, r.rules) for r in window.timeline_model.rows]
+    open_and_wait(qtbot, window, out)
+    assert [(r.seq, r.kind, r.rules) for r in window.timeline_model.rows] == before
+
+
+def test_a_damaged_recording_loads_what_it_can(qtbot: QtBot, window: MainWindow, recording: Path,
+                                               tmp_path: Path, demo: list[Envelope]) -> None:
+    lines = recording.read_text().splitlines()
+    damaged = tmp_path / "damaged.jsonl"
+    damaged.write_text("\n".join([lines[0], "{not json", *lines[1:], lines[2][:30]]) + "\n")
+    open_and_wait(qtbot, window, damaged)
+    assert window.inspection.events == len(demo) - 1
+    assert window.inspection.bad_lines == 2
+    log = window.log_panel.toPlainText()
+    assert "skipped line 2:" in log and f"skipped line {len(lines) + 2}:" in log
+    assert "2 bad lines" in window.dropped_label.text()
+
+
+def test_an_unreadable_file_shows_a_banner_not_a_dialog(qtbot: QtBot, window: MainWindow,
+                                                        tmp_path: Path) -> None:
+    with qtbot.waitSignal(window.inspection.load_failed, timeout=10000):
+        window.open_file(tmp_path / "missing.jsonl")
+    assert window.banner.isVisible()
+    assert "could not be opened" in window.banner.title.text()
+    assert "missing.jsonl" in window.banner.lines.text()
+    assert not window.banner.restart_button.isVisible()
+    assert QGuiApplication.modalWindow() is None
+
+
+def test_report_export_writes_masked_html(qtbot: QtBot, window: MainWindow, recording: Path,
+                                          tmp_path: Path) -> None:
+    open_and_wait(qtbot, window, recording)
+    out = tmp_path / "report.html"
+    assert window.write_report(out)
+    html = out.read_text()
+    assert "unexpected-reset-first-identify" in html
+    assert "customer-0001" not in html
+
+
+def test_layout_and_settings_are_remembered(qtbot: QtBot, store: QSettings) -> None:
+    first = MainWindow(Settings(), store)
+    qtbot.addWidget(first)
+    first.show()
+    first.graph_dock.hide()
+    first.timeline.setColumnWidth(5, 333)
+    first.profile_combo.setCurrentText("phone")
+    first.relative_action.trigger()
+    first.close()
+    second = MainWindow(settings_store.load(store), store)
+    qtbot.addWidget(second)
+    second.show()
+    assert not second.graph_dock.isVisible() and second.sessions_dock.isVisible()
+    assert second.timeline.columnWidth(5) == 333
+    assert second.profile_combo.currentText() == "phone"
+    assert second.relative_action.isChecked() and second.timeline_model.relative_time
+    second.close()
+
+
+def test_settings_round_trip_and_survive_bad_values(store: QSettings) -> None:
+    wanted = Settings(proxy_port=9090, sink=False, deadline_s=4.5, mask_personal_data=False,
+                      browser_path="/opt/chrome", color_scheme="dark")
+    settings_store.save(wanted, store)
+    assert settings_store.load(store) == wanted
+    store.setValue("settings/proxy_port", "not a number")
+    assert settings_store.load(store).proxy_port == Settings().proxy_port
+
+
+def test_settings_dialog_is_not_modal_and_applies(qtbot: QtBot, window: MainWindow, store: QSettings) -> None:
+    window.show_settings()
+    dialog = window._settings_dialog
+    assert dialog is not None and dialog.isVisible() and not dialog.isModal()
+    dialog.deadline.setValue(3)
+    dialog.mode.setCurrentIndex(1)
+    dialog._accept()
+    assert window.settings.deadline_s == 3 and not window.settings.sink
+    assert window.inspection.config.deadline_s == 3
+    assert window.mode_combo.currentText() == "forward"
+    assert settings_store.load(store).deadline_s == 3
+
+
+def test_missing_partners_disable_their_actions(qtbot: QtBot, store: QSettings,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(integrations, "availability", lambda name, *a: f"{name} is not part of this build")
+    win = MainWindow(Settings(), store)
+    qtbot.addWidget(win)
+    for action in (win.capture_action, win.browser_action, win.demo_action, win.report_action):
+        assert not action.isEnabled()
+        assert "unavailable: inspector." in action.toolTip()
+
+
+# A stand-in capture child speaking the real protocol over the real socket (the real mitmdump child
+# is driven by the e2e test); it sends the recording given on its command line, then waits.
+FAKE_CHILD = textwrap.dedent("""
+    import json, socket, sys, time
+    port, token, path, then = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall((json.dumps({"hello": "uxa-inspector", "v": 1, "token": token, "pid": 77}) + "\\n").encode())
+    s.sendall(open(path, "rb").read())
+    print("sent everything", flush=True)
+    if then == "crash":
+        print("Traceback: proxy exploded", file=sys.stderr, flush=True)
+        sys.exit(70)
+    time.sleep(60)
+""")
+
+
+def fake_child(monkeypatch: pytest.MonkeyPatch, recording: Path, then: str) -> None:
+    def command(settings: Settings, port: int, token: str, journal: Path) -> integrations.CaptureCommand:
+        return integrations.CaptureCommand(sys.executable, ["-c", FAKE_CHILD, str(port), token,
+                                                            str(recording), then], "127.0.0.1:8080")
+    monkeypatch.setattr(integrations, "capture_command", command)
+
+
+def test_live_events_flow_from_the_capture_child(qtbot: QtBot, window: MainWindow, recording: Path,
+                                                 monkeypatch: pytest.MonkeyPatch, demo: list[Envelope]) -> None:
+    fake_child(monkeypatch, recording, "wait")
+    assert window.start_capture()
+    qtbot.waitUntil(lambda: window.inspection.events == len(demo) - 1, timeout=15000)
+    assert window.health == "healthy" and window.health_label.text() == "capture healthy"
+    assert window.proxy_label.text() == "proxy 127.0.0.1:8080"
+    assert window.capture_action.text() == "■ Stop" and not window.mode_combo.isEnabled()
+    assert window.verdicts_model.rowCount() == 3
+    with qtbot.waitSignal(window.capture.stopped, timeout=10000):
+        window.stop_capture()
+    assert window.health_label.text() == "capture stopped"
+
+
+def test_a_crashing_capture_shows_its_last_lines_and_can_restart(qtbot: QtBot, window: MainWindow,
+                                                                  recording: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch,
+                                                                  demo: list[Envelope]) -> None:
+    fake_child(monkeypatch, recording, "crash")
+    window.start_capture()
+    qtbot.waitUntil(lambda: window.health == "crashed", timeout=15000)
+    assert window.banner.isVisible() and "exited with code 70" in window.banner.title.text()
+    assert "Traceback: proxy exploded" in window.banner.lines.text()
+    assert window.restart_button.isVisible() and not window.capture_action.isChecked()
+    assert window.inspection.events == len(demo) - 1  # what arrived before the crash is kept
+    assert QGuiApplication.modalWindow() is None
+    fake_child(monkeypatch, recording, "wait")
+    window.banner.restart_button.click()
+    qtbot.waitUntil(lambda: window.health == "healthy", timeout=15000)
+    assert not window.banner.isVisible()
