@@ -79,10 +79,10 @@ class Pseudonyms:
     def of(self, value: str, kind: str) -> str:
         if not value:
             return value
+        if kind != "user" and EMAIL.fullmatch(value):
+            kind = "email"  # whatever the field, an e-mail stays an e-mail (checks still see its shape)
         if (kind, value) in self._seen:
             return self._seen[(kind, value)]
-        if kind != "user" and EMAIL.fullmatch(value):
-            kind = "email"
         h = self._digest(kind, value)
         if kind == "user":
             fake = f"{h[:8]}-{h[8:12]}-4{h[13:16]}-8{h[17:20]}-{h[20:32]}"
@@ -371,8 +371,8 @@ class Redactor:
         return EMAIL.sub(lambda m: self._email(m.group(0)), text)
 
     def _email(self, found: str) -> str:
-        if found.endswith("@example.invalid"):
-            return found
+        if unquote(found).endswith("@example.invalid"):
+            return found  # already a pseudonym
         encoded = "%40" in found
         fake = self.names.of(unquote(found), "email")
         return fake.replace("@", "%40") if encoded else fake
