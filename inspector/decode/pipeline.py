@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+from inspector.decode.cookies import decode_tag_cookies, ids_from_cookies
+from inspector.decode.requests import decode_request
+from inspector.model.events import Cookies, Request, Storage
 from inspector.model.wire import Envelope
+
+
+def decode_storage(storage: Storage) -> Cookies:
+    fields, notes = decode_tag_cookies(storage.cookies)
+    user_id, session, page = ids_from_cookies(fields)
+    return Cookies(user_id=user_id, session_number=session, page_number=page, fields=fields,
+                   notes=tuple(notes), storage=storage)
 
 
 def decode_envelope(envelope: Envelope) -> Envelope:
@@ -12,4 +22,9 @@ def decode_envelope(envelope: Envelope) -> Envelope:
     Never raises on what a site or the tag sent: undecodable input becomes a hit of type ``other``
     with notes, keeping the raw request.
     """
+    event = envelope.event
+    if isinstance(event, Request):
+        return envelope.model_copy(update={"event": decode_request(event)})
+    if isinstance(event, Storage):
+        return envelope.model_copy(update={"event": decode_storage(event)})
     return envelope

@@ -1,0 +1,103 @@
+"""Contentsquare collection hits: /pageview, /events, /dvar, /pageEvent, /transaction, /errors, ...
+
+Each known wire parameter is decoded by its kind (numbers, percent-decoded text, JSON, compressed
+payloads) and kept under its wire name; unknown ones are kept raw. A field that cannot be decoded is
+kept raw too, with a note, and never stops the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pydantic import JsonValue
+
+from inspector.decode.errors import DecodeError
+from inspector.decode.params import as_number, first
+from inspector.decode.payloads import expand, expand_json, parse_json
+from inspector.model.events import HitType, PageviewType
+
+PATH_TYPES: dict[str, HitType] = {
+    "/pageview": HitType.PAGEVIEW,
+    "/events": HitType.EVENTS,
+    "/v2/events": HitType.EVENTS,
+    "/dvar": HitType.DVAR,
+    "/pageevent": HitType.PAGE_EVENT,
+    "/transaction": HitType.TRANSACTION,
+    "/errors": HitType.ERRORS,
+    "/display": HitType.DISPLAY,
+    "/v2/recording": HitType.RECORDING,
+    "/quota": HitType.QUOTA,
+}
+
+# pvt codes: "a" seen; "n" and "r" from a third-party decoder. [guess] for n and r.
+PVT_CODES: dict[str, PageviewType] = {
+    "a": PageviewType.ARTIFICIAL,
+    "n": PageviewType.NATURAL,
+    "r": PageviewType.RENEWAL,
+}
+
+NUMBER_PARAMS = frozenset({
+    "pid", "sn", "pn", "hd", "lv", "lhd", "dw", "dh", "ww", "wh", "sw", "sh", "r", "uc", "re", "ct",
+    "isETR", "rt", "ri", "ts", "mdh",
+})
+TEXT_PARAMS = frozenset({"uu", "url", "dr", "la", "v", "pvt", "id", "currency", "rev", "cur"})
+JSON_PARAMS = frozenset({"cvars", "cvarp", "eu"})
+
+
+def hit_type_for(path: str) -> HitType:
+    return PATH_TYPES.get(path.rstrip("/").lower() or "/", HitType.OTHER)
+
+
+def decode_params(params: dict[str, str | list[str]]) -> tuple[dict[str, JsonValue], dict[str, JsonValue],
+                                                                list[str]]:
+    """Split parameters into decoded known fields and raw unknown ones, with notes on failures."""
+    fields: dict[str, JsonValue] = {}
+    unknown: dict[str, JsonValue] = {}
+    notes: list[str] = []
+    compression = first(params.get("ct"))
+    decoders: dict[str, Callable[[str], JsonValue]] = {
+        "dv": lambda text: expand_json(text, compression),
+        "value": lambda text: expand(text, compression),
+    }
+    for name, raw in params.items():
+        value = first(raw)
+        if isinstance(raw, list):
+            notes.append(f"parameter {name!r} repeated {len(raw)} times: the first value is used")
+        assert value is not None
+        try:
+            if name in NUMBER_PARAMS:
+                number = as_number(value)
+                fields[name] = number if number is not None else value
+                if number is None and value:
+                    notes.append(f"{name}={value[:40]!r} is not a number")
+            elif name in TEXT_PARAMS:
+                fields[name] = value
+            elif name in JSON_PARAMS:
+                fields[name] = parse_json(value) if value else None
+            elif name in decoders:
+                fields[name] = decoders[name](value)
+            else:
+                unknown[name] = raw if isinstance(raw, str) else list[JsonValue](raw)
+        except DecodeError as exc:
+            fields[name] = value
+            notes.append(f"{name}: {exc}")
+    return fields, unknown, notes
+
+
+def decode_body(body: str, compression: str | None) -> tuple[JsonValue, list[str]]:
+    """A POST body of /events, /pageview, /dvar: JSON, compressed JSON, or kept as text."""
+    text = body.strip()
+    if not text:
+        return None, []
+    try:
+        return expand_json(text, compression), []
+    except DecodeError as exc:
+        return text, [f"body kept raw: {exc}"]
+
+
+def pageview_type(fields: dict[str, JsonValue]) -> PageviewType | None:
+    code = fields.get("pvt")
+    if isinstance(code, str):
+        return PVT_CODES.get(code.lower())
+    # No pvt: an ordinary (natural) pageview. [guess] based on older tags omitting it.
+    return PageviewType.NATURAL

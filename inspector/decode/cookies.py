@@ -1,0 +1,102 @@
+"""The tag's first-party cookies (contentsquare-wire.md §3), decoded field by field.
+
+``_cs_id``: userId.created.visitCount.lastPageviewTs.lastVisitTs.drawTs.expiryMs[.sameSite.secure]...
+``_cs_s``: pageNumber.replayState[.more].expiryMs (letter fields seen in 2026, meaning unknown)
+``_cs_s_ctx``: URL-encoded JSON, or ``c:`` + base64 of gzipped JSON
+``_cs_i``: format unknown: kept raw
+Unknown tails and fields are kept as strings, never dropped.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import unquote
+
+from pydantic import JsonValue
+
+from inspector.decode.errors import DecodeError
+from inspector.decode.params import as_int
+from inspector.decode.payloads import base64_gzip_text, parse_json
+
+CS_ID_FIELDS = ("user_id", "created", "visit_count", "last_pageview_ts", "last_visit_ts", "draw_ts",
+                "expiry_ms")
+
+
+def parse_cookie_header(header: str) -> dict[str, str]:
+    """``a=1; b=2`` -> {"a": "1", "b": "2"}; the last of a repeated name wins, as in browsers' jars."""
+    out: dict[str, str] = {}
+    for part in header.split(";"):
+        name, sep, value = part.strip().partition("=")
+        if sep and name:
+            out[name.strip()] = value.strip().strip('"')
+    return out
+
+
+def tag_cookies(cookies: dict[str, str]) -> dict[str, str]:
+    return {name: value for name, value in cookies.items() if name.startswith("_cs_")}
+
+
+def decode_cs_id(value: str) -> dict[str, JsonValue]:
+    parts = value.split(".")
+    out: dict[str, JsonValue] = {}
+    for index, name in enumerate(CS_ID_FIELDS):
+        if index < len(parts):
+            number = as_int(parts[index]) if index else None
+            out[name] = parts[index] if index == 0 or number is None else number
+    if len(parts) > len(CS_ID_FIELDS):
+        # Recent tags end in `.1.x` (meaning unknown): kept opaque.
+        out["tail"] = ".".join(parts[len(CS_ID_FIELDS):])
+    return out
+
+
+def decode_cs_s(value: str) -> dict[str, JsonValue]:
+    parts = value.split(".")
+    out: dict[str, JsonValue] = {"page_number": as_int(parts[0]) if parts else None}
+    if len(parts) > 1:
+        out["replay_state"] = as_int(parts[1]) if as_int(parts[1]) is not None else parts[1]
+    if len(parts) > 2:
+        expiry = as_int(parts[-1])
+        out["expiry_ms"] = expiry if expiry is not None else parts[-1]
+        if len(parts) > 3:
+            # Extra fields (letters such as U or 9 in 2026 values): meaning unknown, kept as they are.
+            out["extra"] = list[JsonValue](parts[2:-1])
+    return out
+
+
+def decode_cs_s_ctx(value: str) -> JsonValue:
+    if value.startswith("c:"):
+        return parse_json(base64_gzip_text(value[2:]))
+    return parse_json(unquote(value))
+
+
+def decode_tag_cookies(cookies: dict[str, str]) -> tuple[dict[str, JsonValue], list[str]]:
+    """Every ``_cs_*`` cookie decoded where its format is known, raw otherwise; notes on failures."""
+    fields: dict[str, JsonValue] = {}
+    notes: list[str] = []
+    for name, value in cookies.items():
+        try:
+            if name == "_cs_id":
+                fields[name] = decode_cs_id(value)
+            elif name == "_cs_s":
+                fields[name] = decode_cs_s(value)
+            elif name == "_cs_s_ctx":
+                fields[name] = decode_cs_s_ctx(value)
+            else:
+                fields[name] = value
+        except DecodeError as exc:
+            fields[name] = value
+            notes.append(f"{name} kept raw: {exc}")
+    return fields, notes
+
+
+def ids_from_cookies(fields: dict[str, JsonValue]) -> tuple[str | None, int | None, int | None]:
+    """(user ID, session number, page number) from decoded cookies."""
+    cs_id = fields.get("_cs_id")
+    cs_s = fields.get("_cs_s")
+    user_id = session = page = None
+    if isinstance(cs_id, dict):
+        raw_user = cs_id.get("user_id")
+        user_id = raw_user if isinstance(raw_user, str) and raw_user else None
+        session = as_int(cs_id.get("visit_count"))
+    if isinstance(cs_s, dict):
+        page = as_int(cs_s.get("page_number"))
+    return user_id, session, page

@@ -1,0 +1,112 @@
+"""One raw ``request`` of the tag to one decoded ``hit``: dispatch by host role and path."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from urllib.parse import urlsplit
+
+from pydantic import JsonValue
+
+from inspector.decode import collection, heap
+from inspector.decode.hosts import HostRole, host_role
+from inspector.decode.params import as_int, first, group, parse_pairs
+from inspector.model.events import Hit, HitType, Request
+
+_TAG_SCRIPT = re.compile(r"^/uxa/([0-9a-f]+)\.js$", re.IGNORECASE)
+
+
+def body_text(request: Request) -> tuple[str, list[str]]:
+    """The body as text; a base64 body that is not UTF-8 is left as base64 with a note."""
+    if request.body_encoding == "text":
+        return request.body, []
+    try:
+        data = base64.b64decode(request.body, validate=False)
+    except (binascii.Error, ValueError):
+        return "", ["body is not valid base64"]
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError:
+        return "", [f"binary body of {len(data)} bytes kept raw"]
+
+
+def header(request: Request, name: str) -> str | None:
+    name = name.lower()
+    return next((value for key, value in request.headers if key.lower() == name), None)
+
+
+def decode_request(request: Request) -> Hit:
+    """Never raises: what cannot be read becomes notes and raw fields on the hit."""
+    try:
+        parts = urlsplit(request.url)
+        host, path, query = (parts.hostname or ""), (parts.path or "/"), parts.query
+    except ValueError as exc:
+        return Hit(hit_type=HitType.OTHER, host="", path="", method=request.method,
+                   notes=(f"unreadable URL: {exc}",), request=request)
+    params = group(parse_pairs(query))
+    body, notes = body_text(request)
+    content_type = (header(request, "content-type") or "").lower()
+    if body and "application/x-www-form-urlencoded" in content_type:
+        for key, value in group(parse_pairs(body)).items():
+            params.setdefault(key, value)
+        body = ""
+    role = host_role(host)
+    common = {"host": host, "path": path, "method": request.method.upper(), "request": request}
+    if role == HostRole.TAG:
+        match = _TAG_SCRIPT.match(path)
+        fields: dict[str, JsonValue] = {"tag_id": match.group(1)} if match else {}
+        return Hit(hit_type=HitType.TAG, fields=fields, unknown=dict(params), notes=tuple(notes), **common)
+    if role == HostRole.HEAP:
+        return _heap_hit(params, body, notes, common)
+    if role in (HostRole.COLLECTION, HostRole.RECORDING, HostRole.QUOTA):
+        return _collection_hit(params, body, notes, common)
+    return Hit(hit_type=HitType.OTHER, unknown=dict(params), notes=tuple(notes), **common)
+
+
+def _collection_hit(params: dict[str, str | list[str]], body: str, notes: list[str],
+                    common: dict[str, object]) -> Hit:
+    fields, unknown, field_notes = collection.decode_params(params)
+    notes = notes + field_notes
+    hit_type = collection.hit_type_for(str(common["path"]))
+    if body and hit_type != HitType.RECORDING:
+        decoded_body, body_notes = collection.decode_body(body, first(params.get("ct")))
+        fields["body"] = decoded_body
+        notes += body_notes
+    elif body:
+        fields["body_size"] = len(body)
+    pid = fields.get("pid")
+    uu = fields.get("uu")
+    return Hit.model_validate({
+        **common,
+        "hit_type": hit_type,
+        "pid": pid if isinstance(pid, (int, str)) and not isinstance(pid, bool) else None,
+        "uu": uu if isinstance(uu, str) and uu else None,
+        "sn": as_int(fields.get("sn")),
+        "pn": as_int(fields.get("pn")),
+        "pvt": collection.pageview_type(fields) if hit_type == HitType.PAGEVIEW else None,
+        "page_url": fields.get("url") if isinstance(fields.get("url"), str) else None,
+        "tag_version": fields.get("v") if isinstance(fields.get("v"), str) else None,
+        "fields": fields,
+        "unknown": unknown,
+        "notes": tuple(notes),
+    })
+
+
+def _heap_hit(params: dict[str, str | list[str]], body: str, notes: list[str],
+              common: dict[str, object]) -> Hit:
+    decoded_body, body_notes = heap.heap_body(body)
+    identity, properties, fields = heap.identity_and_properties(params, decoded_body)
+    if decoded_body is not None and not isinstance(decoded_body, dict):
+        fields["body"] = decoded_body
+    unknown: dict[str, JsonValue] = {k: v if isinstance(v, str) else list[JsonValue](v)
+                                     for k, v in params.items() if k not in heap.CLASSIC_FIELDS}
+    return Hit.model_validate({
+        **common,
+        "hit_type": heap.heap_hit_type(str(common["path"])),
+        "identity": identity,
+        "properties": properties,
+        "fields": fields,
+        "unknown": unknown,
+        "notes": tuple(notes + body_notes),
+    })
