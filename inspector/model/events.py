@@ -96,8 +96,9 @@ class Storage(_Frozen):
 
     kind: Literal["storage"] = "storage"
     cookies: dict[str, str] = Field(default_factory=dict)
-    # observer: document.cookie read in the page; request-header: a page request's Cookie header.
-    source: Literal["observer", "request-header"] = "observer"
+    # observer: document.cookie read in the page; request-header: a page request's Cookie header;
+    # response-header: a Set-Cookie the site or tag sent (HAR files).
+    source: Literal["observer", "request-header", "response-header"] = "observer"
     # Why the snapshot was taken: "load", "change", "command:identify", ...
     trigger: str = ""
     page_url: str = ""
