@@ -8,6 +8,8 @@ new steps through ``steps_appended`` and append rows; nothing ever resets a view
 
 from __future__ import annotations
 
+import gc
+import sys
 import time
 from collections import deque
 from pathlib import Path
@@ -23,6 +25,7 @@ from inspector.model.wire import Envelope, dump_envelope
 
 BATCH_INTERVAL_MS = 75
 BUDGET_S = 0.04
+LOAD_SWITCH_INTERVAL_S = 0.001
 
 
 class Inspection(QObject):
@@ -48,6 +51,7 @@ class Inspection(QObject):
         self.bad_lines = 0
         self.source: str = ""
         self.loading = False
+        self._switch_interval = sys.getswitchinterval()
         self._queue: deque[Envelope] = deque()
         self._worker: LoadWorker | None = None
         self._timer = QTimer(self)
@@ -109,7 +113,7 @@ class Inspection(QObject):
         self.cancel_load()
         self.clear()
         self.source = str(path)
-        self.loading = True
+        self._set_loading(True)
         worker = LoadWorker(path, self.config)
         worker.chunk.connect(self._on_chunk)
         worker.progress.connect(self.load_progress)
@@ -125,7 +129,20 @@ class Inspection(QObject):
             worker.cancel()
             worker.wait()
             self._worker = None
-            self.loading = False
+            self._set_loading(False)
+
+    def _set_loading(self, loading: bool) -> None:
+        """While a file loads, keep the window turning: hand the GIL over more often, and hold the
+        cyclic GC, whose full passes over 100,000 steps would stall both threads for a second."""
+        if loading and not self.loading:
+            self._switch_interval = sys.getswitchinterval()
+            sys.setswitchinterval(LOAD_SWITCH_INTERVAL_S)
+            gc.disable()
+        elif not loading and self.loading:
+            sys.setswitchinterval(self._switch_interval)
+            gc.enable()
+            gc.freeze()  # the steps live as long as the inspection: later passes can skip them
+        self.loading = loading
 
     def _on_chunk(self, raws: list[Envelope], steps: list[Step]) -> None:
         if self.sender() is not self._worker:
@@ -139,7 +156,7 @@ class Inspection(QObject):
         if worker.engine is not None:
             self.engine = worker.engine  # later live events continue this model
         self._worker = None
-        self.loading = False
+        self._set_loading(False)
         self.bad_lines += len(errors)
         self._add_final(final)
         self.counts_changed.emit()
@@ -147,7 +164,7 @@ class Inspection(QObject):
 
     def _on_failed(self, message: str) -> None:
         self._worker = None
-        self.loading = False
+        self._set_loading(False)
         self.load_failed.emit(message)
 
     def save(self, path: Path) -> int:

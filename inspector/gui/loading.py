@@ -17,7 +17,7 @@ from inspector.model.reference import ModelConfig
 from inspector.model.state import Verdict
 from inspector.model.wire import Envelope, WireError, parse_envelope
 
-CHUNK = 2000
+CHUNK = 1000
 
 
 class CaptureFileError(Exception):

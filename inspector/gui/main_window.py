@@ -51,6 +51,7 @@ from inspector.gui.verdicts_model import VerdictsModel
 from inspector.model.state import Severity, Snapshot
 
 LAYOUT_VERSION = 1
+REFRESH_MS = 200
 FILE_FILTER = ("Captures (*.jsonl *.ndjson *.json *.har);;Recordings (*.jsonl *.ndjson);;HAR files (*.har);;"
                "All files (*)")
 
@@ -341,8 +342,9 @@ class MainWindow(QMainWindow):
         self._schedule_refresh()
 
     def _schedule_refresh(self) -> None:
+        # Trees are rebuilt whole: at most a few times a second live, once a second while a file loads.
         if not self._refresh_timer.isActive():
-            self._refresh_timer.start()
+            self._refresh_timer.start(1000 if self.inspection.loading else REFRESH_MS)
 
     def view_snapshot(self) -> tuple[Snapshot | None, str, str | None]:
         """The state the panels show: the selected row's when one is selected, else the newest."""

@@ -76,9 +76,14 @@ def dark_palette() -> QPalette:
     pal.setColor(QPalette.ColorRole.Highlight, QColor("#2f65ca"))
     pal.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
     pal.setColor(QPalette.ColorRole.Link, QColor("#7fb2ff"))
-    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText):
-        pal.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6f737a"))
+    _disabled(pal, "#6f737a")
     return pal
+
+
+def _disabled(pal: QPalette, color: str) -> None:
+    """Greyed text for disabled actions (a partner not built yet must look unavailable)."""
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText):
+        pal.setColor(QPalette.ColorGroup.Disabled, role, QColor(color))
 
 
 def light_palette() -> QPalette:
@@ -94,6 +99,7 @@ def light_palette() -> QPalette:
     pal.setColor(QPalette.ColorRole.HighlightedText, QColor("#1f1f1f"))
     pal.setColor(QPalette.ColorRole.PlaceholderText, QColor("#8a8a8a"))
     pal.setColor(QPalette.ColorRole.Link, QColor("#1f5fbf"))
+    _disabled(pal, "#a0a0a0")
     return pal
 
 

@@ -55,7 +55,7 @@ class TimelineView(QTableView):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setHighlightSections(False)
         for col, width in ((COL_SEQ, 56), (COL_TIME, 100), (2, 70), (3, 48), (COL_KIND, 90),
-                           (COL_SUMMARY, 470), (6, 220)):
+                           (COL_SUMMARY, 430), (6, 200)):
             self.setColumnWidth(col, width)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._menu)

@@ -22,6 +22,13 @@ from inspector.model.state import DeviceState, PropertyChange, Reset, Snapshot
 SEQ_ROLE = Qt.ItemDataRole.UserRole + 1
 DEVICE_ROLE = Qt.ItemDataRole.UserRole + 2
 RESET_COLOR = "#c0392b"
+# A tree shows at most this many pageviews per session and changes per key (the newest): trees are
+# rebuilt whole, and the timeline already lists everything.
+MAX_CHILDREN = 200
+
+
+def _earlier(count: int, what: str) -> str:
+    return f"… {count} earlier {what} (see the timeline)"
 
 
 def _item(text: str, seq: int | None = None, device: str | None = None, bold: bool = False,
@@ -100,7 +107,11 @@ class SessionsModel(SnapshotTreeModel):
             number = "?" if session.number is None else str(session.number)
             s_item = _item(f"session {number}  ({len(session.pageviews)} pageviews)", session.first_seq, name)
             user_item.appendRow(_row(s_item, _item(clock(session.started)), _item(f"#{session.first_seq}")))
-            for pv in session.pageviews:
+            shown = session.pageviews[-MAX_CHILDREN:]
+            if len(shown) < len(session.pageviews):
+                s_item.appendRow(_row(_item(_earlier(len(session.pageviews) - len(shown), "pageviews"),
+                                            color="#7f8c8d"), _item(""), _item("")))
+            for pv in shown:
                 pvt = f" pvt={pv.pvt}" if pv.pvt else ""
                 page = "?" if pv.page_number is None else str(pv.page_number)
                 s_item.appendRow(_row(_item(f"page {page}{pvt}  {pv.url or ''}", pv.seq, name),
@@ -144,7 +155,10 @@ class PropertiesModel(SnapshotTreeModel):
             key_item = _item(label, last.seq if last else None, device, color="#7f8c8d" if detached else None)
             parent.appendRow(_row(key_item, _item(value), _item(clock(last.time) if last else ""),
                                   _item(last.page_url if last else "")))
-            for c in changes:
+            if len(changes) > MAX_CHILDREN:
+                earlier = _item(_earlier(len(changes) - MAX_CHILDREN, "changes"), color="#7f8c8d")
+                key_item.appendRow(_row(earlier, _item(""), _item(""), _item("")))
+            for c in changes[-MAX_CHILDREN:]:
                 old = show(c.old, reveal) if c.had_old else "(unset)"
                 text = f"{old} → {show(c.new, reveal)}"
                 key_item.appendRow(_row(_item(f"#{c.seq}", c.seq, device), _item(text), _item(clock(c.time)),
