@@ -287,7 +287,8 @@ class MainWindow(QMainWindow):
         ins.problem.connect(self.log)
         self.timeline.row_selected.connect(self._on_row_selected)
         self.timeline.follow_changed.connect(self._on_follow_changed)
-        self.timeline.doubleClicked.connect(lambda _i: self.details_dock.raise_())
+        # Enter or a double-click on a row brings its details forward (DevTools' habit).
+        self.timeline.activated.connect(lambda _i: self.details_dock.raise_())
         for panel in (self.sessions_panel, self.properties_panel, self.graph_panel, self.verdicts_panel):
             panel.jump.connect(self.show_event)
         self.listener.envelope.connect(ins.enqueue)
@@ -300,7 +301,6 @@ class MainWindow(QMainWindow):
         self.capture.crashed.connect(self._on_capture_crashed)
         self.capture.output.connect(lambda line: self.log_panel.log(f"proxy: {line}"))
         self.banner.restart.connect(self.restart_capture)
-        self.identity_card.device_chosen.connect(lambda _d: None)
         # Panels are rebuilt at most once per batch, after the rows are in.
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)

@@ -1,0 +1,23 @@
+"""``uxa-inspector gui [FILE]`` and ``uxa-inspector`` alone both open the app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from inspector import cli
+from inspector.gui import app
+
+
+def test_no_command_and_gui_open_the_app_on_the_file(monkeypatch: pytest.MonkeyPatch, recording: Path) -> None:
+    opened: list[Path | None] = []
+    monkeypatch.setattr(app, "run", lambda path=None: opened.append(path) or 0)
+    assert cli.main([]) == 0
+    assert cli.main(["gui", str(recording)]) == 0
+    assert opened == [None, recording]
+
+
+def test_a_missing_file_is_one_clear_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert cli.main(["gui", str(tmp_path / "nope.jsonl")]) == 2
+    assert capsys.readouterr().err.strip() == f"uxa-inspector: {tmp_path / 'nope.jsonl'}: no such file"
