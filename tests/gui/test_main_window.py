@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 import textwrap
@@ -271,3 +272,33 @@ def test_a_crashing_capture_shows_its_last_lines_and_can_restart(qtbot: QtBot, w
     window.banner.restart_button.click()
     qtbot.waitUntil(lambda: window.health == "healthy", timeout=15000)
     assert not window.banner.isVisible()
+
+
+def test_follow_mode_sticks_to_the_newest_row_until_the_user_looks_back(qtbot: QtBot, window: MainWindow,
+                                                                         demo: list[Envelope]) -> None:
+    window.timeline.setFixedHeight(200)  # fewer rows than events fit
+    live = [e.model_copy(update={"seq": e.seq + 100 * k}) for k in range(4) for e in demo[:-1]]
+    for env in live[:30]:
+        window.inspection.enqueue(env)
+    window.inspection.flush()
+    bar = window.timeline.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0 and bar.value() == bar.maximum())
+    window.timeline.select_source_row(2)  # looking back leaves follow mode
+    assert not window.timeline.follow
+    held = bar.value()
+    for env in live[30:]:
+        window.inspection.enqueue(env)
+    window.inspection.flush()
+    qtbot.wait(20)
+    assert bar.value() == held and bar.maximum() > held
+    window.follow_action.trigger()
+    assert window.timeline.follow and bar.value() == bar.maximum()
+
+
+def test_times_are_absolute_or_relative(qtbot: QtBot, window: MainWindow, recording: Path) -> None:
+    open_and_wait(qtbot, window, recording)
+    index = window.timeline_model.index(source_row(window, 2), 1)
+    local = dt.datetime.fromtimestamp(window.timeline_model.rows[source_row(window, 2)].time)
+    assert index.data() == local.strftime("%H:%M:%S.%f")[:-3]
+    window.relative_action.trigger()
+    assert index.data() == "+2.020 s"
