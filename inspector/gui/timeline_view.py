@@ -54,8 +54,8 @@ class TimelineView(QTableView):
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setHighlightSections(False)
-        for col, width in ((COL_SEQ, 56), (COL_TIME, 100), (2, 70), (3, 48), (COL_KIND, 90),
-                           (COL_SUMMARY, 430), (6, 200)):
+        for col, width in ((COL_SEQ, 44), (COL_TIME, 96), (2, 64), (3, 40), (COL_KIND, 84),
+                           (COL_SUMMARY, 360), (6, 180)):
             self.setColumnWidth(col, width)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._menu)
