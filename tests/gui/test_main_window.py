@@ -302,3 +302,22 @@ def test_times_are_absolute_or_relative(qtbot: QtBot, window: MainWindow, record
     assert index.data() == local.strftime("%H:%M:%S.%f")[:-3]
     window.relative_action.trigger()
     assert index.data() == "+2.020 s"
+
+
+DATA = Path(__file__).parents[1] / "data"
+
+
+def test_a_har_file_is_decoded_and_shown(qtbot: QtBot, window: MainWindow) -> None:
+    # Raw requests from a browser's HAR export: the real decoders turn them into hits.
+    open_and_wait(qtbot, window, DATA / "report_phone.har")
+    kinds = [row.kind for row in window.timeline_model.rows]
+    assert "hit" in kinds and "verdict" in kinds
+    card = window.identity_card
+    assert card.device == "report_phone"
+    assert "jane.doe" not in card.identity.text() and "(25 chars)" in card.identity.text()
+    hit_row = kinds.index("hit")
+    window.timeline.select_source_row(hit_row)
+    assert window.details.raw.toPlainText().startswith("GET https://") or \
+        window.details.raw.toPlainText().startswith("POST https://")
+    assert "jane.doe" not in window.details.raw.toPlainText()
+    assert window.verdicts_model.verdicts[0].rule == "identity-pii-unhashed"
