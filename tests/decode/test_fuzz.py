@@ -1,0 +1,84 @@
+"""No input, however broken, makes a decoder raise anything but its own documented error."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from inspector.decode.cookies import decode_tag_cookies
+from inspector.decode.errors import DecodeError
+from inspector.decode.har import parse_har
+from inspector.decode.payloads import expand, expand_json
+from inspector.decode.pipeline import decode_envelope
+from inspector.model.events import Request, Storage
+from inspector.model.wire import Envelope
+from inspector.sources import CaptureFileError, load_capture
+
+HOSTS = st.sampled_from(["c.contentsquare.net", "c.clicktale.net", "k-aeu1.contentsquare.net",
+                         "heapanalytics.com", "c.us.heap-api.com", "t.contentsquare.net", "[::1", "x y"])
+PATHS = st.sampled_from(["/pageview", "/events", "/dvar", "/pageEvent", "/api/capture/v2/identify",
+                         "/api/identify_v3", "/v2/recording", "/", ""])
+NAMES = st.sampled_from(["pid", "uu", "sn", "pn", "url", "dr", "cvars", "cvarp", "dv", "value", "eu", "pvt",
+                         "ct", "i", "%", "%zz", ""])
+JUNK = st.one_of(st.text(max_size=60), st.sampled_from(["%", "%E0%A4%A", "%FF%FE", "H4sIAAAA", "1e999",
+                                                        "nan", "-0", "9" * 400, "{", "[[[", "\x00"]))
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def truncated_gzip() -> st.SearchStrategy[str]:
+    return st.binary(max_size=200).map(lambda b: base64.b64encode(gzip.compress(b)[:-5]).decode())
+
+
+@SETTINGS
+@given(host=HOSTS, path=PATHS, params=st.lists(st.tuples(NAMES, st.one_of(JUNK, truncated_gzip())), max_size=8),
+       body=st.one_of(st.text(max_size=200), truncated_gzip()), b64=st.booleans(),
+       method=st.sampled_from(["GET", "POST", "get", ""]))
+def test_decode_envelope_never_raises(host: str, path: str, params: list[tuple[str, str]], body: str,
+                                      b64: bool, method: str) -> None:
+    query = "&".join(f"{k}={v}" for k, v in params)
+    request = Request(method=method, url=f"https://{host}{path}?{query}", body=body,
+                      body_encoding="base64" if b64 else "text")
+    out = decode_envelope(Envelope(seq=0, time=0.0, event=request))
+    assert out.event.kind == "hit" and out.event.request == request  # type: ignore[union-attr]
+
+
+@SETTINGS
+@given(text=st.one_of(st.text(max_size=300), truncated_gzip()), ct=st.sampled_from([None, "0", "2", "x"]))
+def test_payload_decoders_raise_only_decode_error(text: str, ct: str | None) -> None:
+    for decoder in (expand, expand_json):
+        try:
+            decoder(text, ct)
+        except DecodeError:
+            pass
+
+
+@SETTINGS
+@given(cookies=st.dictionaries(st.sampled_from(["_cs_id", "_cs_s", "_cs_s_ctx", "_cs_i", "_cs_c"]),
+                               st.one_of(JUNK, st.just("c:" + "A" * 30), truncated_gzip().map("c:".__add__))))
+def test_cookie_decoders_never_raise(cookies: dict[str, str]) -> None:
+    decode_tag_cookies(cookies)
+    decode_envelope(Envelope(seq=0, time=0.0, event=Storage(cookies=cookies)))
+
+
+@SETTINGS
+@given(text=st.one_of(st.text(max_size=300), st.just('{"log": {"entries": [{"request": {"url": 5}}, 1, null]}}')))
+def test_har_reader_raises_only_decode_error(text: str) -> None:
+    try:
+        parse_har(text, "d")
+    except DecodeError:
+        pass
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.binary(max_size=400))
+def test_capture_loader_raises_only_its_own_error(tmp_path_factory: object, data: bytes) -> None:
+    path = Path(tmp_path_factory.mktemp("fuzz")) / "capture"  # type: ignore[attr-defined]
+    path.write_bytes(data)
+    try:
+        load_capture(path)
+    except CaptureFileError as exc:
+        assert str(path) in str(exc)
