@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from inspector import __version__
@@ -34,4 +36,15 @@ def run(path: Path | None = None) -> int:
     window.show()
     if path is not None:
         window.open_file(path)
+    _close_on_signals(window)
     return int(app.exec())
+
+
+def _close_on_signals(window: MainWindow) -> None:
+    """Ctrl+C or SIGTERM closes the window the normal way: layout saved, capture child stopped."""
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_args: window.close())
+    # Python runs signal handlers only between bytecodes: wake the interpreter now and then.
+    timer = QTimer(window)
+    timer.timeout.connect(lambda: None)
+    timer.start(250)
