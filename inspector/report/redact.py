@@ -50,6 +50,7 @@ SAFE_HEADERS = frozenset({
 # would rewrite unrelated text).
 MIN_SWEEP = 4
 _MAX_OPAQUE = 512 * 1024
+_TRIE_MAX = 120
 _lz = lzstring.LZString()
 
 
@@ -71,6 +72,7 @@ class Pseudonyms:
         self._key = key
         self._seen: dict[tuple[str, str], str] = {}
         self._by_original: dict[str, str] = {}
+        self.version = 0  # grows when a new original is learnt (the sweep pattern is rebuilt then)
         self.counts: Counter[str] = Counter()
 
     def _digest(self, kind: str, value: str) -> str:
@@ -91,7 +93,9 @@ class Pseudonyms:
         else:
             fake = f"{kind}-{h[:12]}"
         self._seen[(kind, value)] = fake
-        self._by_original.setdefault(value, fake)
+        if value not in self._by_original:
+            self._by_original[value] = fake
+            self.version += 1
         self.counts[kind] += 1
         return fake
 
@@ -111,13 +115,21 @@ class Redactor:
     def __init__(self, key: bytes) -> None:
         self.names = Pseudonyms(key)
         self.dropped = 0
+        self._learning = False
+        self._pattern: re.Pattern[str] | None = None
+        self._replacements: dict[str, str] = {}
+        self._long: dict[str, str] = {}
+        self._plain: set[str] = set()  # values known not to be compressed blobs
+        self._pattern_version = -1
 
     # ------------------------------------------------------------------ entry points
 
     def redact(self, envelopes: Iterable[Envelope]) -> list[Envelope]:
         envelopes = list(envelopes)
+        self._learning = True
         for env in envelopes:  # pass 1: learn sensitive values where they structurally live
             self._event(env.model_dump(mode="json")["event"])
+        self._learning = False
         return [self._one(env) for env in envelopes]
 
     def text(self, value: str) -> str:
@@ -328,8 +340,14 @@ class Redactor:
 
     def _opaque(self, value: str) -> str | None:
         """lz-string or base64-gzip payloads: opened, redacted and closed again the same way."""
-        if len(value) < 8 or len(value) > _MAX_OPAQUE or " " in value:
+        if len(value) < 8 or len(value) > _MAX_OPAQUE or " " in value or value in self._plain:
             return None
+        opened = self._open(value)
+        if opened is None and len(self._plain) < 100_000:
+            self._plain.add(value)  # most values are not blobs, and the same ones come back often
+        return opened
+
+    def _open(self, value: str) -> str | None:
         if value.startswith("c:"):
             inner = self._opaque_gzip(value[2:])
             return None if inner is None else "c:" + inner
@@ -361,14 +379,33 @@ class Redactor:
         return base64.b64encode(gzip.compress(inner.encode(), mtime=0)).decode()
 
     def _sweep(self, text: str) -> str:
+        """Every learnt value (in any of its forms) and every e-mail address in free text, replaced."""
         if not text:
             return text
-        for original in self.names.sensitive():
-            fake = self.names.lookup(original) or ""
-            for form, fake_form in zip(forms(original), forms(fake), strict=True):
-                if form in text:
-                    text = text.replace(form, fake_form)
+        if self._learning:  # pass 1 output is thrown away: only learn the e-mails
+            for match in EMAIL.finditer(text):
+                self._email(match.group(0))
+            return text
+        pattern = self._sweep_pattern()
+        for form, fake_form in self._long.items():
+            if form in text:
+                text = text.replace(form, fake_form)
+        if pattern is not None:
+            text = pattern.sub(lambda m: self._replacements[m.group(0)], text)
         return EMAIL.sub(lambda m: self._email(m.group(0)), text)
+
+    def _sweep_pattern(self) -> re.Pattern[str] | None:
+        if self._pattern_version != self.names.version:
+            self._replacements, self._long = {}, {}
+            for original in self.names.sensitive():
+                fake = self.names.lookup(original) or ""
+                for form, fake_form in zip(forms(original), forms(fake), strict=True):
+                    # Long values would nest the trie deeply: few, so replaced one by one.
+                    target = self._long if len(form) > _TRIE_MAX else self._replacements
+                    target.setdefault(form, fake_form)
+            self._pattern = re.compile(_trie_regex(self._replacements)) if self._replacements else None
+            self._pattern_version = self.names.version
+        return self._pattern
 
     def _email(self, found: str) -> str:
         if unquote(found).endswith("@example.invalid"):
@@ -376,6 +413,35 @@ class Redactor:
         encoded = "%40" in found
         fake = self.names.of(unquote(found), "email")
         return fake.replace("@", "%40") if encoded else fake
+
+
+def _trie_regex(words: Iterable[str]) -> str:
+    """One regex matching any of ``words``, longest first, shaped as a trie so that thousands of values
+    cost a few character tests per position instead of one attempt per value."""
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        ends = "" in node
+        branches = []
+        for ch, child in sorted(node.items()):
+            if not ch:
+                continue
+            run, tail = ch, child
+            while len(tail) == 1 and "" not in tail:  # a chain without branches: one literal
+                ((nxt, tail),) = tail.items()
+                run += nxt
+            branches.append(re.escape(run) + emit(tail))
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return emit(trie)
 
 
 _SMALL_NUMBER = re.compile(r"-?\d{1,6}(?:\.\d+)?")
