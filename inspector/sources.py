@@ -7,7 +7,6 @@ skipped; the rest of the file is kept. Only a file that cannot be read at all ra
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -75,9 +74,14 @@ def read_recording(text: str) -> LoadedCapture:
 
 
 def _check_order(loaded: LoadedCapture) -> None:
-    """The model needs increasing sequence numbers; a journal appended to twice may repeat them."""
-    seqs = [env.seq for env in loaded.envelopes]
-    if all(a < b for a, b in itertools.pairwise(seqs)):
+    """The model needs each device's sequence numbers to increase; a journal appended to twice may
+    repeat them. Then the file is renumbered in its own order (and says so)."""
+    last: dict[str, int] = {}
+    for env in loaded.envelopes:
+        if env.seq <= last.get(env.device, -1):
+            break
+        last[env.device] = env.seq
+    else:
         return
     loaded.envelopes = [env.model_copy(update={"seq": i}) for i, env in enumerate(loaded.envelopes)]
     loaded.errors.append("sequence numbers were not increasing: events renumbered in file order")
