@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import inspect
 import shutil
 import sys
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ class UnavailableError(Exception):
 
 
 def module(name: str) -> ModuleType:
+    if name in sys.modules:
+        return sys.modules[name]
     try:
         spec = importlib.util.find_spec(name)
     except ModuleNotFoundError:
@@ -61,9 +64,11 @@ def capture_command(settings: Settings, stream_port: int, token: str, journal: P
     build = getattr(launcher, "build_command", None)
     if build is None:
         raise UnavailableError("inspector.capture.launcher has no build_command")
-    built: Any = build(listen_port=settings.proxy_port, stream_port=stream_port, token=token,
-                       journal=journal, sink=settings.sink)
-    argv = [str(a) for a in built]
+    values = {"listen_port": settings.proxy_port, "proxy_port": settings.proxy_port,
+              "stream_port": stream_port, "stream_host": "127.0.0.1", "token": token,
+              "journal": journal, "journal_path": journal, "sink": settings.sink}
+    built: Any = build(**_accepted(build, values))
+    argv = [str(a) for a in getattr(built, "argv", built)]
     fingerprint = None
     try:
         certs = module("inspector.certs")
@@ -75,6 +80,14 @@ def capture_command(settings: Settings, stream_port: int, token: str, journal: P
     except Exception:  # no fingerprint is fine: the browser launcher computes its own
         fingerprint = None
     return CaptureCommand(argv[0], argv[1:], f"127.0.0.1:{settings.proxy_port}", fingerprint)
+
+
+def _accepted(func: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """The keyword arguments ``func`` takes, among ``values`` (partners name a few things differently)."""
+    params = inspect.signature(func).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        return values
+    return {k: v for k, v in values.items() if k in params}
 
 
 def mitmdump_found() -> bool:
