@@ -85,7 +85,7 @@ def load_inputs(files: Sequence[Path], devices: Sequence[str], command: str) -> 
                 envelopes = tuple(env.model_copy(update={"device": name}) for env in envelopes)
             out.append(InputFile(str(path), loaded.kind, envelopes, tuple(loaded.errors)))
             for error in loaded.errors:
-                print(f"uxa-inspector {command}: {path}: skipped {error}", file=sys.stderr)
+                print(f"uxa-inspector {command}: {path}: {error}", file=sys.stderr)
             continue
         print(f"uxa-inspector {command}: {path}: {_without_path(problem, path)}", file=sys.stderr)
         out.append(InputFile(str(path), fatal=_without_path(problem, path)))

@@ -37,7 +37,7 @@ def render_junit(run: CheckRun, fail_on: Severity = Severity.VIOLATION) -> str:
             ET.SubElement(case, "error", message=_clean(f"cannot be read: {item.fatal}"))
         elif item.errors or item.notes:
             out = ET.SubElement(case, "system-out")
-            out.text = _clean("\n".join([*(f"skipped: {e}" for e in item.errors), *item.notes]))
+            out.text = _clean("\n".join([*item.errors, *item.notes]))
     _count(inputs)
     devices = sorted(run.snapshot.devices) or ["capture"]
     for device in devices:

@@ -18,7 +18,7 @@ def render_text(run: CheckRun, fail_on: Severity = Severity.VIOLATION, reveal: b
             continue
         devices = ", ".join(item.devices) or "no device"
         lines.append(f"input {item.path}: {item.kind}, {len(item.envelopes)} events ({devices})")
-        lines.extend(f"  skipped: {error}" for error in item.errors)
+        lines.extend(f"  {error}" for error in item.errors)
         lines.extend(f"  note: {note}" for note in item.notes)
     lines.extend(f"refused: {line}" for line in run.refused)
     lines.append("")

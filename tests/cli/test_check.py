@@ -95,7 +95,7 @@ def test_malformed_and_truncated_lines_are_reported_and_the_rest_checked(cli: Cl
     errors = doc["inputs"][0]["errors"]
     assert len(errors) == 3  # two bad lines and a truncated last line
     assert all("line" in e for e in errors)
-    assert result.err.count("skipped") == 3
+    assert result.err.count("report_no_renewal.jsonl: line ") == 3
     assert doc["summary"]["events"] > 10
 
 
