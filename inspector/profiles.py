@@ -1,0 +1,83 @@
+"""Browser profiles: each one is a separate device with its own cookie jar.
+
+A named profile lives under the user data directory (platformdirs) and is kept between runs, so the
+same "phone" keeps its ``_cs_id`` cookie; a throw-away profile lives in a temporary directory that is
+removed when the profile is closed.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+APP_NAME = "uxa-inspector"
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
+
+
+class ProfileError(ValueError):
+    """A profile name that cannot be a directory name (one clear line)."""
+
+
+def profiles_root() -> Path:
+    return Path(user_data_dir(APP_NAME, appauthor=False)) / "profiles"
+
+
+@dataclass
+class Profile:
+    """A browser user-data directory standing for one device."""
+
+    name: str
+    path: Path
+    keep: bool
+
+    def close(self) -> None:
+        """Throw a temporary profile away; a kept profile stays for the next run."""
+        if not self.keep:
+            shutil.rmtree(self.path, ignore_errors=True)
+
+    def __enter__(self) -> Profile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def check_name(name: str) -> str:
+    if not _NAME.match(name):
+        raise ProfileError(f"profile name {name!r}: use 1-40 letters, digits, '-' or '_' "
+                           "(e.g. laptop, phone)")
+    return name
+
+
+def named_profile(name: str, root: Path | None = None) -> Profile:
+    """The kept profile ``name`` (created on first use)."""
+    path = (root or profiles_root()) / check_name(name)
+    path.mkdir(parents=True, exist_ok=True)
+    return Profile(name=name, path=path, keep=True)
+
+
+def temporary_profile(name: str = "browser") -> Profile:
+    """A fresh, empty profile removed on ``close``: a first-time visitor."""
+    path = Path(tempfile.mkdtemp(prefix=f"uxa-{check_name(name)}-"))
+    return Profile(name=name, path=path, keep=False)
+
+
+def list_profiles(root: Path | None = None) -> list[str]:
+    base = root or profiles_root()
+    if not base.is_dir():
+        return []
+    return sorted(p.name for p in base.iterdir() if p.is_dir() and _NAME.match(p.name))
+
+
+def forget_profile(name: str, root: Path | None = None) -> bool:
+    """Delete a kept profile (its cookies: the device becomes a new visitor). True if it existed."""
+    path = (root or profiles_root()) / check_name(name)
+    if not path.is_dir():
+        return False
+    shutil.rmtree(path)
+    return True
