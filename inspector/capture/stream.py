@@ -1,0 +1,140 @@
+"""Envelopes out of the proxy: numbered on the proxy's thread, written by one background thread.
+
+Hooks call ``emit`` and return at once: it stamps the sequence number and time, and puts the line on a
+bounded queue (a full queue drops the line and counts it; a ``dropped`` event says how many as soon
+as there is room). The writer thread appends every line to the journal file (flushed per batch) and
+sends it to the app's loopback socket, after a ``Hello`` carrying the token. If the socket is down,
+lines still reach the journal, from which the app can catch up; ``on_disconnect`` lets the addon
+stop the proxy when the app goes away.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import queue
+import socket
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+from inspector.model.events import Dropped, Event
+from inspector.model.wire import Envelope, Hello, dump_envelope, dump_hello
+
+log = logging.getLogger(__name__)
+_STOP = object()
+
+
+class EventStream:
+    def __init__(self, journal: Path | None = None, stream: tuple[str, int] | None = None, token: str = "",
+                 max_queue: int = 10_000, on_disconnect: Callable[[], None] | None = None) -> None:
+        self.journal_path = journal
+        self.stream = stream
+        self.token = token
+        self.on_disconnect = on_disconnect
+        self.seq = 0
+        self.dropped = 0
+        self.sent = 0
+        self._pending_drops = 0
+        self._queue: queue.Queue[object] = queue.Queue(maxsize=max_queue)
+        self._thread = threading.Thread(target=self._run, name="uxa-event-writer", daemon=True)
+        self._sock: socket.socket | None = None
+        self._journal: TextIO | None = None
+        self._was_connected = False
+        self._thread.start()
+
+    # ----------------------------------------------------------------- proxy thread
+
+    def emit(self, event: Event, device: str = "default", tab: str | None = None) -> None:
+        """Never blocks and never raises."""
+        if self._pending_drops:
+            self._put(Dropped(count=self._pending_drops, reason="event queue full"), device, None)
+        self._put(event, device, tab)
+
+    def _put(self, event: Event, device: str, tab: str | None) -> None:
+        try:
+            envelope = Envelope(seq=self.seq, time=time.time(), device=device, tab=tab, event=event)
+            line = dump_envelope(envelope)
+        except Exception:  # pragma: no cover - our own models always dump
+            log.exception("could not serialise an event")
+            return
+        try:
+            self._queue.put_nowait(line)
+        except queue.Full:
+            self.dropped += 1
+            self._pending_drops += 1
+            return
+        if isinstance(event, Dropped):
+            self._pending_drops = 0
+        self.seq += 1
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Write out everything queued, then stop the writer."""
+        with contextlib.suppress(queue.Full):
+            self._queue.put(_STOP, timeout=timeout)
+        self._thread.join(timeout)
+
+    # ----------------------------------------------------------------- writer thread
+
+    def _run(self) -> None:
+        if self.journal_path is not None:
+            try:
+                self.journal_path.parent.mkdir(parents=True, exist_ok=True)
+                self._journal = self.journal_path.open("a", encoding="utf-8")
+            except OSError as exc:
+                log.error("cannot open the journal %s: %s", self.journal_path, exc)
+        self._connect()
+        while True:
+            item = self._queue.get()
+            batch = [item]
+            while len(batch) < 500:
+                try:
+                    batch.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            lines = [b for b in batch if isinstance(b, str)]
+            self._write(lines)
+            if any(b is _STOP for b in batch):
+                break
+        if self._journal is not None:
+            self._journal.close()
+        if self._sock is not None:
+            with contextlib.suppress(OSError):
+                self._sock.close()
+
+    def _write(self, lines: list[str]) -> None:
+        if not lines:
+            return
+        data = "".join(line + "\n" for line in lines)
+        if self._journal is not None:
+            try:
+                self._journal.write(data)
+                self._journal.flush()
+            except OSError as exc:
+                log.error("journal write failed: %s", exc)
+        if self._sock is None and self.stream is not None and not self._was_connected:
+            self._connect()
+        if self._sock is not None:
+            try:
+                self._sock.sendall(data.encode("utf-8"))
+                self.sent += len(lines)
+            except OSError as exc:
+                log.warning("the app's socket closed: %s", exc)
+                self._sock = None
+                if self.on_disconnect is not None:
+                    self.on_disconnect()
+
+    def _connect(self) -> None:
+        if self.stream is None:
+            return
+        try:
+            sock = socket.create_connection(self.stream, timeout=5)
+            sock.settimeout(None)
+            sock.sendall((dump_hello(Hello(token=self.token)) + "\n").encode("utf-8"))
+        except OSError as exc:
+            log.warning("cannot reach the app at %s:%s: %s", *self.stream, exc)
+            return
+        self._sock = sock
+        self._was_connected = True
