@@ -7,6 +7,8 @@ asks politely (terminate), then kills after ``STOP_GRACE_MS``.
 
 from __future__ import annotations
 
+import os
+import signal
 from collections import deque
 
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signal
@@ -66,7 +68,7 @@ class CaptureProcess(QObject):
         if proc is None or proc.state() == QProcess.ProcessState.NotRunning:
             return
         self._stopping = True
-        proc.terminate()
+        self._interrupt(proc)
         QTimer.singleShot(STOP_GRACE_MS, self._kill_if_running)
 
     def stop_and_wait(self, msecs: int = STOP_GRACE_MS + 2000) -> None:
@@ -75,10 +77,22 @@ class CaptureProcess(QObject):
         if proc is None or proc.state() == QProcess.ProcessState.NotRunning:
             return
         self._stopping = True
-        proc.terminate()
+        self._interrupt(proc)
         if not proc.waitForFinished(STOP_GRACE_MS):
             proc.kill()
             proc.waitForFinished(msecs - STOP_GRACE_MS)
+
+    @staticmethod
+    def _interrupt(proc: QProcess) -> None:
+        """SIGINT, like Ctrl+C: mitmdump then finishes its journal; elsewhere Qt's terminate()."""
+        pid = int(proc.processId())
+        if pid and hasattr(signal, "SIGINT") and os.name == "posix":
+            try:
+                os.kill(pid, signal.SIGINT)
+                return
+            except OSError:
+                pass
+        proc.terminate()
 
     def _kill_if_running(self) -> None:
         if self.process is not None and self.process.state() != QProcess.ProcessState.NotRunning:

@@ -11,7 +11,7 @@ import importlib.util
 import inspect
 import shutil
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -56,30 +56,36 @@ class CaptureCommand:
     args: list[str]
     proxy_address: str
     ca_fingerprint: str | None = None
+    # Secrets go to the child in its environment, not on its command line (visible in ps).
+    env: dict[str, str] = field(default_factory=dict)
 
 
-def capture_command(settings: Settings, stream_port: int, token: str, journal: Path) -> CaptureCommand:
+def capture_command(settings: Settings, stream_port: int, token: str, journal: Path,
+                    confdir: Path | None = None) -> CaptureCommand:
     """The mitmdump command line for a capture streaming to ``127.0.0.1:stream_port``."""
     launcher = module("inspector.capture.launcher")
     build = getattr(launcher, "build_command", None)
     if build is None:
         raise UnavailableError("inspector.capture.launcher has no build_command")
+    token_env = getattr(launcher, "TOKEN_ENV", None)
     values = {"listen_port": settings.proxy_port, "proxy_port": settings.proxy_port,
-              "stream_port": stream_port, "stream_host": "127.0.0.1", "token": token,
-              "journal": journal, "journal_path": journal, "sink": settings.sink}
+              "stream_port": stream_port, "stream_host": "127.0.0.1", "journal": journal,
+              "journal_path": journal, "sink": settings.sink, "confdir": confdir}
+    if token_env is None:
+        values["token"] = token
     built: Any = build(**_accepted(build, values))
     argv = [str(a) for a in getattr(built, "argv", built)]
-    fingerprint = None
+    return CaptureCommand(argv[0], argv[1:], f"127.0.0.1:{settings.proxy_port}", ca_fingerprint(confdir),
+                          {token_env: token} if token_env else {})
+
+
+def ca_fingerprint(confdir: Path | None = None) -> str | None:
+    """The proxy CA's SPKI fingerprint once the proxy has made its CA (on its first start)."""
     try:
-        certs = module("inspector.certs")
-        confdir = getattr(launcher, "default_confdir", None)
-        if confdir is not None:
-            ca = Path(confdir()) / "mitmproxy-ca-cert.pem"
-            if ca.exists():
-                fingerprint = certs.spki_fingerprint(ca)
-    except Exception:  # no fingerprint is fine: the browser launcher computes its own
-        fingerprint = None
-    return CaptureCommand(argv[0], argv[1:], f"127.0.0.1:{settings.proxy_port}", fingerprint)
+        finder = getattr(module("inspector.capture.launcher"), "ca_fingerprint", None)
+        return str(finder(confdir)) if finder is not None and finder(confdir) else None
+    except Exception:  # no fingerprint yet: the browser then trusts nothing extra
+        return None
 
 
 def _accepted(func: Any, values: dict[str, Any]) -> dict[str, Any]:
@@ -97,14 +103,26 @@ def mitmdump_found() -> bool:
 # --------------------------------------------------------------------------- browser, demo, report
 
 
-def launch_browser(settings: Settings, profile: str) -> Any:
-    """Start a browser through the running capture proxy; returns an object with ``stop()``."""
+def launch_browser(settings: Settings, profile: str, urls: tuple[str, ...] = (),
+                   headless: bool | None = None) -> Any:
+    """Start a browser through the running capture proxy with a named profile; returns it (``stop()``).
+
+    The browser trusts the capture CA by its SPKI fingerprint only (no certificate is installed).
+    """
     browser = module("inspector.browser")
-    launch = getattr(browser, "launch", None)
-    if launch is None:
-        raise UnavailableError("inspector.browser has no launch()")
-    return launch(proxy_port=settings.proxy_port, profile=profile,
-                  executable=settings.browser_path or None)
+    profiles = module("inspector.profiles")
+    proxy = f"127.0.0.1:{settings.proxy_port}"
+    found = browser.find_browser(settings.browser_path or None, proxy=proxy)
+    options = browser.LaunchOptions(proxy_port=settings.proxy_port, spki=ca_fingerprint(),
+                                    headless=not browser.has_display() if headless is None else headless)
+    return browser.launch(found, profiles.named_profile(profile), options, urls=list(urls))
+
+
+def profile_names() -> list[str]:
+    try:
+        return [str(name) for name in module("inspector.profiles").list_profiles()]
+    except Exception:  # profiles are a convenience: the combo box stays editable
+        return []
 
 
 def start_demo(window: Any) -> Any:

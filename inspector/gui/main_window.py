@@ -173,7 +173,8 @@ class MainWindow(QMainWindow):
                                            icon=pix.SP_ComputerIcon)
         self.profile_combo = QComboBox()
         self.profile_combo.setEditable(True)
-        self.profile_combo.addItems(["default", "laptop", "phone"])
+        self.profile_combo.addItems(list(dict.fromkeys(["default", "laptop", "phone",
+                                                        *integrations.profile_names()])))
         self.profile_combo.setCurrentText(self.settings.browser_profile)
         self.profile_combo.setToolTip("Browser profile: one cookie jar, one device in the inspector")
         self.demo_action = self._action("Demo", self.run_demo, "Ctrl+D",
@@ -245,7 +246,7 @@ class MainWindow(QMainWindow):
         """Disable what another part of the project has not delivered, saying why."""
         checks = (
             (self.capture_action, integrations.availability("inspector.capture.launcher", "build_command")),
-            (self.browser_action, integrations.availability("inspector.browser")),
+            (self.browser_action, integrations.availability("inspector.browser", "find_browser", "launch")),
             (self.demo_action, integrations.availability("inspector.demo")),
             (self.report_action, integrations.availability("inspector.report.html", "render_html")),
         )
@@ -538,7 +539,7 @@ class MainWindow(QMainWindow):
         self.restart_button.hide()
         self.log(f"starting capture: {command.program} {' '.join(command.args)}")
         self.log(f"journal: {journal}")
-        self.capture.start(command.program, command.args)
+        self.capture.start(command.program, command.args, command.env)
         self.capture_action.setChecked(True)
         self.capture_action.setText("■ Stop")
         self.mode_combo.setEnabled(False)
@@ -595,7 +596,8 @@ class MainWindow(QMainWindow):
             self._browser = integrations.launch_browser(self.settings, profile)
         except integrations.UnavailableError as exc:
             self.log(f"browser: {exc}")
-        except Exception as exc:
+        except Exception as exc:  # no browser found: its message says what to do by hand
+            self.banner.show_problem("The browser could not start", str(exc).splitlines(), can_restart=False)
             self.log(f"browser could not start: {type(exc).__name__}: {exc}")
         else:
             self.log(f"browser started with profile {profile!r}")
