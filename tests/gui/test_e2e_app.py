@@ -1,0 +1,88 @@
+"""The whole app, for real: the window starts the real capture child (mitmdump + our addon, sink mode),
+real headless Chromium loads a local shop page through it, and the panels show what happened."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from pytestqt.qtbot import QtBot
+
+from inspector.capture.launcher import free_port, wait_for_port
+from inspector.gui import integrations
+from inspector.gui.main_window import MainWindow
+from inspector.gui.settings import Settings
+from tests.gui.test_panels import texts
+
+pytestmark = pytest.mark.e2e
+PAGES = Path(__file__).parent / "pages"
+CHROMIUM = "/usr/bin/chromium"
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def site() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(PAGES)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def chromium(url: str, proxy_port: int, spki: str, profile: Path) -> str:
+    """Load ``url`` in real headless Chromium through the proxy, let its timers run, return the DOM."""
+    return subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         f"--user-data-dir={profile}", f"--proxy-server=http://127.0.0.1:{proxy_port}",
+         "--proxy-bypass-list=<-loopback>", f"--ignore-certificate-errors-spki-list={spki}",
+         "--virtual-time-budget=3000", "--dump-dom", url],
+        capture_output=True, text=True, timeout=60, check=False).stdout
+
+
+def test_live_capture_of_a_real_browser_fills_the_panels(qtbot: QtBot, store: QSettings, site: str,
+                                                         tmp_path: Path) -> None:
+    window = MainWindow(Settings(proxy_port=free_port(), sink=True), store)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        assert window.start_capture(), window.log_panel.toPlainText()
+        assert wait_for_port("127.0.0.1", window.settings.proxy_port, 30), window.log_panel.toPlainText()
+        qtbot.waitUntil(lambda: window.health == "healthy", timeout=20000)
+        spki = integrations.ca_fingerprint()
+        assert spki, "the proxy made no CA"
+        dom = chromium(f"{site}/shop.html", window.settings.proxy_port, spki, tmp_path / "profile")
+        assert 'data-done="yes"' in dom  # the page ran as it would without the inspector
+        qtbot.waitUntil(lambda: window.inspection.latest() is not None and any(
+            d.user_id and d.user_id.endswith("52") for d in window.inspection.latest().devices.values()),
+            timeout=20000)
+        qtbot.waitUntil(lambda: window.identity_card.state() is not None, timeout=5000)
+        card = window.identity_card
+        assert "s•••2 (10 chars)" in card.identity.text()  # shopper-22, masked
+        assert card.user_id.text() == "11111111-2222-4333-8444…"
+        assert card.user_id.toolTip().startswith("11111111-2222-4333-8444-555555555552")  # the renewed one
+        assert "identity-change" in card.reset_badge.text()
+        sessions = texts(window.sessions_panel.tree_model)
+        assert any(line.startswith("↺ reset: identity-change (11111111… → 11111111…)") for line in sessions)
+        assert sum(1 for line in sessions if line.startswith("user 11111111-")) == 2
+        props = texts(window.properties_panel.tree_model)
+        values = texts(window.properties_panel.tree_model, 1)
+        assert any(line.startswith("detached from user") for line in props)
+        assert "s•••r (6 chars) → g•••d (4 chars)" in values  # silver → gold, masked
+        rules = {v.rule for v in window.verdicts_model.verdicts}
+        assert "property-overwrite" in rules
+        assert not {"identity-change-reset-missing", "unexpected-reset-first-identify"} & rules
+        with qtbot.waitSignal(window.capture.stopped, timeout=15000):
+            window.stop_capture()
+    finally:
+        window.capture.stop_and_wait()
