@@ -1,0 +1,123 @@
+"""The addon inside mitmproxy's own test harness: options, reports, sink, recording, injection."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+from mitmproxy import exceptions, http
+from mitmproxy.test import taddons, tflow
+
+from inspector.capture.addon import UxaCapture, parse_devices
+from inspector.model.events import Command, Notice, Request, Storage
+from inspector.model.wire import Envelope, parse_envelope
+
+
+def journal(path: Path) -> list[Envelope]:
+    return [parse_envelope(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def flow_for(url: str, method: str = "GET", body: bytes = b"", headers: dict[str, str] | None = None
+             ) -> http.HTTPFlow:
+    flow = tflow.tflow()
+    flow.request = http.Request.make(method, url, body, headers or {})
+    flow.response = None
+    return flow
+
+
+@pytest.fixture
+def addon_ctx(tmp_path: Path):  # type: ignore[no-untyped-def]
+    addon = UxaCapture()
+    with taddons.context(addon) as tctx:
+        tctx.configure(addon, uxa_journal=str(tmp_path / "j.jsonl"))
+        yield addon, tctx, tmp_path / "j.jsonl"
+        addon.done()
+
+
+def test_options_are_validated(addon_ctx) -> None:  # type: ignore[no-untyped-def]
+    addon, tctx, _ = addon_ctx
+    with pytest.raises(exceptions.OptionsError):
+        tctx.configure(addon, uxa_devices="8080:laptop")
+    with pytest.raises(exceptions.OptionsError, match="loopback"):
+        tctx.configure(addon, uxa_stream="10.0.0.5:9000", uxa_token="t")
+    with pytest.raises(exceptions.OptionsError, match="token"):
+        tctx.configure(addon, uxa_stream="127.0.0.1:9000")
+    assert parse_devices("8081=laptop, 8082=phone") == {8081: "laptop", 8082: "phone"}
+
+
+def test_observer_reports_are_answered_locally_and_garbage_becomes_a_notice(addon_ctx) -> None:  # type: ignore[no-untyped-def]
+    addon, _, path = addon_ctx
+    good = json.dumps({"tab": "t1", "events": [{"kind": "command", "payload": ["identify", "x"], "call_id": "c1"}]})
+    for body in (good.encode(), b"not json", json.dumps({"events": [{"kind": "hit", "host": "x"}]}).encode()):
+        flow = flow_for("https://shop.example/__uxa_inspector__/report", "POST", body)
+        addon.request(flow)
+        assert flow.response is not None and flow.response.status_code == 204  # never forwarded
+    addon.done()
+    events = journal(path)
+    assert isinstance(events[0].event, Command) and events[0].tab == "t1"
+    assert [type(e.event) for e in events[1:]] == [Notice, Notice]
+
+
+def test_sink_mode_answers_vendor_hosts_and_records_them(addon_ctx) -> None:  # type: ignore[no-untyped-def]
+    addon, tctx, path = addon_ctx
+    tctx.configure(addon, uxa_sink=True)
+    flow = flow_for("https://c.contentsquare.net/pageview?pid=1&uu=u&sn=1&pn=1", headers={"Origin": "https://shop.example"})
+    addon.request(flow)
+    assert flow.response is not None and flow.response.headers["content-type"] == "image/gif"
+    assert flow.response.headers["access-control-allow-origin"] == "https://shop.example"
+    addon.response(flow)
+    tag = flow_for("https://t.contentsquare.net/uxa/0123456789abc.js")
+    addon.request(tag)
+    assert tag.response is not None and tag.response.status_code == 404
+    addon.done()
+    requests = [e.event for e in journal(path) if isinstance(e.event, Request)]
+    assert requests[0].sunk and requests[0].status == 200 and "pageview" in requests[0].url
+
+
+def test_forward_mode_records_binary_bodies_losslessly_and_leaves_other_hosts_alone(addon_ctx) -> None:  # type: ignore[no-untyped-def]
+    addon, _, path = addon_ctx
+    flow = flow_for("https://k-aeu1.contentsquare.net/v2/recording", "POST", b"\xff\x00\xfe")
+    addon.request(flow)
+    assert flow.response is None  # forwarded
+    flow.response = http.Response.make(200, b"ok")
+    addon.response(flow)
+    other = flow_for("https://cdn.example/app.js")
+    addon.request(other)
+    other.response = http.Response.make(200, b"x", {"Content-Type": "application/javascript"})
+    addon.response(other)
+    assert other.response.content == b"x"
+    addon.done()
+    (request,) = [e.event for e in journal(path) if isinstance(e.event, Request)]
+    assert request.body_encoding == "base64" and request.body == "/wD+"
+
+
+def test_html_is_injected_through_gzip_and_csp_headers_widened(addon_ctx) -> None:  # type: ignore[no-untyped-def]
+    addon, _, _ = addon_ctx
+    flow = flow_for("https://shop.example/")
+    page = b"<!doctype html><html><head><title>t</title></head><body>hi</body></html>"
+    # make() compresses the content itself, as the Content-Encoding header says.
+    flow.response = http.Response.make(200, page, {
+        "Content-Type": "text/html; charset=utf-8", "Content-Encoding": "gzip",
+        "Content-Security-Policy": "script-src 'nonce-n' 'strict-dynamic'"})
+    addon.response(flow)
+    html = flow.response.content or b""
+    assert html.index(b"__uxaInspectorObserver") < html.index(b"<title>")
+    assert flow.response.headers["content-encoding"] == "gzip"
+    assert gzip.decompress(flow.response.raw_content or b"") == html
+    assert "'sha256-" in flow.response.headers["content-security-policy"]
+    json_flow = flow_for("https://shop.example/api")
+    json_flow.response = http.Response.make(200, b'{"a": 1}', {"Content-Type": "application/json"})
+    addon.response(json_flow)
+    assert json_flow.response.content == b'{"a": 1}'
+
+
+def test_document_requests_snapshot_first_party_tag_cookies(addon_ctx) -> None:  # type: ignore[no-untyped-def]
+    addon, _, path = addon_ctx
+    addon.request(flow_for("https://shop.example/cart", headers={
+        "Sec-Fetch-Dest": "document", "Cookie": "sid=1; _cs_id=u.1.2.3.4.5.6; _cs_s=3.0.9"}))
+    addon.request(flow_for("https://shop.example/app.js", headers={"Sec-Fetch-Dest": "script", "Cookie": "_cs_id=z"}))
+    addon.done()
+    (storage,) = [e.event for e in journal(path) if isinstance(e.event, Storage)]
+    assert storage.cookies == {"_cs_id": "u.1.2.3.4.5.6", "_cs_s": "3.0.9"} and storage.source == "request-header"
