@@ -161,7 +161,8 @@ HEADLESS_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu")
 @dataclass
 class LaunchOptions:
     proxy_host: str = "127.0.0.1"
-    proxy_port: int = 8080
+    # None: no proxy at all (only for testing the demo site without a capture).
+    proxy_port: int | None = 8080
     # Base64 SHA-256 of the capture CA's public key (inspector.certs.spki_fingerprint); None for
     # plain-HTTP sites only.
     spki: str | None = None
@@ -170,9 +171,10 @@ class LaunchOptions:
 
 
 def browser_args(profile_dir: Path, options: LaunchOptions, urls: Sequence[str] = ()) -> list[str]:
-    args = [f"--user-data-dir={profile_dir}",
-            f"--proxy-server=http://{options.proxy_host}:{options.proxy_port}",
-            "--proxy-bypass-list=<-loopback>", *BASE_FLAGS]
+    args = [f"--user-data-dir={profile_dir}", *BASE_FLAGS]
+    if options.proxy_port is not None:
+        args[1:1] = [f"--proxy-server=http://{options.proxy_host}:{options.proxy_port}",
+                     "--proxy-bypass-list=<-loopback>"]
     if options.spki:
         args.append(f"--ignore-certificate-errors-spki-list={options.spki}")
     if options.headless:
@@ -223,3 +225,20 @@ def launch(browser: Browser, profile: Profile, options: LaunchOptions, urls: Seq
     process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=stdout,
                                stderr=subprocess.DEVNULL)
     return BrowserProcess(browser, profile, process)
+
+
+def dump_dom(browser: Browser, profile: Profile, options: LaunchOptions, url: str,
+             virtual_time_ms: int, timeout_s: float = 60.0) -> str:
+    """Run ``url`` headless until its timers have used ``virtual_time_ms`` of virtual time (Chromium
+    fast-forwards idle time), and return the page's DOM as serialised at the end."""
+    headless = LaunchOptions(options.proxy_host, options.proxy_port, options.spki, True,
+                             (*options.extra_args, f"--virtual-time-budget={virtual_time_ms}", "--dump-dom"))
+    proc = launch(browser, profile, headless, [url], stdout=subprocess.PIPE)
+    try:
+        out, _ = proc.process.communicate(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        proc.stop()
+        raise TimeoutError(f"{browser.name} did not finish {url} within {timeout_s:g} s") from None
+    finally:
+        proc.stop()
+    return out.decode("utf-8", "replace")
