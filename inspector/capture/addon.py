@@ -36,7 +36,7 @@ from inspector.capture.sink import sink_answer
 from inspector.capture.stream import EventStream
 from inspector.decode.cookies import parse_cookie_header, tag_cookies
 from inspector.decode.hosts import is_tag_host
-from inspector.model.events import Notice, Request, Storage
+from inspector.model.events import Notice, Request, Storage, Tick
 
 log = logging.getLogger("uxa-inspector")
 TOKEN_ENV = "UXA_INSPECTOR_TOKEN"
@@ -93,6 +93,7 @@ class UxaCapture:
         self.extra_hosts: tuple[str, ...] = ()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stream_key: tuple[str, str, str] | None = None
+        self._ticker: asyncio.Task[None] | None = None
         source = observer_source()
         self._tag = script_tag(source).encode("utf-8")
         self._hash = script_hash(source)
@@ -110,6 +111,7 @@ class UxaCapture:
         add("uxa_inject", bool, True, "Inject the page observer into HTML documents.")
         add("uxa_queue", int, 20000, "Events held in memory before the writer takes them.")
         add("uxa_exit_with_app", bool, True, "Stop the proxy when the app's socket closes.")
+        add("uxa_tick", float, 5.0, "Seconds between tick events, so deadlines expire while idle (0: none).")
 
     def configure(self, updated: set[str]) -> None:
         opts = ctx.options
@@ -136,8 +138,18 @@ class UxaCapture:
 
     def running(self) -> None:
         self._loop = asyncio.get_running_loop()
+        if ctx.options.uxa_tick > 0:
+            self._ticker = self._loop.create_task(self._tick_forever())
+
+    async def _tick_forever(self) -> None:
+        while True:
+            await asyncio.sleep(ctx.options.uxa_tick)
+            if self.stream is not None:
+                self.stream.emit(Tick())
 
     def done(self) -> None:
+        if self._ticker is not None:
+            self._ticker.cancel()
         if self.stream is not None:
             self.stream.close()
 

@@ -29,7 +29,8 @@ _STOP = object()
 
 class EventStream:
     def __init__(self, journal: Path | None = None, stream: tuple[str, int] | None = None, token: str = "",
-                 max_queue: int = 10_000, on_disconnect: Callable[[], None] | None = None) -> None:
+                 max_queue: int = 10_000, on_disconnect: Callable[[], None] | None = None,
+                 start: bool = True) -> None:
         self.journal_path = journal
         self.stream = stream
         self.token = token
@@ -43,32 +44,37 @@ class EventStream:
         self._sock: socket.socket | None = None
         self._journal: TextIO | None = None
         self._was_connected = False
+        if start:
+            self._thread.start()
+
+    def start(self) -> None:
+        """Start the writer (done at construction unless ``start=False``, which tests use)."""
         self._thread.start()
 
     # ----------------------------------------------------------------- proxy thread
 
     def emit(self, event: Event, device: str = "default", tab: str | None = None) -> None:
         """Never blocks and never raises."""
-        if self._pending_drops:
-            self._put(Dropped(count=self._pending_drops, reason="event queue full"), device, None)
-        self._put(event, device, tab)
+        if self._pending_drops and self._put(Dropped(count=self._pending_drops, reason="event queue full"),
+                                             device, None):
+            self._pending_drops = 0
+        if not self._put(event, device, tab):
+            self.dropped += 1
+            self._pending_drops += 1
 
-    def _put(self, event: Event, device: str, tab: str | None) -> None:
+    def _put(self, event: Event, device: str, tab: str | None) -> bool:
         try:
             envelope = Envelope(seq=self.seq, time=time.time(), device=device, tab=tab, event=event)
             line = dump_envelope(envelope)
         except Exception:  # pragma: no cover - our own models always dump
             log.exception("could not serialise an event")
-            return
+            return True
         try:
             self._queue.put_nowait(line)
         except queue.Full:
-            self.dropped += 1
-            self._pending_drops += 1
-            return
-        if isinstance(event, Dropped):
-            self._pending_drops = 0
+            return False
         self.seq += 1
+        return True
 
     def close(self, timeout: float = 5.0) -> None:
         """Write out everything queued, then stop the writer."""

@@ -1,0 +1,73 @@
+"""The event stream: numbered envelopes to the journal and the app's socket, a hello with the token
+first, drops counted and reported, never blocking the proxy."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from pathlib import Path
+
+from inspector.capture.stream import EventStream
+from inspector.model.events import Dropped, Page, Tick
+from inspector.model.wire import parse_envelope, parse_hello
+
+
+def test_journal_and_socket_get_the_same_lines_after_a_hello(tmp_path: Path) -> None:
+    server = socket.create_server(("127.0.0.1", 0))
+    received: list[bytes] = []
+
+    def accept() -> None:
+        conn, _ = server.accept()
+        with conn:
+            while chunk := conn.recv(65536):
+                received.append(chunk)
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    stream = EventStream(tmp_path / "j.jsonl", ("127.0.0.1", server.getsockname()[1]), token="s3cret")
+    for i in range(50):
+        stream.emit(Page(url=f"https://shop.example/{i}"), device="laptop", tab="t1")
+    stream.close()
+    thread.join(5)
+    server.close()
+    lines = b"".join(received).decode().splitlines()
+    assert parse_hello(lines[0]).token == "s3cret"
+    envelopes = [parse_envelope(line) for line in lines[1:]]
+    assert [e.seq for e in envelopes] == list(range(50))
+    assert (tmp_path / "j.jsonl").read_text().splitlines() == lines[1:]
+
+
+def test_a_full_queue_drops_counts_and_says_so(tmp_path: Path) -> None:
+    stream = EventStream(tmp_path / "j.jsonl", max_queue=100, start=False)  # a writer that is behind
+    for i in range(130):
+        stream.emit(Page(url=f"https://shop.example/{i}"))
+    assert stream.dropped == 30
+    stream.start()
+    stream.close()  # drains the queue
+    stream.emit(Tick())  # too late for the writer, but the numbering shows the drop came first
+    envelopes = [parse_envelope(x) for x in (tmp_path / "j.jsonl").read_text().splitlines()]
+    assert len(envelopes) == 100 and [e.seq for e in envelopes] == list(range(100))
+
+
+def test_the_next_event_after_drops_is_a_dropped_counter(tmp_path: Path) -> None:
+    stream = EventStream(tmp_path / "j.jsonl", max_queue=100, start=False)
+    for _ in range(105):
+        stream.emit(Tick())
+    drained = [stream._queue.get_nowait() for _ in range(100)]  # the writer catches up
+    assert len(drained) == 100
+    stream.emit(Page(url="https://shop.example/"))
+    stream.start()
+    stream.close()
+    envelopes = [parse_envelope(x) for x in (tmp_path / "j.jsonl").read_text().splitlines()]
+    assert isinstance(envelopes[0].event, Dropped) and envelopes[0].event.count == 5
+    assert isinstance(envelopes[1].event, Page) and envelopes[1].seq == envelopes[0].seq + 1
+
+
+def test_unreachable_app_still_journals(tmp_path: Path) -> None:
+    port = socket.create_server(("127.0.0.1", 0))
+    closed_port = port.getsockname()[1]
+    port.close()
+    stream = EventStream(tmp_path / "j.jsonl", ("127.0.0.1", closed_port), token="t")
+    stream.emit(Tick())
+    stream.close()
+    assert len((tmp_path / "j.jsonl").read_text().splitlines()) == 1
