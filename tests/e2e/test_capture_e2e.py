@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from inspector.capture.launcher import ca_fingerprint, free_port, start_capture
 from inspector.model.events import Command, Page, Request, Result, Storage
+from inspector.model.wire import parse_envelope
 from tests.e2e.conftest import RunningCapture
 from tests.support.chromium import dump_dom
 from tests.support.site import serve
@@ -64,3 +66,21 @@ def test_unsafe_inline_policy_is_left_alone_and_cookies_are_snapshotted(capture:
     events = capture.envelopes()
     assert [e.event.payload for e in events if isinstance(e.event, Command)] == [["identify", "inline-user"]]
     assert not [e for e in events if isinstance(e.event, Storage) and e.event.cookies]
+
+
+def test_two_browser_profiles_on_two_ports_are_two_devices(tmp_path: Path, confdir: Path) -> None:
+    laptop, phone = free_port(), free_port()
+    journal = tmp_path / "j.jsonl"
+    process = start_capture(ports={laptop: "laptop", phone: "phone"}, sink=True, journal=journal, confdir=confdir)
+    fingerprint = ca_fingerprint(confdir)
+    assert fingerprint
+    try:
+        with serve(PAGES) as base:
+            dump_dom(f"{base}/unsafe-inline.html", laptop, fingerprint, budget_ms=1000)
+            dump_dom(f"{base}/strict.html", phone, fingerprint, budget_ms=1000)
+    finally:
+        process.stop()
+    lines = journal.read_text(encoding="utf-8").splitlines()
+    by_device = {(e.device, e.event.payload[1]) for e in map(parse_envelope, lines)  # type: ignore[union-attr,index]
+                 if isinstance(e.event, Command)}
+    assert by_device == {("laptop", "inline-user"), ("phone", "strict-user")}
