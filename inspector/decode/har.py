@@ -99,9 +99,12 @@ def _entry_events(entry: Mapping[str, JsonValue]) -> list[Event]:
     return events
 
 
-def parse_har(text: str, device: str) -> HarResult:
-    """Raise ``DecodeError`` when the text is not a HAR at all; skip (and report) bad entries."""
-    data = parse_json(text)
+def parse_har(content: str | object, device: str) -> HarResult:
+    """A HAR as text or as the already parsed document (what ``json.loads`` gives) to envelopes.
+
+    Raise ``DecodeError`` when it is not a HAR at all; skip (and report) bad entries.
+    """
+    data = parse_json(content) if isinstance(content, str) else content
     log = data.get("log") if isinstance(data, dict) else None
     entries = log.get("entries") if isinstance(log, dict) else None
     if not isinstance(entries, list):

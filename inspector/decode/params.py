@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from urllib.parse import unquote_plus
 
 from pydantic import JsonValue
@@ -41,19 +42,19 @@ def first(value: str | list[str] | None) -> str | None:
     return value
 
 
+# Plain ASCII decimals only: Python's int() also takes "1_000" and other scripts' digits, which no
+# tag writes and which would hide a malformed value.
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*|[0-9]+)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+
+
 def as_number(text: str) -> int | float | None:
     """A decimal number, or None when the text is not one (kept as a string by the caller)."""
     text = text.strip()
-    if not text or len(text) > 40:
+    if not text or len(text) > 40 or not _NUMBER.fullmatch(text):
         return None
-    try:
+    if text.lstrip("-").isdigit():
         return int(text)
-    except ValueError:
-        pass
-    try:
-        number = float(text)
-    except ValueError:
-        return None
+    number = float(text)
     return number if math.isfinite(number) else None
 
 

@@ -10,24 +10,60 @@ import base64
 import binascii
 import gzip
 import json
+import math
 import zlib
 
-from lzstring import LZString
 from pydantic import JsonValue
 
+from inspector.decode import lz
 from inspector.decode.errors import DecodeError
 
 # Beyond this a payload is not expanded (a page cannot make us allocate without bound).
 MAX_EXPANDED = 16 * 1024 * 1024
-_LZ = LZString()
+# Deeper JSON is kept as text: the tag's payloads nest a few levels, and the event models (pydantic)
+# refuse values nested a few hundred deep, which would break "never raises" further down.
+MAX_JSON_DEPTH = 64
+
+
+def _no_constant(name: str) -> JsonValue:
+    raise DecodeError(f"not JSON: {name} is not a JSON value")
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise DecodeError(f"not JSON: number {text[:20]} is out of range")
+    return number
 
 
 def parse_json(text: str) -> JsonValue:
+    """Strict JSON (no NaN/Infinity, finite numbers, bounded depth), else ``DecodeError``."""
     try:
-        value: JsonValue = json.loads(text)
+        value: JsonValue = json.loads(text, parse_constant=_no_constant, parse_float=_finite)
     except (ValueError, RecursionError) as exc:
+        if isinstance(exc, DecodeError):
+            raise
         raise DecodeError(f"not JSON: {exc}") from None
+    if json_depth(value) > MAX_JSON_DEPTH:
+        raise DecodeError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels, kept as text")
     return value
+
+
+def json_depth(value: JsonValue) -> int:
+    """Nesting depth of a parsed value (scalars 0), without recursion."""
+    deepest = 0
+    stack: list[tuple[JsonValue, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            stack.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+        else:
+            deepest = max(deepest, depth)
+            continue
+        deepest = max(deepest, depth + 1)
+    return deepest
 
 
 def b64decode(text: str) -> bytes:
@@ -64,15 +100,26 @@ def base64_gzip_text(text: str) -> str:
 
 
 def lz_text(text: str) -> str:
-    """lz-string, trying the URI-component alphabet, then base64 (the two the tag uses)."""
-    for method in (_LZ.decompressFromEncodedURIComponent, _LZ.decompressFromBase64):
+    """lz-string, trying the URI-component alphabet, then base64 (the two the tag uses).
+
+    A space is a '+' that a query string turned into a space. Output that is not text is refused:
+    garbage in the right alphabet can decompress to garbage.
+    """
+    text = text.strip("\r\n\t").replace(" ", "+")
+    alphabets = [a for a in (lz.URI_ALPHABET, lz.BASE64_ALPHABET) if lz.fits(text, a)]
+    if not alphabets:
+        raise DecodeError("not lz-string (characters outside its alphabets)")
+    problems: list[str] = []
+    for alphabet in alphabets:
         try:
-            out = method(text)
-        except Exception:  # the library raises anything on garbage
+            out = lz.decompress(text, alphabet, MAX_EXPANDED)
+        except DecodeError as exc:
+            problems.append(str(exc))
             continue
-        if isinstance(out, str) and out and "\x00" not in out and _mostly_text(out):
+        if out and "\x00" not in out and _mostly_text(out):
             return out
-    raise DecodeError("not lz-string")
+        problems.append("not lz-string: decompresses to binary data")
+    raise DecodeError("; ".join(dict.fromkeys(problems)))
 
 
 def _mostly_text(text: str) -> bool:
@@ -80,15 +127,23 @@ def _mostly_text(text: str) -> bool:
     return printable >= 0.95 * len(text)
 
 
+def looks_like_gzip(text: str) -> bool:
+    """Base64 of gzip's magic bytes (1f 8b 08) starts with ``H4sI``."""
+    return text.lstrip().startswith("H4sI")
+
+
 def expand(text: str, compression: str | None = None) -> str:
-    """A compressed field's text: base64-gzip when ``ct=2`` or when it looks like gzip, else lz-string."""
-    if compression == "2" or text.startswith("H4sI"):  # H4sI: base64 of gzip's magic bytes
+    """A compressed field's text, decoded by what the data is: base64-gzip when it looks like gzip
+    (or ``ct=2`` says so), else lz-string; the other reading is tried before giving up, since the
+    ``ct`` parameter and the tag version are only hints."""
+    attempts = ("gzip", "lz") if compression == "2" or looks_like_gzip(text) else ("lz", "gzip")
+    problems: list[str] = []
+    for attempt in attempts:
         try:
-            return base64_gzip_text(text)
-        except DecodeError:
-            if compression == "2":
-                raise
-    return lz_text(text)
+            return base64_gzip_text(text) if attempt == "gzip" else lz_text(text)
+        except DecodeError as exc:
+            problems.append(str(exc))
+    raise DecodeError(" / ".join(problems))
 
 
 def expand_json(text: str, compression: str | None = None) -> JsonValue:

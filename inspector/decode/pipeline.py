@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from inspector.decode.cookies import decode_tag_cookies, ids_from_cookies
 from inspector.decode.requests import decode_request
-from inspector.model.events import Cookies, Request, Storage
+from inspector.model.events import Cookies, Hit, HitType, Request, Storage
 from inspector.model.wire import Envelope
 
 
@@ -20,11 +20,31 @@ def decode_envelope(envelope: Envelope) -> Envelope:
     ``cookies`` (same seq, time, device and tab); other events come back unchanged.
 
     Never raises on what a site or the tag sent: undecodable input becomes a hit of type ``other``
-    with notes, keeping the raw request.
+    (or cookies without fields) with notes, keeping the raw fact.
     """
     event = envelope.event
     if isinstance(event, Request):
-        return envelope.model_copy(update={"event": decode_request(event)})
+        return envelope.model_copy(update={"event": _guarded_request(event)})
     if isinstance(event, Storage):
-        return envelope.model_copy(update={"event": decode_storage(event)})
+        return envelope.model_copy(update={"event": _guarded_storage(event)})
     return envelope
+
+
+# The decoders are written not to raise; these guards are the last line, as in mitmproxy's content
+# views, where one failing decoder never breaks the flow: a decoder bug costs one event's fields,
+# never the capture.
+def _guarded_request(request: Request) -> Hit:
+    try:
+        return decode_request(request)
+    except Exception as exc:
+        return Hit(hit_type=HitType.OTHER, host="", path="", method=request.method,
+                   notes=(f"decoder failed ({type(exc).__name__}: {str(exc)[:200]}), kept raw",),
+                   request=request)
+
+
+def _guarded_storage(storage: Storage) -> Cookies:
+    try:
+        return decode_storage(storage)
+    except Exception as exc:
+        return Cookies(notes=(f"decoder failed ({type(exc).__name__}: {str(exc)[:200]}), kept raw",),
+                       storage=storage)
