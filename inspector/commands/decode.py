@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import sys
 from typing import Any
 
 from pydantic import JsonValue
 
-from inspector.decode.cookies import decode_tag_cookies, parse_cookie_header, tag_cookies
+from inspector.decode.cookies import decode_tag_cookies, ids_from_cookies, parse_cookie_header, tag_cookies
+from inspector.decode.hosts import is_tag_host
 from inspector.decode.requests import decode_request
 from inspector.model.events import Hit, Request
 
@@ -26,29 +28,58 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    url = args.url.strip()
-    if "://" not in url or not url.split("://", 1)[1].split("/", 1)[0]:
-        print(f"uxa-inspector decode: not an absolute URL: {url[:120]!r}", file=sys.stderr)
+    try:
+        request, cookie = _request(args)
+    except ValueError as exc:
+        print(f"uxa-inspector decode: {exc}", file=sys.stderr)
         return 2
-    body = args.body
-    if body == "-":
-        body = sys.stdin.read()
-    method = (args.method or ("POST" if body else "GET")).upper()
-    headers = (("cookie", args.cookie),) if args.cookie else ()
-    hit = decode_request(Request(method=method, url=url, body=body or "", headers=headers))
+    hit = decode_request(request)
     if not hit.host:
         print(f"uxa-inspector decode: {hit.notes[0] if hit.notes else 'unreadable URL'}", file=sys.stderr)
         return 2
     cookies: dict[str, JsonValue] = {}
     notes = list(hit.notes)
-    if args.cookie:
-        cookies, cookie_notes = decode_tag_cookies(tag_cookies(parse_cookie_header(args.cookie)))
+    if not is_tag_host(hit.host):
+        notes.append(f"{hit.host} is not one of the tag's hosts: parameters shown raw")
+    if cookie:
+        cookies, cookie_notes = decode_tag_cookies(tag_cookies(parse_cookie_header(cookie)))
         notes += cookie_notes
     if args.format == "json":
         print(json.dumps(as_json(hit, cookies, notes), ensure_ascii=False, indent=2))
     else:
         print(as_text(hit, cookies, notes))
     return 0
+
+
+def _request(args: argparse.Namespace) -> tuple[Request, str | None]:
+    """The request the arguments describe; ``ValueError`` (one line) when they cannot be read."""
+    url, cookie = _utf8(args.url, "the URL").strip(), args.cookie and _utf8(args.cookie, "--cookie")
+    if "://" not in url or not url.split("://", 1)[1].split("/", 1)[0]:
+        raise ValueError(f"not an absolute URL: {url[:120]!r}")
+    body, encoding = "", "text"
+    if args.body == "-":
+        data = sys.stdin.buffer.read()
+        try:
+            body = data.decode("utf-8")
+        except UnicodeDecodeError:
+            # Binary bodies travel as base64, as in recordings.
+            body, encoding = base64.b64encode(data).decode("ascii"), "base64"
+    elif args.body is not None:
+        body = _utf8(args.body, "--body")
+    method = (args.method or ("POST" if body else "GET")).strip().upper()
+    if not method.isalpha():
+        raise ValueError(f"not an HTTP method: {method[:20]!r}")
+    headers = (("cookie", cookie),) if cookie else ()
+    return Request(method=method, url=url, body=body, body_encoding=encoding, headers=headers), cookie
+
+
+def _utf8(text: str, what: str) -> str:
+    """Arguments that are not UTF-8 reach Python as lone surrogates, which nothing can print."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(f"{what} is not valid UTF-8") from None
+    return text
 
 
 def as_json(hit: Hit, cookies: dict[str, JsonValue], notes: list[str]) -> dict[str, JsonValue]:
@@ -75,6 +106,9 @@ def as_text(hit: Hit, cookies: dict[str, JsonValue], notes: list[str]) -> str:
         lines.append(f"  {name:<{width}}  {_show(value)}")
     for name, value in hit.unknown.items():
         lines.append(f"  {name:<{width}}  {_show(value)}  (unknown, raw)")
+    if cookies:
+        user, session, page = ids_from_cookies(cookies)
+        lines.append(f"  cookies say      user {user or '-'}, session {session or '-'}, page {page or '-'}")
     for name, value in cookies.items():
         lines.append(f"  cookie {name}  {_show(value)}")
     lines.extend(f"  note: {note}" for note in notes)

@@ -42,6 +42,11 @@ NUMBER_PARAMS = frozenset({
 })
 TEXT_PARAMS = frozenset({"uu", "url", "dr", "la", "v", "pvt", "id", "currency", "rev", "cur"})
 JSON_PARAMS = frozenset({"cvars", "cvarp", "eu"})
+PAYLOAD_PARAMS = frozenset({"dv", "value"})
+KNOWN_PARAMS = NUMBER_PARAMS | TEXT_PARAMS | JSON_PARAMS | PAYLOAD_PARAMS
+# Identifiers a POST pageview may carry in a JSON body rather than the query [guess: recent Product
+# Analytics projects post pageviews with custom properties; the body's shape is not documented].
+BODY_ID_PARAMS = ("pid", "uu", "sn", "pn", "url", "dr", "pvt", "v")
 
 
 def hit_type_for(path: str) -> HitType:
@@ -93,6 +98,20 @@ def decode_body(body: str, compression: str | None) -> tuple[JsonValue, list[str
         return expand_json(text, compression), []
     except DecodeError as exc:
         return text, [f"body kept raw: {exc}"]
+
+
+def lift_ids_from_body(fields: dict[str, JsonValue], body: JsonValue) -> list[str]:
+    """Copy identifiers missing from the query out of a JSON-object body, decoded like parameters."""
+    if not isinstance(body, dict):
+        return []
+    found = {name: body[name] for name in BODY_ID_PARAMS
+             if name not in fields and isinstance(body.get(name), (str, int))
+             and not isinstance(body.get(name), bool)}
+    if not found:
+        return []
+    lifted, _, notes = decode_params({name: str(value) for name, value in found.items()})
+    fields.update(lifted)
+    return [*notes, f"taken from the JSON body: {', '.join(found)}"]
 
 
 def pageview_type(fields: dict[str, JsonValue]) -> PageviewType | None:

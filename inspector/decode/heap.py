@@ -48,6 +48,11 @@ def identity_and_properties(params: dict[str, str | list[str]], body: JsonValue
             fields.setdefault(name, value)
     identity = first(params.get("i"))
     properties: dict[str, JsonValue] | None = None
+    if isinstance(body, list):
+        # A batch [guess: SDKs may queue several calls in one request]: the first call that carries
+        # an identity or properties speaks for the request; the whole batch stays under "body".
+        body = next((item for item in body if isinstance(item, dict)
+                     and ("identity" in item or "properties" in item)), None)
     if isinstance(body, dict):
         fields.update({k: v for k, v in body.items() if k not in fields})
         raw_identity = body.get("identity")

@@ -69,3 +69,19 @@ def as_int(value: JsonValue) -> int | None:
         number = as_number(value)
         return as_int(number) if number is not None else None
     return None
+
+
+_FORM_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.\[\]-]{0,39}")
+
+
+def looks_like_form(body: str, known: frozenset[str]) -> bool:
+    """Whether a body without a form content type is still ``k=v&k=v`` parameters: beacons send
+    strings as text/plain. Every part must be a short ``name=value`` and one name a known parameter,
+    so lz-string or base64 text (which may end in ``=``) is not mistaken for a form."""
+    text = body.strip()
+    if not text or text[0] in "{[" or "\n" in text:
+        return False
+    names = [part.partition("=")[0] for part in text.split("&") if part]
+    return (all("=" in part for part in text.split("&") if part)
+            and all(_FORM_KEY.fullmatch(name) for name in names)
+            and any(name in known for name in names))

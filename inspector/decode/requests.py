@@ -11,7 +11,7 @@ from pydantic import JsonValue
 
 from inspector.decode import collection, heap
 from inspector.decode.hosts import HostRole, host_role
-from inspector.decode.params import as_int, first, group, parse_pairs
+from inspector.decode.params import as_int, first, group, looks_like_form, parse_pairs
 from inspector.model.events import Hit, HitType, Request
 
 _TAG_SCRIPT = re.compile(r"^/uxa/([0-9a-f]+)\.js$", re.IGNORECASE)
@@ -47,11 +47,12 @@ def decode_request(request: Request) -> Hit:
     params = group(parse_pairs(query))
     body, notes = body_text(request)
     content_type = (header(request, "content-type") or "").lower()
-    if body and "application/x-www-form-urlencoded" in content_type:
+    role = host_role(host)
+    known = collection.KNOWN_PARAMS | frozenset(heap.CLASSIC_FIELDS)
+    if body and ("application/x-www-form-urlencoded" in content_type or looks_like_form(body, known)):
         for key, value in group(parse_pairs(body)).items():
             params.setdefault(key, value)
         body = ""
-    role = host_role(host)
     common = {"host": host, "path": path, "method": request.method.upper(), "request": request}
     if role == HostRole.TAG:
         match = _TAG_SCRIPT.match(path)
@@ -73,6 +74,8 @@ def _collection_hit(params: dict[str, str | list[str]], body: str, notes: list[s
         decoded_body, body_notes = collection.decode_body(body, first(params.get("ct")))
         fields["body"] = decoded_body
         notes += body_notes
+        if hit_type == HitType.PAGEVIEW:
+            notes += collection.lift_ids_from_body(fields, decoded_body)
     elif body:
         fields["body_size"] = len(body)
     pid = fields.get("pid")

@@ -127,3 +127,41 @@ def test_host_roles_and_extra_hosts() -> None:
     assert host_role("example.com") is None and not is_tag_host("contentsquare.net.evil.com")
     assert is_tag_host("collect.my-proxy.example", extra=("*.my-proxy.example",))
     assert is_tag_host("cdn.example", extra=("cdn.example",))
+
+
+def test_beacon_form_body_sent_as_text_plain_is_read_as_parameters() -> None:
+    req = Request(method="POST", url="https://c.contentsquare.net/pageview",
+                  headers=(("content-type", "text/plain;charset=UTF-8"),),
+                  body=f"pid=1234&uu={UU}&sn=2&pn=1&pvt=r&url=https%3A%2F%2Fshop.example%2F")
+    hit = decode_request(req)
+    assert (hit.pid, hit.uu, hit.sn, hit.pn, hit.pvt) == (1234, UU, 2, 1, PageviewType.RENEWAL)
+    assert hit.page_url == "https://shop.example/" and "body" not in hit.fields
+
+
+@pytest.mark.parametrize("body", [
+    LZ.compressToBase64(json.dumps([[0, 1, 2]])),  # may end in '=': not a form
+    "N4Ig=",
+    "hello=world",  # no known parameter name
+])
+def test_payload_text_is_not_mistaken_for_a_form(body: str) -> None:
+    hit = decode_request(Request(method="POST", url="https://c.contentsquare.net/events?pid=1", body=body))
+    assert "body" in hit.fields and "hello" not in hit.unknown
+
+
+def test_post_pageview_with_a_json_body_takes_missing_ids_from_it() -> None:
+    body = json.dumps({"pid": 1234, "uu": UU, "sn": 4, "pn": "2", "url": "https://shop.example/a",
+                       "properties": {"plan": "pro"}})
+    hit = decode_request(Request(method="POST", url="https://c.contentsquare.net/pageview?v=15.2.0", body=body))
+    assert (hit.pid, hit.uu, hit.sn, hit.pn) == (1234, UU, 4, 2) and hit.page_url == "https://shop.example/a"
+    assert hit.fields["body"]["properties"] == {"plan": "pro"}  # type: ignore[index,call-overload]
+    assert any("taken from the JSON body" in note for note in hit.notes)
+    # The query wins over the body when both say something.
+    query_first = decode_request(Request(method="POST", url=f"https://c.contentsquare.net/pageview?uu=q-{UU}", body=body))
+    assert query_first.uu == f"q-{UU}"
+
+
+def test_heap_batch_body_speaks_through_its_first_identity_call() -> None:
+    batch = [{"type": "track", "event": "x"}, {"identity": "cust-9", "user_id": "1"}, {"identity": "later"}]
+    hit = decode_request(Request(method="POST", url="https://c.us.heap-api.com/api/capture/v2/identify",
+                                 body=json.dumps(batch)))
+    assert hit.identity == "cust-9" and hit.fields["body"] == batch
