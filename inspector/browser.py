@@ -179,9 +179,16 @@ def browser_args(profile_dir: Path, options: LaunchOptions, urls: Sequence[str] 
         args.append(f"--ignore-certificate-errors-spki-list={options.spki}")
     if options.headless:
         args.extend(HEADLESS_FLAGS)
+    elif _is_root():
+        args.append("--no-sandbox")  # Chromium refuses to start as root with its sandbox on
     args.extend(options.extra_args)
     args.extend(urls)
     return args
+
+
+def _is_root() -> bool:
+    geteuid = getattr(os, "geteuid", None)
+    return geteuid is not None and geteuid() == 0
 
 
 class BrowserProcess:

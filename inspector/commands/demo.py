@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -34,6 +36,15 @@ def register(sub: Any) -> None:
     parser.set_defaults(func=run)
 
 
+def _stop_on_sigterm() -> None:
+    """SIGTERM ends the demo like Ctrl-C does, so the browser and the capture are stopped too."""
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, interrupt)
+
+
 def run(args: argparse.Namespace) -> int:
     if args.list_faults:
         for fault, rule in FAULT_RULES.items():
@@ -42,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
     session = DemoSession(faults=tuple(args.fault), headless=True if args.headless else None,
                           journal=args.record.resolve() if args.record else None, browser_path=args.browser,
                           profile_name=args.profile, open_browser=not args.headless)
+    _stop_on_sigterm()
     try:
         session.start()
     except (NoDisplayError, BrowserNotFoundError, ValueError, RuntimeError) as exc:
@@ -49,6 +61,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         return _scripted(session, args.fault) if args.headless else _interactive(session)
+    except KeyboardInterrupt:
+        return 130
     except (BrowserNotFoundError, RuntimeError, TimeoutError) as exc:
         print(f"uxa-inspector demo: {exc}", file=sys.stderr)
         return 2

@@ -99,7 +99,7 @@
       input.addEventListener("change", function () {
         var on = [].slice.call(box.querySelectorAll("input:checked")).map(function (i) { return i.value; });
         shop.setFaults(on);
-        location.reload();
+        location.href = location.pathname + location.hash; // without ?fault=, which would win again
       });
       label.appendChild(input);
       label.appendChild(document.createTextNode(" " + f[0] + " — " + f[1]));

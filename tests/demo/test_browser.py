@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path, PureWindowsPath
 
@@ -88,7 +89,11 @@ def test_command_line_has_profile_proxy_loopback_and_spki(tmp_path: Path) -> Non
     assert "--ignore-certificate-errors-spki-list=abc=" in args
     assert "--headless" in args and "--disable-quic" in args
     assert args[-1] == "http://x/"
-    assert not any(a.startswith("--headless") for a in browser_args(tmp_path, LaunchOptions()))
+    windowed = browser_args(tmp_path, LaunchOptions())
+    assert not any(a.startswith("--headless") for a in windowed)
+    # Chromium will not start as root with its sandbox (containers, CI): only then is it turned off.
+    assert ("--no-sandbox" in windowed) == (os.geteuid() == 0)
+    assert browser_args(tmp_path, LaunchOptions(proxy_port=None))[1:2] == ["--no-first-run"]
 
 
 def test_named_profiles_are_kept_and_temporary_ones_thrown_away(tmp_path: Path) -> None:
