@@ -12,6 +12,7 @@ import gzip
 import json
 import math
 import zlib
+from collections.abc import Iterable
 
 from pydantic import JsonValue
 
@@ -44,26 +45,23 @@ def parse_json(text: str) -> JsonValue:
         if isinstance(exc, DecodeError):
             raise
         raise DecodeError(f"not JSON: {exc}") from None
-    if json_depth(value) > MAX_JSON_DEPTH:
+    # Only text with that many brackets can nest that deep: most payloads skip the walk.
+    if text.count("[") + text.count("{") > MAX_JSON_DEPTH and nested_deeper_than(value, MAX_JSON_DEPTH):
         raise DecodeError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels, kept as text")
     return value
 
 
-def json_depth(value: JsonValue) -> int:
-    """Nesting depth of a parsed value (scalars 0), without recursion."""
-    deepest = 0
-    stack: list[tuple[JsonValue, int]] = [(value, 0)]
+def nested_deeper_than(value: JsonValue, limit: int) -> bool:
+    """Whether containers nest more than ``limit`` levels (walked without recursion, scalars skipped)."""
+    stack: list[tuple[JsonValue, int]] = [(value, 1)] if isinstance(value, (list, dict)) else []
     while stack:
         item, depth = stack.pop()
-        if isinstance(item, dict):
-            stack.extend((child, depth + 1) for child in item.values())
-        elif isinstance(item, list):
-            stack.extend((child, depth + 1) for child in item)
-        else:
-            deepest = max(deepest, depth)
-            continue
-        deepest = max(deepest, depth + 1)
-    return deepest
+        if depth > limit:
+            return True
+        children: Iterable[JsonValue] = (item.values() if isinstance(item, dict)
+                                         else item if isinstance(item, list) else ())
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (list, dict)))
+    return False
 
 
 def b64decode(text: str) -> bytes:

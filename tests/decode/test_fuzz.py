@@ -6,6 +6,7 @@ import base64
 import contextlib
 import gzip
 from pathlib import Path
+from urllib.parse import quote_from_bytes
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,7 +17,7 @@ from inspector.decode.har import parse_har
 from inspector.decode.payloads import expand, expand_json
 from inspector.decode.pipeline import decode_envelope
 from inspector.model.events import Request, Storage
-from inspector.model.wire import Envelope
+from inspector.model.wire import Envelope, dump_envelope, parse_envelope
 from inspector.sources import CaptureFileError, load_capture
 
 HOSTS = st.sampled_from(["c.contentsquare.net", "c.clicktale.net", "k-aeu1.contentsquare.net",
@@ -26,7 +27,9 @@ PATHS = st.sampled_from(["/pageview", "/events", "/dvar", "/pageEvent", "/api/ca
 NAMES = st.sampled_from(["pid", "uu", "sn", "pn", "url", "dr", "cvars", "cvarp", "dv", "value", "eu", "pvt",
                          "ct", "i", "%", "%zz", ""])
 JUNK = st.one_of(st.text(max_size=60), st.sampled_from(["%", "%E0%A4%A", "%FF%FE", "H4sIAAAA", "1e999",
-                                                        "nan", "-0", "9" * 400, "{", "[[[", "\x00"]))
+                                                        "nan", "-0", "9" * 400, "{", "[[[", "\x00", "%ED%A0%80",
+                                                        "x" * 200_000, "[" * 400, "NaN", "N4Ig="]),
+                 st.binary(max_size=60).map(lambda b: quote_from_bytes(b, safe="")))  # non-UTF-8 escapes
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -36,7 +39,8 @@ def truncated_gzip() -> st.SearchStrategy[str]:
 
 @SETTINGS
 @given(host=HOSTS, path=PATHS, params=st.lists(st.tuples(NAMES, st.one_of(JUNK, truncated_gzip())), max_size=8),
-       body=st.one_of(st.text(max_size=200), truncated_gzip()), b64=st.booleans(),
+       body=st.one_of(st.text(max_size=200), truncated_gzip(),
+                      st.binary(max_size=200).map(lambda b: base64.b64encode(b).decode())), b64=st.booleans(),
        method=st.sampled_from(["GET", "POST", "get", ""]))
 def test_decode_envelope_never_raises(host: str, path: str, params: list[tuple[str, str]], body: str,
                                       b64: bool, method: str) -> None:
@@ -45,6 +49,8 @@ def test_decode_envelope_never_raises(host: str, path: str, params: list[tuple[s
                       body_encoding="base64" if b64 else "text")
     out = decode_envelope(Envelope(seq=0, time=0.0, event=request))
     assert out.event.kind == "hit" and out.event.request == request  # type: ignore[union-attr]
+    assert not any(note.startswith("decoder failed") for note in out.event.notes)  # type: ignore[union-attr]
+    assert parse_envelope(dump_envelope(out)) == out  # what was decoded can be recorded
 
 
 @SETTINGS
@@ -60,7 +66,10 @@ def test_payload_decoders_raise_only_decode_error(text: str, ct: str | None) -> 
                                st.one_of(JUNK, st.just("c:" + "A" * 30), truncated_gzip().map("c:".__add__))))
 def test_cookie_decoders_never_raise(cookies: dict[str, str]) -> None:
     decode_tag_cookies(cookies)
-    decode_envelope(Envelope(seq=0, time=0.0, event=Storage(cookies=cookies)))
+    out = decode_envelope(Envelope(seq=0, time=0.0, event=Storage(cookies=cookies)))
+    assert out.event.kind == "cookies"
+    assert not any(note.startswith("decoder failed") for note in out.event.notes)  # type: ignore[union-attr]
+    assert parse_envelope(dump_envelope(out)) == out
 
 
 @SETTINGS
