@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import queue
 import socket
 import threading
@@ -44,6 +45,9 @@ class EventStream:
         self._sock: socket.socket | None = None
         self._journal: TextIO | None = None
         self._was_connected = False
+        self._closing = False
+        self._lost_told = False
+        self._lost_lock = threading.Lock()
         if start:
             self._thread.start()
 
@@ -78,6 +82,7 @@ class EventStream:
 
     def close(self, timeout: float = 5.0) -> None:
         """Write out everything queued, then stop the writer."""
+        self._closing = True  # our own close is not the app going away
         with contextlib.suppress(queue.Full):
             self._queue.put(_STOP, timeout=timeout)
         self._thread.join(timeout)
@@ -108,6 +113,8 @@ class EventStream:
             self._journal.close()
         if self._sock is not None:
             with contextlib.suppress(OSError):
+                self._sock.shutdown(socket.SHUT_RDWR)  # wakes the watcher's recv
+            with contextlib.suppress(OSError):
                 self._sock.close()
 
     def _write(self, lines: list[str]) -> None:
@@ -129,8 +136,25 @@ class EventStream:
             except OSError as exc:
                 log.warning("the app's socket closed: %s", exc)
                 self._sock = None
-                if self.on_disconnect is not None:
-                    self.on_disconnect()
+                self._lost()
+
+    def _lost(self) -> None:
+        """The app went away: tell the owner once (from whichever thread noticed first)."""
+        with self._lost_lock:
+            if self._closing or self._lost_told:
+                return
+            self._lost_told = True
+        if self.on_disconnect is not None:
+            self.on_disconnect()
+
+    def _watch(self, sock: socket.socket) -> None:
+        """Notice at once when the app closes its end, even while no event is being sent."""
+        try:
+            while sock.recv(4096):
+                pass  # the app has nothing to say on this socket; ignore whatever it sends
+        except OSError:
+            pass
+        self._lost()
 
     def _connect(self) -> None:
         if self.stream is None:
@@ -138,9 +162,10 @@ class EventStream:
         try:
             sock = socket.create_connection(self.stream, timeout=5)
             sock.settimeout(None)
-            sock.sendall((dump_hello(Hello(token=self.token)) + "\n").encode("utf-8"))
+            sock.sendall((dump_hello(Hello(token=self.token, pid=os.getpid())) + "\n").encode("utf-8"))
         except OSError as exc:
             log.warning("cannot reach the app at %s:%s: %s", *self.stream, exc)
             return
         self._sock = sock
         self._was_connected = True
+        threading.Thread(target=self._watch, args=(sock,), name="uxa-stream-watch", daemon=True).start()

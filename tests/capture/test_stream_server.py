@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import threading
 from pathlib import Path
 
 import pytest
@@ -173,3 +174,26 @@ def test_closing_the_server_closes_the_childs_stream() -> None:
 def test_only_loopback_addresses() -> None:
     with pytest.raises(ValueError, match="loopback"):
         StreamServer(host="0.0.0.0")
+
+
+def test_the_writer_notices_at_once_when_the_app_closes_even_while_idle(tmp_path: Path) -> None:
+    gone = threading.Event()
+    server = StreamServer(token=TOKEN).start()
+    stream = EventStream(tmp_path / "j.jsonl", ("127.0.0.1", server.port), token=TOKEN, on_disconnect=gone.set)
+    try:
+        assert server.wait_connected(timeout=5)
+        assert server.hellos[0].pid is not None
+        server.close()
+        assert gone.wait(5)  # no event was emitted: the watcher saw the socket close
+    finally:
+        stream.close()
+
+
+def test_closing_the_writer_itself_is_not_reported_as_the_app_leaving(tmp_path: Path) -> None:
+    gone = threading.Event()
+    with StreamServer(token=TOKEN) as server:
+        stream = EventStream(None, ("127.0.0.1", server.port), token=TOKEN, on_disconnect=gone.set)
+        assert server.wait_connected(timeout=5)
+        stream.close()
+        assert server.wait_disconnected(timeout=5)
+    assert not gone.wait(0.3)
