@@ -126,12 +126,25 @@ def profile_names() -> list[str]:
 
 
 def start_demo(window: Any) -> Any:
-    """Start the built-in demo (site + capture in sink mode + browser); returns it (with ``stop()``)."""
+    """Start the built-in demo (site + capture in sink mode + browser) streaming into ``window``.
+
+    A sink-mode capture the window already runs is reused; a forward-mode one is stopped first, so
+    the demo's stand-in traffic never reaches the vendor. Otherwise the demo starts its own sink
+    capture, which connects to the window's listener like any capture child.
+    """
     demo = module("inspector.demo")
     session_cls = getattr(demo, "DemoSession", None)
     if session_cls is None:
         raise UnavailableError("inspector.demo has no DemoSession")
-    session = session_cls()
+    if window.capture.is_running() and window.settings.sink:
+        session = session_cls(proxy_port=window.settings.proxy_port)
+    else:
+        if window.capture.is_running():
+            window.stop_capture()
+        if window.inspection.steps and window.inspection.source:
+            window.inspection.clear()  # the demo is a fresh inspection, not an appendix to a file
+        window.inspection.set_config(window.settings.model_config())
+        session = session_cls(stream_port=window.listener.listen(), token=window.listener.token)
     session.start()
     return session
 

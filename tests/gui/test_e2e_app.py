@@ -86,3 +86,27 @@ def test_live_capture_of_a_real_browser_fills_the_panels(qtbot: QtBot, store: QS
             window.stop_capture()
     finally:
         window.capture.stop_and_wait()
+
+
+def test_demo_button_streams_the_demo_into_the_window(qtbot: QtBot, store: QSettings,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from inspector import demo
+
+    # No display here: the demo's own window stays closed and its scripted scenario plays headless.
+    monkeypatch.setattr(demo, "DemoSession", functools.partial(demo.DemoSession, open_browser=False))
+    window = MainWindow(Settings(proxy_port=free_port(), sink=True), store)
+    qtbot.addWidget(window)
+    try:
+        window.run_demo()
+        session = window._demo
+        assert session is not None, window.log_panel.toPlainText()
+        qtbot.waitUntil(window.listener.is_connected, timeout=20000)
+        session.play_scenario([])
+        def identified() -> bool:
+            return any(getattr(s.envelope.event, "name", None) == "identify" for s in window.inspection.steps)
+
+        qtbot.waitUntil(identified, timeout=20000)
+        snapshot = window.inspection.latest()
+        assert snapshot is not None and any(len(d.user_ids) >= 2 for d in snapshot.devices.values())
+    finally:
+        window.close()
