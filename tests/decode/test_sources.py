@@ -80,3 +80,48 @@ def test_a_directory_is_refused_in_one_line(tmp_path: Path) -> None:
     with pytest.raises(CaptureFileError) as info:
         load_capture(tmp_path)
     assert str(tmp_path) in str(info.value) and "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("tool", ["chrome", "firefox", "mitmproxy", "playwright"])
+def test_one_session_exported_by_four_tools_reads_the_same(tool: str) -> None:
+    from inspector.decode.pipeline import decode_envelope
+    from inspector.model.events import Cookies, Hit, PageviewType
+    from tests.decode.make_hars import IDENTITY, START, UU_A, UU_B, UU_WIDGET
+
+    capture = load_capture(DATA / f"session_{tool}.har")
+    assert capture.kind == "har" and {e.device for e in capture.envelopes} == {f"session_{tool}"}
+    events = [decode_envelope(e).event for e in capture.envelopes]
+    kinds = [e.hit_type.value if isinstance(e, Hit) else e.kind for e in events]
+    assert kinds == ["cookies", "tag", "pageview", "dvar", "heap_identify", "pageview", "cookies", "recording", "quota"]
+    times = [e.time - START.timestamp() for e in capture.envelopes]
+    assert times == sorted(times) and round(times[0], 3) in (0.0, 0.123)  # offsets and microseconds read
+    cookies = [e for e in events if isinstance(e, Cookies)]
+    assert [c.user_id for c in cookies] == [UU_A, UU_B] and cookies[0].page_number == 1
+    # The widget iframe's own visitor is left out, and the loader says so.
+    assert UU_WIDGET not in json.dumps([c.storage.cookies for c in cookies])
+    assert any("other than shop.example" in err for err in capture.errors)
+    hits = [e for e in events if isinstance(e, Hit)]
+    assert hits[2].fields["dv"] == {"key": "plan", "value": "pro"} and hits[3].identity == IDENTITY
+    assert (hits[4].uu, hits[4].pvt, hits[4].pn) == (UU_B, PageviewType.RENEWAL, 1)
+    assert hits[5].fields["body_size"] > 0 and hits[6].request.status in (None, 200)
+
+
+def test_har_lone_surrogates_and_joined_set_cookie_headers(tmp_path: Path) -> None:
+    from inspector.model.wire import parse_envelope
+
+    har = {"log": {"version": "1.2", "entries": [
+        {"startedDateTime": "2026-11-28T10:00:00.000Z",
+         "request": {"method": "GET", "url": "https://shop.example/", "headers": []},
+         "response": {"status": 200, "headers": [
+             {"name": "set-cookie", "value": "_cs_s=2.0.1764325800000; Path=/\n_cs_id=abc.1.3.1.1.1.1; Path=/"}]}},
+        {"startedDateTime": "2026-11-28T10:00:01.000Z",
+         "request": {"method": "POST", "url": "https://c.contentsquare.net/events?pid=1",
+                     "postData": {"mimeType": "text/plain", "text": "\udcff\udcfe[1]"}}},
+    ]}}
+    path = tmp_path / "odd.har"
+    path.write_text(json.dumps(har), encoding="utf-8")  # json escapes the lone surrogates as \udcff
+    capture = load_capture(path)
+    assert capture.envelopes[0].event.cookies == {"_cs_s": "2.0.1764325800000", "_cs_id": "abc.1.3.1.1.1.1"}  # type: ignore[union-attr]
+    request = capture.envelopes[1].event
+    assert request.body == "\ufffd\ufffd[1]"  # type: ignore[union-attr]
+    assert all(parse_envelope(dump_envelope(e)) == e for e in capture.envelopes)
