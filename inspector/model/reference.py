@@ -465,7 +465,11 @@ class ReferenceModel:
         if (last is not None and user_id == last.old_user_id
                 and env.time - last.time <= self.config.deadline_s):
             return dev  # a request already in flight (or another tab) still carries the old user ID
-        explaining = [e for e in dev.pending if e.what in ("new-user-id", "outcome")]
+        waiting = [e for e in dev.pending if e.what in ("new-user-id", "outcome")]
+        # One renewal answers one command: the most recent one. An earlier command still waiting (an
+        # identity change the tag ignored, then a logout) keeps waiting and is judged at its deadline.
+        latest = max((e.since_seq for e in waiting), default=None)
+        explaining = [e for e in waiting if e.since_seq == latest]
         guard = next((e for e in dev.pending if e.what == "no-reset"), None)
         old = dev.user_id
         details: dict[str, JsonValue] = {"old_user_id": old, "new_user_id": user_id}

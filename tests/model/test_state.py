@@ -100,3 +100,14 @@ def test_foreign_and_garbage_payloads_become_verdicts_not_exceptions() -> None:
     assert rules.count("command-malformed") == 6
     assert rules.count("identity-invalid") == 2
     assert rules.count("property-invalid") == 4
+
+
+def test_one_renewal_answers_only_the_latest_command() -> None:
+    # The tag ignored the identity change; the logout a second later renewed the user once.
+    s = (Script().pageview(A, 1, 1).push("identify", "cust-1").push("identify", "cust-2").wait(1)
+         .push("resetIdentity").wait(0.5).pageview(B, 1, 1).wait(30).tick())
+    model = ReferenceModel()
+    rules = [v.rule for v in model.apply_many(s.envelopes) + model.finish()]
+    assert "identity-change-reset-missing" in rules
+    assert "reset-identity-no-new-user" not in rules
+    assert model.device("laptop").last_reset.reason == ResetReason.RESET_IDENTITY  # type: ignore[union-attr]
