@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,9 +71,10 @@ def free_port(host: str = LOOPBACK) -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_for_port(host: str, port: int, timeout: float) -> bool:
+def wait_for_port(host: str, port: int, timeout: float, alive: Callable[[], bool] = lambda: True) -> bool:
+    """True once ``port`` accepts; False at the timeout or as soon as ``alive()`` says the server died."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and alive():
         try:
             with socket.create_connection((host, port), timeout=0.5):
                 return True
@@ -92,15 +93,18 @@ class CaptureProcess:
     env: dict[str, str] = field(default_factory=dict)
     process: subprocess.Popen[bytes] | None = None
     tail: collections.deque[str] = field(default_factory=lambda: collections.deque(maxlen=40))
+    _reader: threading.Thread | None = field(default=None, init=False, repr=False)
 
     def start(self, timeout: float = 20.0) -> CaptureProcess:
         self.process = subprocess.Popen(
             self.argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             env={**os.environ, **self.env}, start_new_session=True)
-        threading.Thread(target=self._read_output, daemon=True).start()
+        self._reader = threading.Thread(target=self._read_output, daemon=True)
+        self._reader.start()
         for port in self.ports:
-            if not wait_for_port(self.host, port, timeout) or self.process.poll() is not None:
+            if not wait_for_port(self.host, port, timeout, self.running) or not self.running():
                 self.stop()
+                self._reader.join(2)  # so the error quotes the child's last words
                 raise RuntimeError("the capture proxy did not start: " + " | ".join(list(self.tail)[-5:]))
         return self
 
