@@ -392,7 +392,10 @@ class ReferenceModel:
             had_old = key in properties
             old = properties.get(key)
             if had_old and old != value:
-                earlier = [c.seq for c in history if c.key == key and c.user_id == dev.user_id][-1:]
+                # The key's previous write is recent: search from the end, not the whole history.
+                last_write = next((c.seq for c in reversed(history)
+                                   if c.key == key and c.user_id == dev.user_id), None)
+                earlier = [] if last_write is None else [last_write]
                 self._fire("property-overwrite", dev.device, [*earlier, env.seq],
                            f"Property '{key}' overwritten: {mask_value(old)} → {mask_value(value)}",
                            {"key": key, "old": old, "new": value})
