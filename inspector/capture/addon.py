@@ -20,7 +20,9 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from mitmproxy import ctx, exceptions, http
+from mitmproxy.proxy import mode_specs
 
+from inspector.capture.devices import device_for, parse_devices
 from inspector.capture.injection import (
     REPORT_PATH,
     charset_of,
@@ -31,6 +33,15 @@ from inspector.capture.injection import (
     script_tag,
     widen_header,
 )
+from inspector.capture.options import (
+    OPTIONS,
+    TOKEN_ENV,
+    check_queue,
+    check_tick,
+    exposed_addresses,
+    parse_endpoint,
+    parse_hosts,
+)
 from inspector.capture.reports import parse_report
 from inspector.capture.sink import sink_answer
 from inspector.capture.stream import EventStream
@@ -39,30 +50,7 @@ from inspector.decode.hosts import is_tag_host
 from inspector.model.events import Notice, Request, Storage, Tick
 
 log = logging.getLogger("uxa-inspector")
-TOKEN_ENV = "UXA_INSPECTOR_TOKEN"
 _CSP_HEADERS = ("content-security-policy", "content-security-policy-report-only")
-
-
-def parse_devices(spec: str) -> dict[int, str]:
-    """``"8081=laptop,8082=phone"`` -> {8081: "laptop", 8082: "phone"}; raises ValueError on bad input."""
-    out: dict[int, str] = {}
-    for item in filter(None, (part.strip() for part in spec.split(","))):
-        port, sep, name = item.partition("=")
-        if not sep or not port.strip().isdigit() or not name.strip():
-            raise ValueError(f"expected PORT=NAME, got {item!r}")
-        out[int(port)] = name.strip()
-    return out
-
-
-def parse_endpoint(spec: str) -> tuple[str, int] | None:
-    if not spec:
-        return None
-    host, sep, port = spec.rpartition(":")
-    if not sep or not port.isdigit() or not host:
-        raise ValueError(f"expected HOST:PORT, got {spec!r}")
-    if host not in ("127.0.0.1", "localhost", "::1", "[::1]"):
-        raise ValueError("the event stream only goes to a loopback address")
-    return host.strip("[]"), int(port)
 
 
 def _options_error(message: str) -> Exception:
@@ -94,6 +82,7 @@ class UxaCapture:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stream_key: tuple[str, str, str] | None = None
         self._ticker: asyncio.Task[None] | None = None
+        self._service_workers: set[tuple[str, str]] = set()
         source = observer_source()
         self._tag = script_tag(source).encode("utf-8")
         self._hash = script_hash(source)
@@ -101,30 +90,23 @@ class UxaCapture:
     # ----------------------------------------------------------------- options
 
     def load(self, loader: object) -> None:
-        add = loader.add_option  # type: ignore[attr-defined]
-        add("uxa_sink", bool, False, "Answer the vendor's hosts locally: nothing is sent to Contentsquare.")
-        add("uxa_journal", str, "", "Append every event (JSON lines) to this file.")
-        add("uxa_stream", str, "", "HOST:PORT of the app's loopback listener (empty: no live stream).")
-        add("uxa_token", str, "", f"Token for the live stream (default: ${TOKEN_ENV}).")
-        add("uxa_devices", str, "", "Device name per listen port, e.g. '8081=laptop,8082=phone'.")
-        add("uxa_extra_hosts", str, "", "More tag hosts, comma-separated ('*.suffix' allowed).")
-        add("uxa_inject", bool, True, "Inject the page observer into HTML documents.")
-        add("uxa_queue", int, 20000, "Events held in memory before the writer takes them.")
-        add("uxa_exit_with_app", bool, True, "Stop the proxy when the app's socket closes.")
-        add("uxa_tick", float, 5.0, "Seconds between tick events, so deadlines expire while idle (0: none).")
+        for spec in OPTIONS:
+            loader.add_option(spec.name, spec.type, spec.default, spec.help)  # type: ignore[attr-defined]
 
     def configure(self, updated: set[str]) -> None:
         opts = ctx.options
         try:
             if "uxa_devices" in updated:
                 self.devices = parse_devices(opts.uxa_devices)
+            if "uxa_extra_hosts" in updated:
+                self.extra_hosts = parse_hosts(opts.uxa_extra_hosts)
             stream = parse_endpoint(opts.uxa_stream)
+            check_queue(opts.uxa_queue)
+            check_tick(opts.uxa_tick)
+            if updated & {"mode", "listen_host", "listen_port", "uxa_allow_remote"}:
+                self._keep_listeners_local()
         except ValueError as exc:
             raise _options_error(str(exc)) from None
-        if "uxa_extra_hosts" in updated:
-            self.extra_hosts = tuple(h.strip() for h in opts.uxa_extra_hosts.split(",") if h.strip())
-        if opts.uxa_queue < 100:
-            raise _options_error("uxa_queue must be at least 100")
         token = opts.uxa_token or os.environ.get(TOKEN_ENV, "")
         if stream is not None and not token:
             raise _options_error(f"uxa_stream needs a token (uxa_token or ${TOKEN_ENV})")
@@ -135,6 +117,29 @@ class UxaCapture:
             self._stream_key = key
             journal = Path(opts.uxa_journal).expanduser() if opts.uxa_journal else None
             self.stream = EventStream(journal, stream, token, opts.uxa_queue, self._app_gone)
+
+    @staticmethod
+    def _keep_listeners_local() -> None:
+        """Listen on loopback only, unless ``uxa_allow_remote``: a proxy open to the network would let
+        anyone nearby browse through it (and read what it records)."""
+        opts = ctx.options
+        if opts.uxa_allow_remote:
+            return
+        if opts.listen_host == "":  # mitmproxy's default: every interface
+            opts.update(listen_host="127.0.0.1")  # type: ignore[no-untyped-call]  # configure runs again
+            return
+        hosts = []
+        for spec in opts.mode:
+            try:
+                mode = mode_specs.ProxyMode.parse(spec)
+            except ValueError:
+                continue  # mitmproxy's own check reports it
+            if mode.listen_port(opts.listen_port) is not None:
+                hosts.append(mode.listen_host(opts.listen_host))
+        exposed = exposed_addresses(hosts)
+        if exposed:
+            raise ValueError(f"the proxy would listen on {', '.join(exposed)}: set uxa_allow_remote=true "
+                             "to allow it (anyone who reaches that address can then use the proxy)")
 
     def running(self) -> None:
         self._loop = asyncio.get_running_loop()
@@ -163,11 +168,9 @@ class UxaCapture:
     def device_of(self, flow: http.HTTPFlow) -> str:
         try:
             port = flow.client_conn.proxy_mode.listen_port()
-        except Exception:  # an exotic mode: one device
+        except Exception:  # an exotic mode: no port to tell devices apart
             port = None
-        if port is not None and port in self.devices:
-            return self.devices[port]
-        return next(iter(self.devices.values())) if len(self.devices) == 1 else "default"
+        return device_for(port, self.devices)
 
     def _emit(self, flow: http.HTTPFlow, event: object, tab: str | None = None) -> None:
         if self.stream is not None:
@@ -185,11 +188,31 @@ class UxaCapture:
                 flow.response = http.Response.make(answer.status, answer.body, answer.headers)
                 flow.metadata["uxa_sunk"] = True
             return
+        if self._is_service_worker_script(req):
+            self._service_worker_seen(flow)
         if self._is_document(req):
             cookies = tag_cookies(parse_cookie_header("; ".join(req.headers.get_all("cookie"))))
             if cookies:
                 self._emit(flow, Storage(cookies=cookies, source="request-header", trigger="navigation",
                                          page_url=req.pretty_url))
+
+    @staticmethod
+    def _is_service_worker_script(req: http.Request) -> bool:
+        # Browsers mark the fetch of a service worker's script (registration and updates).
+        marker = str(req.headers.get("service-worker", "")).lower()
+        dest = str(req.headers.get("sec-fetch-dest", "")).lower()
+        return marker == "script" or dest == "serviceworker"
+
+    def _service_worker_seen(self, flow: http.HTTPFlow) -> None:
+        key = (self.device_of(flow), flow.request.pretty_url)
+        if key in self._service_workers:
+            return
+        self._service_workers.add(key)
+        self._emit(flow, Notice(
+            level="warning", code="service-worker",
+            message=f"{flow.request.host} installs a service worker ({flow.request.path.split('?', 1)[0]}): "
+                    "pages it serves from its cache never reach the proxy, so their commands are missed. "
+                    "Use a fresh browser profile, or bypass service workers in the browser's devtools."))
 
     @staticmethod
     def _is_document(req: http.Request) -> bool:

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import platformdirs
 
+from inspector.capture.options import LOOPBACK_HOSTS, TOKEN_ENV
 from inspector.certs import CA_CERT_NAME, spki_fingerprint
 
 ADDON_PATH = Path(__file__).resolve().parent / "addon.py"
-TOKEN_ENV = "UXA_INSPECTOR_TOKEN"
 LOOPBACK = "127.0.0.1"
 
 
@@ -46,6 +46,8 @@ def build_command(*, listen_port: int = 8080, listen_host: str = LOOPBACK,
             "-s", str(ADDON_PATH), "--set", f"confdir={Path(confdir or default_confdir())}"]
     for port in ports:
         argv += ["--mode", f"regular@{listen_host}:{port}"]
+    if listen_host not in LOOPBACK_HOSTS:
+        argv += ["--set", "uxa_allow_remote=true"]  # the caller asked for it explicitly
     if devices:
         argv += ["--set", "uxa_devices=" + ",".join(f"{p}={n}" for p, n in ports.items())]
     if sink:

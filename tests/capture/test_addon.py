@@ -10,7 +10,8 @@ import pytest
 from mitmproxy import exceptions, http
 from mitmproxy.test import taddons, tflow
 
-from inspector.capture.addon import UxaCapture, parse_devices
+from inspector.capture.addon import UxaCapture
+from inspector.capture.devices import parse_devices
 from inspector.model.events import Command, Notice, Request, Storage
 from inspector.model.wire import Envelope, parse_envelope
 
@@ -121,3 +122,26 @@ def test_document_requests_snapshot_first_party_tag_cookies(addon_ctx) -> None: 
     addon.done()
     (storage,) = [e.event for e in journal(path) if isinstance(e.event, Storage)]
     assert storage.cookies == {"_cs_id": "u.1.2.3.4.5.6", "_cs_s": "3.0.9"} and storage.source == "request-header"
+
+
+def test_the_proxy_stays_on_loopback_unless_the_user_opts_in(addon_ctx) -> None:  # type: ignore[no-untyped-def]
+    addon, tctx, _ = addon_ctx
+    tctx.configure(addon, listen_host="")  # mitmproxy's default: every interface
+    assert tctx.options.listen_host == "127.0.0.1"
+    with pytest.raises(exceptions.OptionsError, match="uxa_allow_remote"):
+        tctx.configure(addon, mode=["regular@127.0.0.1:8081", "regular@0.0.0.0:8082"])
+    with pytest.raises(exceptions.OptionsError, match="uxa_allow_remote"):
+        tctx.configure(addon, listen_host="192.168.1.5")
+    tctx.configure(addon, uxa_allow_remote=True, mode=["regular@0.0.0.0:8082"])
+    assert tctx.options.mode == ["regular@0.0.0.0:8082"]
+
+
+def test_a_service_worker_script_fetch_is_reported_once(addon_ctx) -> None:  # type: ignore[no-untyped-def]
+    addon, _, path = addon_ctx
+    for _ in range(2):  # registration, then an update check
+        addon.request(flow_for("https://shop.example/sw.js?v=3", headers={"Service-Worker": "script"}))
+    addon.request(flow_for("https://shop.example/app.js", headers={"Sec-Fetch-Dest": "script"}))
+    addon.done()
+    notices = [e.event for e in journal(path) if isinstance(e.event, Notice)]
+    assert [n.code for n in notices] == ["service-worker"]
+    assert "shop.example" in notices[0].message and "/sw.js" in notices[0].message
