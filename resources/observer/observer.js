@@ -32,6 +32,9 @@
   var random = Math.random;
   var setTimer = W.setInterval;
   var WeakSetCtor = W.WeakSet;
+  var setHas = WeakSetCtor.prototype.has;
+  var setAdd = WeakSetCtor.prototype.add;
+  var setDelete = WeakSetCtor.prototype["delete"];
   var NodeCtor = W.Node;
   var beacon = W.navigator && W.navigator.sendBeacon;
   var nav = W.navigator;
@@ -60,7 +63,8 @@
   function send(event, sync) {
     var body;
     try {
-      body = stringify({ tab: tab, url: String(location.href), top: topFrame, t: now(), events: [event] });
+      body = stringify(shield({ tab: tab, url: String(location.href), top: topFrame, t: now(),
+                                events: shield([shield(event)]) }));
     } catch (e) { return; }
     try {
       var x = new XHR();
@@ -71,6 +75,13 @@
       // Sync XHR can be refused (unload, sandboxed frames): fall back to a beacon.
       try { if (beacon) { apply(beacon, nav, [REPORT, body]); } } catch (e2) { /* give up quietly */ }
     }
+  }
+
+  // A toJSON that a page library put on Array/Object.prototype (Prototype.js did) must not reshape
+  // what we send: an own, non-enumerable toJSON of undefined makes JSON.stringify ignore it.
+  function shield(made) {
+    try { defineProperty(made, "toJSON", { value: undefined }); } catch (e) { /* still sendable */ }
+    return made;
   }
 
   // A JSON-safe copy of anything the page pushes; what JSON cannot carry is described, not dropped.
@@ -86,13 +97,13 @@
       try { text = String(value); } catch (e) { text = type; }
       return { __uxa_type__: type, repr: text };
     }
-    if (seen.has(value)) { return { __uxa_type__: "cycle", repr: "[circular]" }; }
+    if (apply(setHas, seen, [value])) { return { __uxa_type__: "cycle", repr: "[circular]" }; }
     if (depth >= MAX_DEPTH) { return { __uxa_type__: "deep", repr: "[nested too deep]" }; }
     try {
       if (NodeCtor && value instanceof NodeCtor) { return { __uxa_type__: "node", repr: String(value.nodeName) }; }
       if (value instanceof Date) { return { __uxa_type__: "date", repr: isNaN(value) ? "Invalid Date" : value.toISOString() }; }
     } catch (e) { /* cross-realm oddities */ }
-    seen.add(value);
+    apply(setAdd, seen, [value]);
     var out;
     try {
       if (isArray(value)) {
@@ -106,8 +117,8 @@
     } catch (e) {
       out = { __uxa_type__: "unreadable", repr: "[unreadable object]" };
     }
-    seen["delete"](value);
-    return out;
+    apply(setDelete, seen, [value]);
+    return shield(out);
   }
 
   function encode(value) { return safe(value, 0, new WeakSetCtor()); }
@@ -150,40 +161,58 @@
     return isArray(item) && typeof item[0] === "string" ? item[0] : null;
   }
 
+  // Reporting must never change the push it reports: whatever fails in here stays in here.
+  function reportCommands(args, loaded) {
+    var ids = [];
+    try {
+      for (var i = 0; i < args.length; i++) {
+        ids[i] = newId();
+        send({ kind: "command", payload: encode(args[i]), tag_loaded: loaded, call_id: ids[i],
+               page_url: String(location.href), top_frame: topFrame }, true);
+      }
+    } catch (e) { /* the push still runs */ }
+    return ids;
+  }
+
+  function reportResults(ids, args, loaded, result, error) {
+    try {
+      for (var i = 0; i < ids.length; i++) {
+        var name = null;
+        try { name = commandName(args[i]); } catch (e) { /* an odd argument */ }
+        if (error !== null) {
+          var message = "error";
+          try { message = String(error && error.message || error); } catch (e) { /* unprintable */ }
+          send({ kind: "result", call_id: ids[i], name: name, error: message }, false);
+          continue;
+        }
+        // Before the tag loads, push is the array's own and returns the queue length: not a result.
+        var real = loaded && result !== undefined;
+        send({ kind: "result", call_id: ids[i], name: name, returned: real ? encode(result) : null,
+               has_return: real }, false);
+      }
+      var first = null;
+      try { first = commandName(args[0]); } catch (e) { /* an odd argument */ }
+      snapshotCookies(error !== null ? "command" : "command:" + (first || "?"));
+    } catch (e) { /* never reach the page */ }
+  }
+
   function instrument(target) {
     if (!target || (typeof target !== "object" && typeof target !== "function")) { return; }
-    if (instrumented.has(target)) { return; }
-    instrumented.add(target);
+    if (apply(setHas, instrumented, [target])) { return; }
+    apply(setAdd, instrumented, [target]);
     var inner = target.push;
     function wrapper() {
       var args = arguments;
       var loaded = !isArray(target) || inner !== arrayPush;
-      var ids = [];
-      for (var i = 0; i < args.length; i++) {
-        var id = newId();
-        ids[i] = id;
-        send({ kind: "command", payload: encode(args[i]), tag_loaded: loaded, call_id: id,
-               page_url: String(location.href), top_frame: topFrame }, true);
-      }
+      var ids = reportCommands(args, loaded);
       var result;
       try {
         result = apply(inner, this, args);
       } catch (error) {
-        for (var j = 0; j < ids.length; j++) {
-          var message = "";
-          try { message = String(error && error.message || error); } catch (e) { message = "error"; }
-          send({ kind: "result", call_id: ids[j], name: commandName(args[j]), error: message }, false);
-        }
-        snapshotCookies("command");
+        reportResults(ids, args, false, undefined, error);
         throw error;
       }
-      for (var r = 0; r < ids.length; r++) {
-        // Before the tag loads, push is the array's own and returns the queue length: not a result.
-        var real = loaded && result !== undefined;
-        send({ kind: "result", call_id: ids[r], name: commandName(args[r]),
-               returned: real ? encode(result) : null, has_return: real }, false);
-      }
-      snapshotCookies("command:" + (commandName(args[0]) || "?"));
+      reportResults(ids, args, loaded, result, null);
       return result;
     }
     try {
