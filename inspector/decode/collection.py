@@ -7,7 +7,9 @@ kept raw too, with a note, and never stops the rest.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
+from urllib.parse import unquote
 
 from pydantic import JsonValue
 
@@ -78,7 +80,7 @@ def decode_params(params: dict[str, str | list[str]]) -> tuple[dict[str, JsonVal
             elif name in TEXT_PARAMS:
                 fields[name] = value
             elif name in JSON_PARAMS:
-                fields[name] = parse_json(value) if value else None
+                fields[name] = json_param(value, compression) if value else None
             elif name in decoders:
                 fields[name] = decoders[name](value)
             else:
@@ -87,6 +89,21 @@ def decode_params(params: dict[str, str | list[str]]) -> tuple[dict[str, JsonVal
             fields[name] = value
             notes.append(f"{name}: {exc}")
     return fields, unknown, notes
+
+
+def json_param(value: str, compression: str | None) -> JsonValue:
+    """JSON as the query carried it; failing that, JSON percent-encoded once more, then compressed
+    JSON [guess: not seen, but costs nothing to try and keeps older or odder tags readable]."""
+    try:
+        return parse_json(value)
+    except DecodeError as first_error:
+        if "%" in value:
+            with contextlib.suppress(DecodeError):
+                return parse_json(unquote(value, errors="replace"))
+        try:
+            return expand_json(value, compression)
+        except DecodeError:
+            raise first_error from None
 
 
 def decode_body(body: str, compression: str | None) -> tuple[JsonValue, list[str]]:

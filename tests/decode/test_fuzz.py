@@ -6,16 +6,18 @@ import base64
 import contextlib
 import gzip
 from pathlib import Path
-from urllib.parse import quote_from_bytes
+from urllib.parse import quote, quote_from_bytes
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from inspector.decode import collection
 from inspector.decode.cookies import decode_tag_cookies
 from inspector.decode.errors import DecodeError
 from inspector.decode.har import parse_har
 from inspector.decode.payloads import expand, expand_json
 from inspector.decode.pipeline import decode_envelope
+from inspector.decode.requests import decode_request
 from inspector.model.events import Request, Storage
 from inspector.model.wire import Envelope, dump_envelope, parse_envelope
 from inspector.sources import CaptureFileError, load_capture
@@ -28,8 +30,9 @@ NAMES = st.sampled_from(["pid", "uu", "sn", "pn", "url", "dr", "cvars", "cvarp",
                          "ct", "i", "%", "%zz", ""])
 JUNK = st.one_of(st.text(max_size=60), st.sampled_from(["%", "%E0%A4%A", "%FF%FE", "H4sIAAAA", "1e999",
                                                         "nan", "-0", "9" * 400, "{", "[[[", "\x00", "%ED%A0%80",
-                                                        "x" * 200_000, "[" * 400, "NaN", "N4Ig="]),
-                 st.binary(max_size=60).map(lambda b: quote_from_bytes(b, safe="")))  # non-UTF-8 escapes
+                                                        "x" * 200_000, "[" * 400, "NaN", "N4Ig=", "%25E0%25A4%25A", "%257B%2522a"]),
+                 st.binary(max_size=60).map(lambda b: quote_from_bytes(b, safe="")),  # non-UTF-8 escapes
+                 st.binary(max_size=60).map(lambda b: quote(quote_from_bytes(b, safe=""), safe="")))  # twice
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -51,6 +54,16 @@ def test_decode_envelope_never_raises(host: str, path: str, params: list[tuple[s
     assert out.event.kind == "hit" and out.event.request == request  # type: ignore[union-attr]
     assert not any(note.startswith("decoder failed") for note in out.event.notes)  # type: ignore[union-attr]
     assert parse_envelope(dump_envelope(out)) == out  # what was decoded can be recorded
+
+
+@SETTINGS
+@given(path=st.sampled_from(["/pageview", "/events", "/dvar", "/pageEvent", "/transaction"]),
+       params=st.lists(st.tuples(st.sampled_from(["cvars", "cvarp", "eu", "dv", "value", "ct", "pid", "url"]), JUNK),
+                       min_size=1, max_size=6))
+def test_collection_parameters_never_reach_the_last_resort_guard(path: str, params: list[tuple[str, str]]) -> None:
+    query = "&".join(f"{k}={v}" for k, v in params)
+    hit = decode_request(Request(method="GET", url=f"https://c.contentsquare.net{path}?{query}"))
+    assert hit.hit_type != "other" and set(hit.fields) <= collection.KNOWN_PARAMS
 
 
 @SETTINGS

@@ -165,3 +165,12 @@ def test_heap_batch_body_speaks_through_its_first_identity_call() -> None:
     hit = decode_request(Request(method="POST", url="https://c.us.heap-api.com/api/capture/v2/identify",
                                  body=json.dumps(batch)))
     assert hit.identity == "cust-9" and hit.fields["body"] == batch
+
+
+def test_json_parameters_encoded_twice_or_compressed_are_still_read() -> None:
+    twice = "cvars=%257B%25221%2522%253A%255B%2522a%2522%252C%2522b%2522%255D%257D"
+    assert decode_request(get(f"https://c.contentsquare.net/pageview?{twice}")).fields["cvars"] == {"1": ["a", "b"]}
+    packed = LZ.compressToEncodedURIComponent(json.dumps([[1, 2]]))
+    assert decode_request(get(f"https://c.contentsquare.net/events?eu={packed}")).fields["eu"] == [[1, 2]]
+    broken = decode_request(get("https://c.contentsquare.net/pageview?cvars=%25E0%25A4%25A"))
+    assert broken.fields["cvars"] == "%E0%A4%A" and broken.notes
