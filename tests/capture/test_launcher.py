@@ -36,6 +36,12 @@ def test_one_listener_per_device_named_by_port_and_sink_never_connects_upstream(
     assert option(argv, "uxa_extra_hosts") == ["*.example-cdn.net"]
 
 
+
+def test_another_listen_address_is_an_explicit_opt_in(tmp_path: Path) -> None:
+    assert option(build_command(listen_port=8123, confdir=tmp_path), "uxa_allow_remote") == []
+    argv = build_command(listen_port=8123, listen_host="0.0.0.0", confdir=tmp_path)
+    assert "regular@0.0.0.0:8123" in argv and option(argv, "uxa_allow_remote") == ["true"]
+
 # A child that listens like the proxy does and reacts to SIGINT as told (exit 0, or ignore it).
 CHILD = """
 import signal, socket, sys, time
