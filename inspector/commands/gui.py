@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -21,9 +22,23 @@ def run(args: argparse.Namespace) -> int:
     if path is not None and not path.exists():
         print(f"uxa-inspector: {path}: no such file", file=sys.stderr)
         return 2
+    if no_display():
+        print("uxa-inspector: no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset).\n"
+              "  On a desktop, run it from your session; on a server, try: xvfb-run uxa-inspector\n"
+              "  Without a window: 'uxa-inspector demo --headless' plays the demo and prints its verdicts;\n"
+              "  'uxa-inspector check FILE' checks a recording or HAR file.", file=sys.stderr)
+        return 2
     try:
         from inspector.gui.app import run as run_app
     except ImportError as exc:  # Qt libraries missing on this machine
         print(f"uxa-inspector: the desktop app cannot start: {exc}", file=sys.stderr)
         return 1
     return run_app(path)
+
+
+def no_display() -> bool:
+    """Linux and other X11/Wayland systems need one of these; Qt would abort without (macOS and
+    Windows always have a screen, and QT_QPA_PLATFORM picks another platform on purpose)."""
+    if sys.platform in ("darwin", "win32") or os.environ.get("QT_QPA_PLATFORM"):
+        return False
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))

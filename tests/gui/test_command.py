@@ -21,3 +21,15 @@ def test_no_command_and_gui_open_the_app_on_the_file(monkeypatch: pytest.MonkeyP
 def test_a_missing_file_is_one_clear_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert cli.main(["gui", str(tmp_path / "nope.jsonl")]) == 2
     assert capsys.readouterr().err.strip() == f"uxa-inspector: {tmp_path / 'nope.jsonl'}: no such file"
+
+
+def test_without_a_display_the_app_says_what_to_do_instead_of_aborting() -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    done = subprocess.run([sys.executable, "-m", "inspector.cli"], env=env, capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 2
+    assert "no display" in done.stderr and "demo --headless" in done.stderr
