@@ -50,6 +50,7 @@ from inspector.decode.hosts import is_tag_host
 from inspector.model.events import Notice, Request, Storage, Tick
 
 log = logging.getLogger("uxa-inspector")
+_WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 _CSP_HEADERS = ("content-security-policy", "content-security-policy-report-only")
 
 
@@ -221,6 +222,12 @@ class UxaCapture:
             return dest in ("document", "iframe", "frame")
         return req.method == "GET" and "text/html" in req.headers.get("accept", "")
 
+    @staticmethod
+    def _is_frame_load(req: http.Request) -> bool:
+        """A document the browser will render (not HTML a script fetched); unknown without Sec-Fetch-Dest."""
+        dest = req.headers.get("sec-fetch-dest")
+        return dest is None or dest in ("document", "iframe", "frame", "embed", "object")
+
     def _answer_report(self, flow: http.HTTPFlow) -> None:
         report = parse_report(flow.request.content or b"") if flow.request.method == "POST" else None
         if report is not None:
@@ -268,6 +275,8 @@ class UxaCapture:
             return
         if flow.request.method == "HEAD" or not (200 <= resp.status_code < 300 or resp.status_code == 404):
             return
+        if not self._is_frame_load(flow.request):
+            return  # HTML fetched by a script (htmx, Turbo, partials) must reach it unchanged
         charset = (charset_of(resp.headers.get("content-type")) or "").lower()
         if charset.startswith(("utf-16", "utf-32")):
             self._emit(flow, Notice(level="warning", code="inject-skipped",
@@ -280,6 +289,10 @@ class UxaCapture:
                                     message=f"{flow.request.pretty_url}: body could not be decoded ({exc})"))
             return
         if html is None:
+            return
+        if html.startswith(_WIDE_BOMS):  # a byte-order mark outranks the header: ASCII would corrupt it
+            self._emit(flow, Notice(level="warning", code="inject-skipped",
+                                    message=f"{flow.request.pretty_url}: UTF-16/32 pages are not injected"))
             return
         resp.content = inject(html, self._tag, self._hash)
         for name in _CSP_HEADERS:

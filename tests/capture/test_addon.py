@@ -145,3 +145,27 @@ def test_a_service_worker_script_fetch_is_reported_once(addon_ctx) -> None:  # t
     notices = [e.event for e in journal(path) if isinstance(e.event, Notice)]
     assert [n.code for n in notices] == ["service-worker"]
     assert "shop.example" in notices[0].message and "/sw.js" in notices[0].message
+
+
+@pytest.mark.parametrize(("dest", "injected"), [
+    ("document", True), ("iframe", True), (None, True), ("empty", False), ("script", False)])
+def test_only_documents_the_browser_renders_get_the_observer(addon_ctx, dest: str | None,  # type: ignore[no-untyped-def]
+                                                             injected: bool) -> None:
+    addon, _, _ = addon_ctx
+    page = b"<html><head></head><body>partial</body></html>"
+    flow = flow_for("https://shop.example/partial", headers={"Sec-Fetch-Dest": dest} if dest else {})
+    flow.response = http.Response.make(200, page, {"Content-Type": "text/html"})
+    addon.response(flow)
+    assert (flow.response.content != page) == injected
+
+
+def test_a_utf16_page_known_only_by_its_bom_is_left_whole_and_noted(addon_ctx) -> None:  # type: ignore[no-untyped-def]
+    addon, _, path = addon_ctx
+    page = "\ufeff<html><head></head><body>é</body></html>".encode("utf-16-le")
+    flow = flow_for("https://shop.example/wide")
+    flow.response = http.Response.make(200, page, {"Content-Type": "text/html"})
+    addon.response(flow)
+    assert flow.response.content == page
+    addon.done()
+    (notice,) = [e.event for e in journal(path) if isinstance(e.event, Notice)]
+    assert notice.code == "inject-skipped" and "UTF-16" in notice.message
