@@ -14,6 +14,8 @@ def register(subparsers: Any) -> None:
                                    description="Open UXA Inspector's window, optionally on a recording "
                                                "or a HAR file.")
     parser.add_argument("file", nargs="?", type=Path, help="a recording (.jsonl) or a HAR file to open")
+    parser.add_argument("--demo", action="store_true",
+                        help="start the built-in demo (shop, sink capture, browser) once the window is up")
     parser.set_defaults(func=run)
 
 
@@ -33,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     except ImportError as exc:  # Qt libraries missing on this machine
         print(f"uxa-inspector: the desktop app cannot start: {exc}", file=sys.stderr)
         return 1
-    return run_app(path)
+    return run_app(path, demo=args.demo) if args.demo else run_app(path)
 
 
 def no_display() -> bool:

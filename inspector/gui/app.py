@@ -28,7 +28,7 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def run(path: Path | None = None) -> int:
+def run(path: Path | None = None, demo: bool = False) -> int:
     app = make_app()
     settings = settings_store.load()
     dark = theme.apply_palette(app, settings.color_scheme)
@@ -36,6 +36,8 @@ def run(path: Path | None = None) -> int:
     window.show()
     if path is not None:
         window.open_file(path)
+    elif demo:
+        QTimer.singleShot(0, window.run_demo)  # once the window is on screen
     _close_on_signals(window)
     return int(app.exec())
 
