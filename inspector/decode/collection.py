@@ -63,7 +63,7 @@ def decode_params(params: dict[str, str | list[str]]) -> tuple[dict[str, JsonVal
     notes: list[str] = []
     compression = first(params.get("ct"))
     decoders: dict[str, Callable[[str], JsonValue]] = {
-        "dv": lambda text: expand_json(text, compression),
+        "dv": lambda text: expand_json_or_text(text, compression),
         "value": lambda text: expand(text, compression),
     }
     for name, raw in params.items():
@@ -89,6 +89,15 @@ def decode_params(params: dict[str, str | list[str]]) -> tuple[dict[str, JsonVal
             fields[name] = value
             notes.append(f"{name}: {exc}")
     return fields, unknown, notes
+
+
+def expand_json_or_text(text: str, compression: str | None) -> JsonValue:
+    """A compressed payload that should be JSON; expanded text that is not JSON is still shown,
+    since what it says matters more than its shape."""
+    try:
+        return expand_json(text, compression)
+    except DecodeError:
+        return expand(text, compression)
 
 
 def json_param(value: str, compression: str | None) -> JsonValue:

@@ -174,3 +174,8 @@ def test_json_parameters_encoded_twice_or_compressed_are_still_read() -> None:
     assert decode_request(get(f"https://c.contentsquare.net/events?eu={packed}")).fields["eu"] == [[1, 2]]
     broken = decode_request(get("https://c.contentsquare.net/pageview?cvars=%25E0%25A4%25A"))
     assert broken.fields["cvars"] == "%E0%A4%A" and broken.notes
+
+
+def test_dvar_that_expands_to_plain_text_shows_the_text() -> None:
+    packed = LZ.compressToEncodedURIComponent("plan=pro")
+    assert decode_request(get(f"https://c.contentsquare.net/dvar?dv={packed}")).fields["dv"] == "plan=pro"
