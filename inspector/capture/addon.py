@@ -44,7 +44,7 @@ from inspector.capture.options import (
 )
 from inspector.capture.reports import parse_report
 from inspector.capture.sink import sink_answer
-from inspector.capture.stream import EventStream
+from inspector.capture.stream import EventStream, quiet_log
 from inspector.decode.cookies import parse_cookie_header, tag_cookies
 from inspector.decode.hosts import is_tag_host
 from inspector.model.events import Notice, Request, Storage, Tick
@@ -160,9 +160,11 @@ class UxaCapture:
             self.stream.close()
 
     def _app_gone(self) -> None:
+        """Called from the writer's threads. Shut down first, then say why: if the app died, our
+        stdout may be gone with it, and logging there can end the calling thread."""
         if ctx.options.uxa_exit_with_app and self._loop is not None:
-            log.warning("the app closed the event stream: stopping the capture")
             self._loop.call_soon_threadsafe(ctx.master.shutdown)
+            quiet_log(logging.WARNING, "the app closed the event stream: stopping the capture")
 
     # ----------------------------------------------------------------- flows
 

@@ -10,6 +10,7 @@ stop the proxy when the app goes away.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import logging
 import os
@@ -26,6 +27,14 @@ from inspector.model.wire import Envelope, Hello, dump_envelope, dump_hello
 
 log = logging.getLogger(__name__)
 _STOP = object()
+
+
+def quiet_log(level: int, message: str, *args: object) -> None:
+    """Log from a background thread without dying of it: mitmproxy's terminal log calls ``sys.exit``
+    when stdout is gone (its issue 4669), as happens when the app that read our output has died;
+    that would end the writer thread and every later journal line with it."""
+    with contextlib.suppress(SystemExit, Exception):  # nothing may stop the writer
+        log.log(level, message, *args)
 
 
 class EventStream:
@@ -49,11 +58,14 @@ class EventStream:
         self._lost_told = False
         self._lost_lock = threading.Lock()
         if start:
-            self._thread.start()
+            self.start()
 
     def start(self) -> None:
         """Start the writer (done at construction unless ``start=False``, which tests use)."""
         self._thread.start()
+        # The writer is a daemon thread: if the process exits without ``close`` (mitmproxy exits
+        # abruptly when its stdout breaks), still write out what is queued.
+        atexit.register(self.close, 2.0)
 
     # ----------------------------------------------------------------- proxy thread
 
@@ -83,6 +95,9 @@ class EventStream:
     def close(self, timeout: float = 5.0) -> None:
         """Write out everything queued, then stop the writer."""
         self._closing = True  # our own close is not the app going away
+        atexit.unregister(self.close)
+        if not self._thread.is_alive():
+            return
         with contextlib.suppress(queue.Full):
             self._queue.put(_STOP, timeout=timeout)
         self._thread.join(timeout)
@@ -95,7 +110,7 @@ class EventStream:
                 self.journal_path.parent.mkdir(parents=True, exist_ok=True)
                 self._journal = self.journal_path.open("a", encoding="utf-8")
             except OSError as exc:
-                log.error("cannot open the journal %s: %s", self.journal_path, exc)
+                quiet_log(logging.ERROR, "cannot open the journal %s: %s", self.journal_path, exc)
         self._connect()
         while True:
             item = self._queue.get()
@@ -126,7 +141,7 @@ class EventStream:
                 self._journal.write(data)
                 self._journal.flush()
             except OSError as exc:
-                log.error("journal write failed: %s", exc)
+                quiet_log(logging.ERROR, "journal write failed: %s", exc)
         if self._sock is None and self.stream is not None and not self._was_connected:
             self._connect()
         if self._sock is not None:
@@ -134,7 +149,7 @@ class EventStream:
                 self._sock.sendall(data.encode("utf-8"))
                 self.sent += len(lines)
             except OSError as exc:
-                log.warning("the app's socket closed: %s", exc)
+                quiet_log(logging.WARNING, "the app's socket closed: %s", exc)
                 self._sock = None
                 self._lost()
 
@@ -164,7 +179,7 @@ class EventStream:
             sock.settimeout(None)
             sock.sendall((dump_hello(Hello(token=self.token, pid=os.getpid())) + "\n").encode("utf-8"))
         except OSError as exc:
-            log.warning("cannot reach the app at %s:%s: %s", *self.stream, exc)
+            quiet_log(logging.WARNING, "cannot reach the app at %s:%s: %s", *self.stream, exc)
             return
         self._sock = sock
         self._was_connected = True

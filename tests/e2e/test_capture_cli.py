@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -39,6 +41,9 @@ def test_headless_capture_records_a_real_browser_and_stops_on_sigterm(tmp_path: 
         out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err
     assert "stopped;" in out
+    # A line per command and tag request while capturing: names and hosts, never the values.
+    assert re.search(r"laptop\s+command  identify", out) and "request  GET c.contentsquare.net/pageview" in out
+    assert "cust-1" not in out and "cust-2" not in out
     capture = load_capture(record)
     assert capture.errors == [] and {e.device for e in capture.envelopes} == {"laptop"}
     assert len([e for e in capture.envelopes if isinstance(e.event, Command)]) == 5
@@ -48,3 +53,39 @@ def test_bad_port_is_a_usage_error() -> None:
     done = subprocess.run([sys.executable, "-m", "inspector.cli", "capture", "--listen-port", "70000"],
                           capture_output=True, text=True, timeout=30, check=False)
     assert done.returncode == 2 and "bad port" in done.stderr
+
+
+def test_an_existing_recording_is_never_appended_to(tmp_path: Path) -> None:
+    record = tmp_path / "old.jsonl"
+    record.write_text("{}\n")
+    done = subprocess.run([sys.executable, "-m", "inspector.cli", "capture", "--record", str(record)],
+                          capture_output=True, text=True, timeout=30, check=False)
+    assert done.returncode == 2 and "already exists" in done.stderr
+    assert record.read_text() == "{}\n"
+
+
+def _listener_pid(port: int) -> int | None:
+    ss = subprocess.run(["ss", "-Hltnp", f"sport = :{port}"], capture_output=True, text=True, check=False)
+    found = re.search(r"pid=(\d+)", ss.stdout)
+    return int(found.group(1)) if found else None
+
+
+def test_the_proxy_stops_by_itself_when_the_cli_is_killed(tmp_path: Path, confdir: Path) -> None:
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "inspector.cli", "capture", "--listen-port", str(port),
+                             "--sink", "--record", str(tmp_path / "rec.jsonl"), "--confdir", str(confdir)],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    assert proc.stdout is not None
+    for _ in range(5):
+        proc.stdout.readline()
+    child = _listener_pid(port)
+    assert child is not None and child != proc.pid
+    proc.kill()  # no chance to stop its child: the lost stream must do it
+    proc.wait(10)
+    deadline = time.monotonic() + 8
+    while _listener_pid(port) is not None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    orphan = _listener_pid(port)
+    if orphan is not None:
+        os.kill(orphan, signal.SIGKILL)
+    assert orphan is None, "the capture child outlived the CLI"
