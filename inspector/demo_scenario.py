@@ -82,16 +82,51 @@ def scenario_url(site_url: str, faults: Sequence[str] = (), steps: Sequence[str]
 
 
 def parse_dumped_dom(dom: str) -> list[dict[str, JsonValue]]:
-    """The scenario's log entries from the page the browser dumped."""
+    """The scenario's log entries from the page the browser dumped; ``ScenarioError`` saying how far
+    it got when it did not finish, or which steps failed."""
     match = _LOG.search(dom)
     if not match or not match.group(1).strip():
-        raise ScenarioError("the scenario page did not finish (no log in the page); is the browser "
-                            "able to reach the demo site?")
-    data = json.loads(html.unescape(match.group(1)))
+        raise ScenarioError(f"the scenario page did not finish (no log in the page; {_progress(dom)}); "
+                            "is the browser able to reach the demo site?")
+    try:
+        data = json.loads(html.unescape(match.group(1)))
+    except ValueError as exc:
+        raise ScenarioError(f"the scenario log is not JSON: {exc}") from None
     entries = data.get("log") if isinstance(data, dict) else None
     if not isinstance(entries, list):
         raise ScenarioError("the scenario log is not a list of entries")
-    return [e for e in entries if isinstance(e, dict)]
+    kept = [e for e in entries if isinstance(e, dict)]
+    errors = [f"{masked_step(str(e.get('step', '?')))}: {e.get('message', '?')}"
+              for e in kept if e.get("kind") == "error"]
+    if errors:
+        raise ScenarioError(f"the scenario failed: {'; '.join(errors)[:500]}")
+    return kept
+
+
+_STEP_ITEM = re.compile(r"<li>(.*?)</li>", re.S)
+_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+
+
+def _progress(dom: str) -> str:
+    """How far the dumped page got, for the error message (steps are listed as they start)."""
+    if not dom.strip():
+        return "the browser printed no page"
+    steps = _STEP_ITEM.findall(dom)
+    title = _TITLE.search(dom)
+    where = f"page {html.unescape(title.group(1)).strip()[:80]!r}" if title else "a page without a title"
+    if not steps:
+        return f"{where}, no step started"
+    return f"{where}, {len(steps)} step(s) started, the last {masked_step(html.unescape(steps[-1]))!r}"
+
+
+def masked_step(step: str) -> str:
+    """A step as it may be printed: identities and property values are personal data, even here."""
+    verb, colon, arg = step.partition(":")
+    if verb == "login" and colon:
+        return "login:•••"
+    if verb == "props" and colon:
+        return "props:" + ";".join(f"{kv.partition('=')[0]}=•••" for kv in arg.split(";") if kv)
+    return step
 
 
 def _event(entry: dict[str, JsonValue], call_id: str) -> Event | None:

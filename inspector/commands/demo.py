@@ -12,7 +12,7 @@ from typing import Any
 
 from inspector.browser import BrowserNotFoundError
 from inspector.demo import DemoSession, NoDisplayError
-from inspector.demo_scenario import FAULT_RULES, steps_for
+from inspector.demo_scenario import FAULT_RULES, masked_step, steps_for
 from inspector.engine import Engine
 from inspector.model.state import Severity, Verdict
 from inspector.sources import CaptureFileError, load_capture
@@ -86,8 +86,8 @@ def _interactive(session: DemoSession) -> int:
 
 
 def _scripted(session: DemoSession, faults: list[str]) -> int:
-    # Identities are personal data even in a demo: the steps are shown without them.
-    steps = ["login:•••" if step.startswith("login:") else step for step in steps_for(faults)]
+    # Identities and property values are personal data even in a demo: the steps are shown without them.
+    steps = [masked_step(step) for step in steps_for(faults)]
     print(f"scenario     {', '.join(steps)}")
     print(f"faults       {', '.join(faults) or 'none'}", flush=True)
     log = session.play_scenario()

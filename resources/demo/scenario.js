@@ -97,14 +97,32 @@
     else if (verb === "props") throughShop(function () { shop.saveProfile(parseProps(arg)); });
     else if (verb === "getid") push(["getIdentity"]);
     else if (verb === "session") push(["getSessionData"]);
-    else record({ kind: "error", message: "unknown step " + step });
+    else record({ kind: "error", step: step, message: "unknown step" });
     return Promise.resolve();
   }
   function sleep(ms) { return new Promise(function (r) { setTimeout(r, ms); }); }
+  // The tag double is an async script: wait for it, but not forever (a blocked script must end the
+  // run with a reason, not spend the browser's whole time budget polling).
+  var TAG_WAIT_MS = 5000;
   function tagLoaded() {
-    return new Promise(function (resolve) {
-      (function poll() { if (window._uxaDouble) resolve(); else setTimeout(poll, 50); })();
+    return new Promise(function (resolve, reject) {
+      var waited = 0;
+      (function poll() {
+        if (window._uxaDouble) return resolve();
+        if (waited >= TAG_WAIT_MS) return reject(new Error("the tag double did not load within " + TAG_WAIT_MS + " ms"));
+        waited += 50;
+        setTimeout(poll, 50);
+      })();
     });
+  }
+  // A step that throws is logged and the run goes on: the log is always written, so a failure says why.
+  function safeStep(step) {
+    try {
+      return Promise.resolve(runStep(step))["catch"](function (e) { failed(step, e); });
+    } catch (e) { failed(step, e); return Promise.resolve(); }
+  }
+  function failed(step, e) {
+    record({ kind: "error", step: step, message: String((e && e.message) || e) });
   }
   function start() {
     var steps = (new URLSearchParams(location.search).get("steps") || DEFAULT_STEPS).split(",").filter(Boolean);
@@ -112,10 +130,11 @@
     tagLoaded().then(function () { drain(); cookies(); })
       .then(function () {
         return steps.reduce(function (chain, step) {
-          return chain.then(function () { return sleep(STEP_MS); }).then(function () { return runStep(step); });
+          return chain.then(function () { return sleep(STEP_MS); }).then(function () { return safeStep(step); });
         }, Promise.resolve());
       })
       .then(function () { return sleep(STEP_MS); })
+      ["catch"](function (e) { failed("start", e); })
       .then(function () {
         drain();
         document.getElementById("uxa-scenario-log").textContent = JSON.stringify({ done: true, log: log });
