@@ -81,8 +81,9 @@ def widen_policy(policy: str, policy_hash: str) -> str:
     """One policy (directives separated by ';') widened just enough for the observer to run and report.
 
     ``script-src`` (or ``default-src`` when there is none) gets the observer's hash unless inline
-    scripts are already allowed without nonces or hashes; ``connect-src`` (or ``default-src``) gets
-    ``'self'`` so the same-origin report path is reachable.
+    scripts are already allowed without nonces or hashes; ``connect-src`` gets ``'self'`` so the
+    same-origin report path is reachable (a policy restricting connections through ``default-src``
+    only gets a ``connect-src`` of its own).
     """
     directives: list[tuple[str, list[str]]] = []
     for part in policy.split(";"):
@@ -91,8 +92,6 @@ def widen_policy(policy: str, policy_hash: str) -> str:
             directives.append((words[0].lower(), words[1:]))
     names = [name for name, _ in directives]
     script_directive = next((n for n in ("script-src-elem", "script-src", "default-src") if n in names), None)
-    connect_directive = "connect-src" if "connect-src" in names else (
-        "default-src" if "default-src" in names else None)
     out: list[str] = []
     for name, original in directives:
         sources = list(original)
@@ -100,10 +99,24 @@ def widen_policy(policy: str, policy_hash: str) -> str:
             sources = [s for s in sources if s.lower() != "'none'"]
             if policy_hash not in sources:
                 sources.append(policy_hash)
-        if name == connect_directive and "'self'" not in [s.lower() for s in sources] and "*" not in sources:
+        if name == "connect-src" and not _reaches_self(sources):
             sources = [s for s in sources if s.lower() != "'none'"] + ["'self'"]
         out.append(" ".join([name, *sources]))
+    default = dict(directives).get("default-src")
+    if "connect-src" not in names and default is not None and not _reaches_self(default):
+        # Widening default-src itself would open scripts, images, frames... too: give connections
+        # their own directive, as open as default-src was for them, plus the page's origin.
+        out.append(" ".join(["connect-src", *(s for s in default if _is_location(s)), "'self'"]))
     return "; ".join(out)
+
+
+def _reaches_self(sources: list[str]) -> bool:
+    return any(s.lower() in ("'self'", "*") for s in sources)
+
+
+def _is_location(source: str) -> bool:
+    """A host or scheme source (what connect-src can use), not a keyword, nonce or hash."""
+    return not source.startswith("'")
 
 
 def widen_header(value: str, policy_hash: str) -> str:

@@ -22,6 +22,12 @@ TAG = b"<script>OBS</script>"
     ("script-src 'nonce-x'; connect-src https://api.example",
      f"script-src 'nonce-x' {H}; connect-src https://api.example 'self'"),
     ("connect-src 'none'", "connect-src 'self'"),
+    # Connections restricted by default-src alone: a connect-src of their own, default-src untouched
+    # for everything else (images, frames...).
+    ("default-src 'none'", f"default-src {H}; connect-src 'self'"),
+    ("default-src https://cdn.example 'unsafe-eval'; script-src 'nonce-x'",
+     f"default-src https://cdn.example 'unsafe-eval'; script-src 'nonce-x' {H}; connect-src https://cdn.example 'self'"),
+    ("default-src *; script-src 'nonce-x'", f"default-src *; script-src 'nonce-x' {H}"),
     ("img-src *; report-uri /csp", "img-src *; report-uri /csp"),
     ("script-src-elem 'nonce-a'; script-src 'nonce-a'", f"script-src-elem 'nonce-a' {H}; script-src 'nonce-a' {H}"),
 ])
