@@ -80,6 +80,8 @@ def _first_line(handle: BinaryIO) -> bytes | None:
 
 
 def _is_envelope(line: bytes) -> bool:
+    if b'"log"' in line[:200]:
+        return False  # a one-line HAR: not worth validating whole (a wrong guess still falls back)
     try:
         parse_envelope(line)
     except WireError:

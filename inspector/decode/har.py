@@ -22,6 +22,7 @@ from pydantic import JsonValue, ValidationError
 from inspector.decode.cookies import parse_cookie_header, tag_cookies
 from inspector.decode.errors import DecodeError
 from inspector.decode.hosts import is_tag_host
+from inspector.decode.lz import SURROGATE
 from inspector.decode.payloads import parse_json
 from inspector.model.events import Event, Request, Storage
 from inspector.model.wire import Envelope
@@ -47,7 +48,7 @@ def _text(value: object) -> str:
     """A string from the file, safe to write back as UTF-8: JSON escapes can carry lone surrogates
     (mitmproxy writes undecodable bodies that way), which no recording could hold."""
     text = value if isinstance(value, str) else str(value)
-    if any("\ud800" <= ch <= "\udfff" for ch in text):
+    if SURROGATE.search(text):
         return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
     return text
 

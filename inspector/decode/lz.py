@@ -9,7 +9,12 @@ it against the ``lzstring`` package's compressors.
 
 from __future__ import annotations
 
+import re
+
 from inspector.decode.errors import DecodeError
+
+# A UTF-16 surrogate code unit, paired or lone.
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 BASE64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
 URI_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-$"
@@ -101,6 +106,6 @@ def decompress(text: str, alphabet: str, limit: int) -> str:
 def _from_utf16_units(text: str) -> str:
     """The format carries JavaScript's UTF-16 code units: pair surrogates back into characters, and
     replace lone ones (which no UTF-8 writer accepts) with U+FFFD."""
-    if not any("\ud800" <= ch <= "\udfff" for ch in text):
+    if not SURROGATE.search(text):
         return text
     return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
