@@ -273,7 +273,8 @@ class UxaCapture:
     def _inject(self, flow: http.HTTPFlow) -> None:
         resp = flow.response
         assert resp is not None
-        if not is_html(resp.headers.get("content-type")) or resp.status_code in (204, 304):
+        # 206 is a slice of a document: a script in the middle of it would corrupt the whole.
+        if not is_html(resp.headers.get("content-type")) or resp.status_code in (204, 206, 304):
             return
         if flow.request.method == "HEAD" or not (200 <= resp.status_code < 300 or resp.status_code == 404):
             return

@@ -74,7 +74,8 @@ def _needs_hash(sources: list[str]) -> bool:
     if "'none'" in lowered:
         return True
     uses_nonce_or_hash = any(s.startswith(("'nonce-", "'sha256-", "'sha384-", "'sha512-")) for s in lowered)
-    return uses_nonce_or_hash or "'unsafe-inline'" not in lowered
+    # With 'strict-dynamic', browsers ignore 'unsafe-inline': inline scripts need a hash anyway.
+    return uses_nonce_or_hash or "'strict-dynamic'" in lowered or "'unsafe-inline'" not in lowered
 
 
 def widen_policy(policy: str, policy_hash: str) -> str:

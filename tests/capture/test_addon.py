@@ -169,3 +169,12 @@ def test_a_utf16_page_known_only_by_its_bom_is_left_whole_and_noted(addon_ctx) -
     addon.done()
     (notice,) = [e.event for e in journal(path) if isinstance(e.event, Notice)]
     assert notice.code == "inject-skipped" and "UTF-16" in notice.message
+
+
+def test_a_partial_html_response_is_never_injected(addon_ctx) -> None:  # type: ignore[no-untyped-def]
+    addon, _, _ = addon_ctx
+    flow = flow_for("https://shop.example/big.html", headers={"Range": "bytes=100-199", "Sec-Fetch-Dest": "document"})
+    part = b"<head>middle of a document</head>"
+    flow.response = http.Response.make(206, part, {"Content-Type": "text/html", "Content-Range": "bytes 100-133/5000"})
+    addon.response(flow)
+    assert flow.response.content == part

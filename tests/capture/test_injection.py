@@ -17,6 +17,8 @@ TAG = b"<script>OBS</script>"
     ("script-src 'none'", f"script-src {H}"),
     # 'unsafe-inline' alone: adding a hash would switch it off, so the policy stays as it is.
     ("script-src 'self' 'unsafe-inline'", "script-src 'self' 'unsafe-inline'"),
+    # ...unless 'strict-dynamic' already switches 'unsafe-inline' off.
+    ("script-src 'unsafe-inline' 'strict-dynamic'", f"script-src 'unsafe-inline' 'strict-dynamic' {H}"),
     ("default-src * 'unsafe-inline'; img-src *", "default-src * 'unsafe-inline'; img-src *"),
     # Reports must reach the page's own origin.
     ("script-src 'nonce-x'; connect-src https://api.example",
@@ -60,3 +62,8 @@ def test_injects_where_the_document_allows(html: bytes, prefix: bytes) -> None:
 def test_hash_matches_the_injected_script_text() -> None:
     source = observer_source()
     assert script_hash(source).startswith("'sha256-") and "_uxa" in source
+
+
+def test_the_observer_is_ascii_so_any_ascii_compatible_charset_takes_it_unchanged() -> None:
+    # Injected as bytes into Latin-1, Shift_JIS, UTF-8... pages alike, and hashed as UTF-8.
+    assert observer_source().isascii()
