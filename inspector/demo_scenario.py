@@ -122,8 +122,8 @@ def _progress(dom: str) -> str:
 def masked_step(step: str) -> str:
     """A step as it may be printed: identities and property values are personal data, even here."""
     verb, colon, arg = step.partition(":")
-    if verb == "login" and colon:
-        return "login:•••"
+    if verb in ("login", "hashid") and colon:
+        return f"{verb}:•••"
     if verb == "props" and colon:
         return "props:" + ";".join(f"{kv.partition('=')[0]}=•••" for kv in arg.split(";") if kv)
     return step

@@ -7,6 +7,7 @@
  *   page:/index.html   load a shop page in a frame (the tag runs again with the same cookies)
  *   pv:/guide/green    trackPageview with that path (single-page navigation)
  *   login:C-1001       sign in: the shop calls identify (site faults apply)
+ *   hashid:a@b.example identify with {hash: true} (the tag hashes the identity in the browser)
  *   logout             sign out: the shop calls resetIdentity
  *   props:plan=gold;x=y  save the profile: the shop calls addUserProperties
  *   getid              getIdentity
@@ -95,6 +96,7 @@
     else if (verb === "login") throughShop(function () { shop.login(arg, ""); });
     else if (verb === "logout") throughShop(function () { shop.logout(); });
     else if (verb === "props") throughShop(function () { shop.saveProfile(parseProps(arg)); });
+    else if (verb === "hashid") push(["identify", arg, { hash: true }]);
     else if (verb === "getid") push(["getIdentity"]);
     else if (verb === "session") push(["getSessionData"]);
     else record({ kind: "error", step: step, message: "unknown step" });

@@ -43,6 +43,7 @@ def test_a_log_that_is_not_json_is_a_scenario_error() -> None:
 
 @pytest.mark.parametrize(("step", "shown"), [
     ("login:someone@example.com", "login:•••"),
+    ("hashid:someone@example.com", "hashid:•••"),
     ("props:plan=gold;newsletter=yes", "props:plan=•••;newsletter=•••"),
     ("pv:/guide/green", "pv:/guide/green"),
     ("logout", "logout"),
