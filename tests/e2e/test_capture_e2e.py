@@ -58,7 +58,7 @@ def test_strict_csp_header_and_meta_admit_the_observer_and_keep_the_page_working
     assert [c.payload for c in commands] == [["identify", "strict-user"]]
 
 
-def test_unsafe_inline_policy_is_left_alone_and_cookies_are_snapshotted(capture: RunningCapture) -> None:
+def test_unsafe_inline_policy_is_left_alone_and_a_page_without_tag_cookies_records_none(capture: RunningCapture) -> None:
     with serve(PAGES, {"/unsafe-inline.html": UNSAFE_INLINE}) as base:
         dom = dump_dom(f"{base}/unsafe-inline.html", capture.port, capture.fingerprint, budget_ms=1500)
     assert "<title>own-inline-ran</title>" in dom
