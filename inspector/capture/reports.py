@@ -18,6 +18,7 @@ from inspector.model.events import Callback, Command, Event, Notice, Page, Resul
 _PAGE_EVENT = TypeAdapter[Command | Result | Storage | Page | Callback | Notice](
     Command | Result | Storage | Page | Callback | Notice)
 MAX_REPORT_BYTES = 2 * 1024 * 1024
+MAX_REPORT_EVENTS = 100  # the observer sends one per report
 PAGE_KINDS = frozenset({"command", "result", "storage", "page", "callback", "notice"})
 
 
@@ -38,7 +39,10 @@ def parse_report(body: bytes) -> ParsedReport:
         return ParsedReport(events=[_bad("report has no events list")])
     tab = data.get("tab")
     out = ParsedReport(tab=str(tab)[:80] if isinstance(tab, (str, int)) else None)
-    for raw in data["events"][:100]:
+    events = data["events"]
+    if len(events) > MAX_REPORT_EVENTS:
+        out.events.append(_bad(f"{len(events)} events in one report; kept the first {MAX_REPORT_EVENTS}"))
+    for raw in events[:MAX_REPORT_EVENTS]:
         if not isinstance(raw, dict) or raw.get("kind") not in PAGE_KINDS:
             out.events.append(_bad("report event of an unknown kind"))
             continue
