@@ -41,3 +41,20 @@ def test_inject_into_a_200_kb_page(benchmark) -> None:  # type: ignore[no-untype
     page = b"<!doctype html><html><head><title>x</title></head><body>" + body + b"</body>"
     out = benchmark(inject, page, tag, digest)
     assert out.startswith(b"<!doctype html><html><head><script>")
+
+
+def test_stream_10000_events_live_to_the_reference_listener(benchmark, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Proxy thread to the app's parsed envelopes over loopback (journal written too): the live path's
+    throughput, far above what a browser produces."""
+    from inspector.capture.stream_server import StreamServer
+
+    def run() -> None:
+        with StreamServer() as server:
+            stream = EventStream(tmp_path / "journal.jsonl", ("127.0.0.1", server.port), server.token)
+            command = Command(payload=["identify", "cust-1"], tag_loaded=True)
+            for _ in range(10_000):
+                stream.emit(command, "laptop", "t1")
+            stream.close()
+            assert server.wait_for(lambda envs: len(envs) == 10_000, timeout=60)
+
+    benchmark.pedantic(run, rounds=3, iterations=1)
