@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,3 +82,26 @@ def forget_profile(name: str, root: Path | None = None) -> bool:
         return False
     shutil.rmtree(path)
     return True
+
+
+def device_ports(base_port: int, names: Iterable[str]) -> dict[int, str]:
+    """One capture listen port per profile, consecutive from ``base_port`` in the order given.
+
+    The capture tells devices apart by the port a flow came in on, so two profiles sharing one port
+    would be judged as one device (each one's user ID replacing the other's). Start the capture with
+    this mapping and launch each profile on its own port (``port_of``).
+    """
+    unique = list(dict.fromkeys(check_name(name) for name in names))
+    if not unique:
+        raise ProfileError("no profile names given")
+    if base_port < 1 or base_port + len(unique) - 1 > 65535:
+        raise ProfileError(f"ports {base_port}-{base_port + len(unique) - 1} are not all valid TCP ports")
+    return {base_port + index: name for index, name in enumerate(unique)}
+
+
+def port_of(devices: Mapping[int, str], name: str) -> int:
+    """The port of profile ``name`` in a capture started with ``device_ports``."""
+    for port, device in devices.items():
+        if device == name:
+            return port
+    raise ProfileError(f"profile {name!r} has no port in the running capture; restart the capture to add it")
