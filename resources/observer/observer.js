@@ -25,6 +25,7 @@
   var defineProperty = Object.defineProperty;
   var getOwnDescriptor = Object.getOwnPropertyDescriptor;
   var keysOf = Object.keys;
+  var hasOwn = Object.prototype.hasOwnProperty;
   var isArray = Array.isArray;
   var arrayPush = Array.prototype.push;
   var stringify = JSON.stringify;
@@ -80,8 +81,15 @@
   // A toJSON that a page library put on Array/Object.prototype (Prototype.js did) must not reshape
   // what we send: an own, non-enumerable toJSON of undefined makes JSON.stringify ignore it.
   function shield(made) {
+    // A copied own "toJSON" key is page data (never a function in a copy): keep it as it is.
+    if (apply(hasOwn, made, ["toJSON"])) { return made; }
     try { defineProperty(made, "toJSON", { value: undefined }); } catch (e) { /* still sendable */ }
     return made;
+  }
+
+  // Own data properties, even "__proto__" (a plain assignment would set the copy's prototype).
+  function put(target, key, value) {
+    defineProperty(target, key, { value: value, enumerable: true, writable: true, configurable: true });
   }
 
   // A JSON-safe copy of anything the page pushes; what JSON cannot carry is described, not dropped.
@@ -109,10 +117,16 @@
       if (isArray(value)) {
         out = [];
         for (var i = 0; i < value.length && i < MAX_KEYS; i++) { apply(arrayPush, out, [safe(value[i], depth + 1, seen)]); }
+        if (value.length > MAX_KEYS) {
+          apply(arrayPush, out, [{ __uxa_type__: "truncated", repr: (value.length - MAX_KEYS) + " more items" }]);
+        }
       } else {
         out = {};
         var keys = keysOf(value);
-        for (var k = 0; k < keys.length && k < MAX_KEYS; k++) { out[keys[k]] = safe(value[keys[k]], depth + 1, seen); }
+        for (var k = 0; k < keys.length && k < MAX_KEYS; k++) { put(out, keys[k], safe(value[keys[k]], depth + 1, seen)); }
+        if (keys.length > MAX_KEYS) {
+          put(out, "__uxa_truncated__", { __uxa_type__: "truncated", repr: (keys.length - MAX_KEYS) + " more keys" });
+        }
       }
     } catch (e) {
       out = { __uxa_type__: "unreadable", repr: "[unreadable object]" };
