@@ -122,7 +122,9 @@ class CaptureProcess:
         if self.process is None:
             return None
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
+            # SIGINT lets mitmdump run its shutdown (journal written out); Windows has no such signal
+            # for a child, where SIGTERM means TerminateProcess (lines already written are kept).
+            self.process.send_signal(signal.SIGINT if os.name == "posix" else signal.SIGTERM)
             try:
                 self.process.wait(grace)
             except subprocess.TimeoutExpired:
