@@ -61,8 +61,9 @@ class CaptureCommand:
 
 
 def capture_command(settings: Settings, stream_port: int, token: str, journal: Path,
-                    confdir: Path | None = None) -> CaptureCommand:
-    """The mitmdump command line for a capture streaming to ``127.0.0.1:stream_port``."""
+                    confdir: Path | None = None, devices: dict[int, str] | None = None) -> CaptureCommand:
+    """The mitmdump command line for a capture streaming to ``127.0.0.1:stream_port``; ``devices``
+    gives each browser profile its own listen port (one device each)."""
     launcher = module("inspector.capture.launcher")
     build = getattr(launcher, "build_command", None)
     if build is None:
@@ -70,7 +71,7 @@ def capture_command(settings: Settings, stream_port: int, token: str, journal: P
     token_env = getattr(launcher, "TOKEN_ENV", None)
     values = {"listen_port": settings.proxy_port, "proxy_port": settings.proxy_port,
               "stream_port": stream_port, "stream_host": "127.0.0.1", "journal": journal,
-              "journal_path": journal, "sink": settings.sink, "confdir": confdir}
+              "journal_path": journal, "sink": settings.sink, "confdir": confdir, "devices": devices}
     if token_env is None:
         values["token"] = token
     built: Any = build(**_accepted(build, values))
@@ -103,17 +104,23 @@ def mitmdump_found() -> bool:
 # --------------------------------------------------------------------------- browser, demo, report
 
 
+def profile_ports(settings: Settings, names: list[str]) -> dict[int, str]:
+    """One listen port per known profile, from the proxy port up: each profile is its own device."""
+    return dict(module("inspector.profiles").device_ports(settings.proxy_port, names))
+
+
 def launch_browser(settings: Settings, profile: str, urls: tuple[str, ...] = (),
-                   headless: bool | None = None) -> Any:
+                   headless: bool | None = None, port: int | None = None) -> Any:
     """Start a browser through the running capture proxy with a named profile; returns it (``stop()``).
 
     The browser trusts the capture CA by its SPKI fingerprint only (no certificate is installed).
     """
     browser = module("inspector.browser")
     profiles = module("inspector.profiles")
-    proxy = f"127.0.0.1:{settings.proxy_port}"
+    port = port or settings.proxy_port
+    proxy = f"127.0.0.1:{port}"
     found = browser.find_browser(settings.browser_path or None, proxy=proxy)
-    options = browser.LaunchOptions(proxy_port=settings.proxy_port, spki=ca_fingerprint(),
+    options = browser.LaunchOptions(proxy_port=port, spki=ca_fingerprint(),
                                     headless=not browser.has_display() if headless is None else headless)
     return browser.launch(found, profiles.named_profile(profile), options, urls=list(urls))
 

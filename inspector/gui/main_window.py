@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
         self.proxy = TimelineFilter(self.timeline_model)
         self.verdicts_model = VerdictsModel(self.inspection, dark)
         self.listener = Listener(self)
+        self.devices: dict[int, str] = {}  # listen port -> profile (device) of the running capture
         self.capture = CaptureProcess(self)
         self.proxy_address = ""
         self.health = "idle"
@@ -525,7 +526,9 @@ class MainWindow(QMainWindow):
             journal = settings_store.data_dir() / "journals" / dt.datetime.now().strftime(
                 "capture-%Y%m%d-%H%M%S.jsonl")
             journal.parent.mkdir(parents=True, exist_ok=True)
-            command = integrations.capture_command(self.settings, port, self.listener.token, journal)
+            self.devices = self._profile_ports()
+            command = integrations.capture_command(self.settings, port, self.listener.token, journal,
+                                                   devices=self.devices)
         except (integrations.UnavailableError, OSError) as exc:
             self.capture_action.setChecked(False)
             self.banner.show_problem("The capture could not start", [str(exc)], can_restart=False)
@@ -588,12 +591,26 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ partners
 
+    def _profile_ports(self) -> dict[int, str]:
+        """Every profile in the picker gets its own proxy port, so each is judged as its own device."""
+        names = [self.profile_combo.itemText(i) for i in range(self.profile_combo.count())]
+        current = self.profile_combo.currentText().strip()
+        try:
+            return integrations.profile_ports(self.settings, [*names, *([current] if current else [])])
+        except Exception as exc:  # an odd profile name: fall back to one device
+            self.log(f"one device for all profiles: {exc}")
+            return {}
+
     def launch_browser(self) -> None:
         profile = self.profile_combo.currentText().strip() or "default"
         if not self.capture.is_running() and not self.start_capture():
             return
+        port = next((p for p, name in self.devices.items() if name == profile), None)
+        if port is None:
+            self.log(f"profile {profile!r} started after the capture: it shares the first port's device; "
+                     "restart the capture to give it its own")
         try:
-            self._browser = integrations.launch_browser(self.settings, profile)
+            self._browser = integrations.launch_browser(self.settings, profile, port=port)
         except integrations.UnavailableError as exc:
             self.log(f"browser: {exc}")
         except Exception as exc:  # no browser found: its message says what to do by hand

@@ -41,3 +41,13 @@ def test_a_partner_without_the_expected_function_is_reported(monkeypatch: pytest
         "inspector.capture.launcher has no build_command"
     assert integrations.availability("inspector.no_such_partner") == \
         "inspector.no_such_partner is not part of this build"
+
+
+def test_each_browser_profile_gets_its_own_listen_port_and_device(tmp_path: Path) -> None:
+    settings = Settings(proxy_port=18181, sink=True)
+    devices = integrations.profile_ports(settings, ["default", "laptop", "phone", "laptop"])
+    assert devices == {18181: "default", 18182: "laptop", 18183: "phone"}
+    cmd = integrations.capture_command(settings, 4321, "tok", tmp_path / "j.jsonl", devices=devices)
+    modes = [cmd.args[i + 1] for i, a in enumerate(cmd.args) if a == "--mode"]
+    assert modes == ["regular@127.0.0.1:18181", "regular@127.0.0.1:18182", "regular@127.0.0.1:18183"]
+    assert "uxa_devices=18181=default,18182=laptop,18183=phone" in cmd.args

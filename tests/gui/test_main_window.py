@@ -236,7 +236,8 @@ FAKE_CHILD = textwrap.dedent("""
 
 
 def fake_child(monkeypatch: pytest.MonkeyPatch, recording: Path, then: str) -> None:
-    def command(settings: Settings, port: int, token: str, journal: Path) -> integrations.CaptureCommand:
+    def command(settings: Settings, port: int, token: str, journal: Path,
+                devices: dict[int, str] | None = None) -> integrations.CaptureCommand:
         return integrations.CaptureCommand(sys.executable, ["-c", FAKE_CHILD, str(port), token,
                                                             str(recording), then], "127.0.0.1:8080")
     monkeypatch.setattr(integrations, "capture_command", command)
