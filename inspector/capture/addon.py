@@ -13,6 +13,7 @@ import base64
 import logging
 import os
 import sys
+import time
 from pathlib import Path
 
 if __package__ in (None, ""):
@@ -22,7 +23,7 @@ if __package__ in (None, ""):
 from mitmproxy import ctx, exceptions, http
 from mitmproxy.proxy import mode_specs
 
-from inspector.capture.devices import device_for, parse_devices
+from inspector.capture.devices import DEFAULT_DEVICE, device_for, parse_devices
 from inspector.capture.injection import (
     REPORT_PATH,
     charset_of,
@@ -36,18 +37,20 @@ from inspector.capture.injection import (
 from inspector.capture.options import (
     OPTIONS,
     TOKEN_ENV,
+    check_hold,
     check_queue,
     check_tick,
     exposed_addresses,
     parse_endpoint,
     parse_hosts,
 )
+from inspector.capture.ordering import InOrder, Record
 from inspector.capture.reports import parse_report
 from inspector.capture.sink import sink_answer
 from inspector.capture.stream import EventStream, quiet_log
 from inspector.decode.cookies import parse_cookie_header, tag_cookies
 from inspector.decode.hosts import is_tag_host
-from inspector.model.events import Notice, Request, Storage, Tick
+from inspector.model.events import Event, Notice, Request, Storage, Tick
 
 log = logging.getLogger("uxa-inspector")
 _WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
@@ -84,6 +87,7 @@ class UxaCapture:
         self._stream_key: tuple[str, str, str] | None = None
         self._ticker: asyncio.Task[None] | None = None
         self._service_workers: set[tuple[str, str]] = set()
+        self._order = InOrder(self._send)
         source = observer_source()
         self._tag = script_tag(source).encode("utf-8")
         self._hash = script_hash(source)
@@ -104,6 +108,7 @@ class UxaCapture:
             stream = parse_endpoint(opts.uxa_stream)
             check_queue(opts.uxa_queue)
             check_tick(opts.uxa_tick)
+            check_hold(opts.uxa_hold)
             if updated & {"mode", "listen_host", "listen_port", "uxa_allow_remote"}:
                 self._keep_listeners_local()
         except ValueError as exc:
@@ -111,8 +116,10 @@ class UxaCapture:
         token = opts.uxa_token or os.environ.get(TOKEN_ENV, "")
         if stream is not None and not token:
             raise _options_error(f"uxa_stream needs a token (uxa_token or ${TOKEN_ENV})")
+        self._order.hold_s = opts.uxa_hold
         key = (opts.uxa_journal, opts.uxa_stream, token)
         if key != self._stream_key:
+            self._order.drain()  # what is held belongs to the old stream
             if self.stream is not None:
                 self.stream.close()
             self._stream_key = key
@@ -144,18 +151,24 @@ class UxaCapture:
 
     def running(self) -> None:
         self._loop = asyncio.get_running_loop()
-        if ctx.options.uxa_tick > 0:
-            self._ticker = self._loop.create_task(self._tick_forever())
+        self._ticker = self._loop.create_task(self._housekeeping())
 
-    async def _tick_forever(self) -> None:
+    async def _housekeeping(self) -> None:
+        """Send on requests held too long; a tick now and then so deadlines expire while idle."""
+        last_tick = time.time()
         while True:
-            await asyncio.sleep(ctx.options.uxa_tick)
-            if self.stream is not None:
-                self.stream.emit(Tick())
+            await asyncio.sleep(0.25)
+            now = time.time()
+            self._order.expire(now)
+            tick = ctx.options.uxa_tick
+            if tick > 0 and now - last_tick >= tick:
+                last_tick = now
+                self._order.emit((Tick(), DEFAULT_DEVICE, None), now)
 
     def done(self) -> None:
         if self._ticker is not None:
             self._ticker.cancel()
+        self._order.drain()
         if self.stream is not None:
             self.stream.close()
 
@@ -175,9 +188,12 @@ class UxaCapture:
             port = None
         return device_for(port, self.devices)
 
-    def _emit(self, flow: http.HTTPFlow, event: object, tab: str | None = None) -> None:
+    def _emit(self, flow: http.HTTPFlow, event: Event, tab: str | None = None) -> None:
+        self._order.emit((event, self.device_of(flow), tab), time.time())
+
+    def _send(self, event: Event, device: str, tab: str | None, at: float) -> None:
         if self.stream is not None:
-            self.stream.emit(event, self.device_of(flow), tab)  # type: ignore[arg-type]
+            self.stream.emit(event, device, tab, at)
 
     def request(self, flow: http.HTTPFlow) -> None:
         req = flow.request
@@ -186,6 +202,8 @@ class UxaCapture:
             return
         if is_tag_host(req.pretty_host, self.extra_hosts):
             flow.metadata["uxa_tag"] = True
+            if self._order.hold_s > 0:  # later events wait for this one's record
+                self._order.open(flow.id, time.time(), lambda: self._request_record(flow))
             if ctx.options.uxa_sink:
                 answer = sink_answer(req.pretty_host, req.method, req.headers.get("origin"))
                 flow.response = http.Response.make(answer.status, answer.body, answer.headers)
@@ -257,18 +275,27 @@ class UxaCapture:
             self._record(flow)
 
     def _record(self, flow: http.HTTPFlow) -> None:
+        if flow.metadata.get("uxa_recorded"):
+            return  # an error after the response, or a request already sent on without it
+        record = self._request_record(flow)
+        if not self._order.close(flow.id, record):
+            self._order.emit(record, time.time())
+
+    def _request_record(self, flow: http.HTTPFlow) -> Record:
+        flow.metadata["uxa_recorded"] = True
         req, resp = flow.request, flow.response
         body, encoding = _body(req)
         duration = None
         if resp is not None and resp.timestamp_end and req.timestamp_start:
             duration = max(0.0, (resp.timestamp_end - req.timestamp_start) * 1000)
-        self._emit(flow, Request(
+        event = Request(
             method=req.method, url=req.pretty_url, headers=_header_pairs(req.headers),
             body=body, body_encoding="base64" if encoding == "base64" else "text",
             status=resp.status_code if resp is not None else None,
             response_headers=_header_pairs(resp.headers) if resp is not None else (),
             duration_ms=duration, sunk=bool(flow.metadata.get("uxa_sunk")), flow_id=flow.id,
-        ))
+        )
+        return event, self.device_of(flow), None
 
     def _inject(self, flow: http.HTTPFlow) -> None:
         resp = flow.response

@@ -32,6 +32,9 @@ OPTIONS: tuple[OptionSpec, ...] = (
     OptionSpec("uxa_queue", int, 20000, "Events held in memory before the writer takes them."),
     OptionSpec("uxa_exit_with_app", bool, True, "Stop the proxy when the app's socket closes."),
     OptionSpec("uxa_tick", float, 5.0, "Seconds between ticks, so deadlines expire while idle (0: none)."),
+    OptionSpec("uxa_hold", float, 5.0,
+               "Seconds a tag request in flight holds later events back, so events keep the order in which "
+               "requests were sent (0: record requests when answered)."),
     OptionSpec("uxa_allow_remote", bool, False,
                "Let the proxy listen on addresses other than loopback (e.g. to capture a phone on a trusted "
                "network). Without it, mitmproxy's default 'every interface' becomes 127.0.0.1."),
@@ -70,6 +73,11 @@ def check_queue(size: int) -> None:
 def check_tick(seconds: float) -> None:
     if seconds < 0:
         raise ValueError("uxa_tick cannot be negative")
+
+
+def check_hold(seconds: float) -> None:
+    if not 0 <= seconds <= 60:
+        raise ValueError("uxa_hold must be between 0 and 60 seconds")
 
 
 def exposed_addresses(listen_hosts: Iterable[str]) -> list[str]:

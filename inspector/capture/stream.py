@@ -69,18 +69,20 @@ class EventStream:
 
     # ----------------------------------------------------------------- proxy thread
 
-    def emit(self, event: Event, device: str = "default", tab: str | None = None) -> None:
-        """Never blocks and never raises."""
+    def emit(self, event: Event, device: str = "default", tab: str | None = None,
+             at: float | None = None) -> None:
+        """Never blocks and never raises. ``at``: when it happened (proxy clock), if not now."""
+        stamp = time.time() if at is None else at
         if self._pending_drops and self._put(Dropped(count=self._pending_drops, reason="event queue full"),
-                                             device, None):
+                                             device, None, stamp):
             self._pending_drops = 0
-        if not self._put(event, device, tab):
+        if not self._put(event, device, tab, stamp):
             self.dropped += 1
             self._pending_drops += 1
 
-    def _put(self, event: Event, device: str, tab: str | None) -> bool:
+    def _put(self, event: Event, device: str, tab: str | None, stamp: float) -> bool:
         try:
-            envelope = Envelope(seq=self.seq, time=time.time(), device=device, tab=tab, event=event)
+            envelope = Envelope(seq=self.seq, time=stamp, device=device, tab=tab, event=event)
             line = dump_envelope(envelope)
         except Exception:  # pragma: no cover - our own models always dump
             log.exception("could not serialise an event")

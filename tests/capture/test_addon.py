@@ -178,3 +178,28 @@ def test_a_partial_html_response_is_never_injected(addon_ctx) -> None:  # type: 
     flow.response = http.Response.make(206, part, {"Content-Type": "text/html", "Content-Range": "bytes 100-133/5000"})
     addon.response(flow)
     assert flow.response.content == part
+
+
+def test_a_hit_in_flight_keeps_its_place_before_a_command_reported_meanwhile(addon_ctx) -> None:  # type: ignore[no-untyped-def]
+    addon, _, path = addon_ctx
+    hit = flow_for("https://c.contentsquare.net/events?pid=1&uu=old-user")
+    addon.request(hit)  # forwarded: the answer takes a while
+    report = json.dumps({"tab": "t1", "events": [{"kind": "command", "payload": ["identify", "x"], "call_id": "c1"}]})
+    addon.request(flow_for("https://shop.example/__uxa_inspector__/report", "POST", report.encode()))
+    hit.response = http.Response.make(200, b"")
+    addon.response(hit)
+    addon.error(hit)  # a late error on the same flow records nothing twice
+    addon.done()
+    events = journal(path)
+    assert [type(e.event) for e in events] == [Request, Command]
+    assert events[0].time <= events[1].time
+
+
+def test_a_request_never_answered_is_sent_on_at_shutdown_without_status(addon_ctx) -> None:  # type: ignore[no-untyped-def]
+    addon, _, path = addon_ctx
+    addon.request(flow_for("https://c.contentsquare.net/pageview?pid=1"))
+    addon.request(flow_for("https://shop.example/", headers={"Sec-Fetch-Dest": "document", "Cookie": "_cs_s=1.0.9"}))
+    addon.done()
+    events = journal(path)
+    assert [type(e.event) for e in events] == [Request, Storage]
+    assert isinstance(events[0].event, Request) and events[0].event.status is None
