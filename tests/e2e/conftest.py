@@ -2,7 +2,9 @@
 
 Reuse them: ``capture`` gives a running proxy with ``.port``, ``.journal`` and ``.fingerprint``;
 ``tests.support.chromium.dump_dom`` drives real headless Chromium through it, and
-``tests.support.site.serve`` serves pages on localhost.
+``tests.support.site.serve`` serves pages on localhost. For the live stream (what the app receives),
+start ``inspector.capture.stream_server.StreamServer`` and pass its port and token to
+``start_capture(stream_port=..., token=...)`` (see ``test_capture_live.py``).
 """
 
 from __future__ import annotations
