@@ -86,9 +86,14 @@ def run(args: argparse.Namespace) -> int:
         print(f"uxa-inspector capture: {exc}", file=sys.stderr)
         return 2
     fingerprint = ca_fingerprint(confdir) or "(not made yet)"
-    address = f"{args.listen_host}:{args.listen_port}"
+    # A wildcard address is not one a browser can use: show this machine's, and say it is exposed.
+    wildcard = args.listen_host in ("0.0.0.0", "::", "")
+    address = f"{LOOPBACK if wildcard else args.listen_host}:{args.listen_port}"
     mode = "sink: nothing reaches the vendor" if args.sink else "forward"
     print(f"proxy        http://{address}  ({mode})")
+    if args.listen_host != LOOPBACK:
+        print(f"exposed      listening on {args.listen_host or 'every interface'}: other machines on "
+              "your network can use this proxy while it runs", file=sys.stderr)
     print(f"recording    {record}")
     print(f"CA SPKI      {fingerprint}")
     print(f"chromium     --proxy-server=http://{address} --proxy-bypass-list='<-loopback>' "
