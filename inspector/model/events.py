@@ -18,8 +18,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
-# The observer encodes values JSON cannot carry (functions, undefined, cycles, symbols, bigints, DOM
-# nodes) as {"__uxa_type__": "<type>", "repr": "<short text>"}, so nothing the page pushes is lost.
+# The observer encodes values JSON cannot carry as {"__uxa_type__": "<type>", "repr": "<short text>"},
+# so nothing the page pushes is lost silently. Types: function, undefined, symbol, bigint, number
+# (NaN/Infinity), date, node (DOM), cycle, deep (nested too deep), truncated (too many items),
+# unreadable (a getter threw).
 FOREIGN_VALUE_KEY = "__uxa_type__"
 
 
