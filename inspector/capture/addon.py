@@ -84,6 +84,7 @@ class UxaCapture:
         self.devices: dict[int, str] = {}
         self.extra_hosts: tuple[str, ...] = ()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._app_lost = False
         self._stream_key: tuple[str, str, str] | None = None
         self._ticker: asyncio.Task[None] | None = None
         self._service_workers: set[tuple[str, str]] = set()
@@ -152,6 +153,9 @@ class UxaCapture:
     def running(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._ticker = self._loop.create_task(self._housekeeping())
+        if self._app_lost:  # the app went away while the proxy was starting
+            self._loop.call_soon(ctx.master.shutdown)
+            quiet_log(logging.WARNING, "the app is gone: stopping the capture")
 
     async def _housekeeping(self) -> None:
         """Send on requests held too long; a tick now and then so deadlines expire while idle."""
@@ -174,8 +178,12 @@ class UxaCapture:
 
     def _app_gone(self) -> None:
         """Called from the writer's threads. Shut down first, then say why: if the app died, our
-        stdout may be gone with it, and logging there can end the calling thread."""
-        if ctx.options.uxa_exit_with_app and self._loop is not None:
+        stdout may be gone with it, and logging there can end the calling thread. Before the proxy
+        runs there is no loop yet: ``running()`` shuts down then."""
+        if not ctx.options.uxa_exit_with_app:
+            return
+        self._app_lost = True
+        if self._loop is not None:
             self._loop.call_soon_threadsafe(ctx.master.shutdown)
             quiet_log(logging.WARNING, "the app closed the event stream: stopping the capture")
 

@@ -114,6 +114,9 @@ class EventStream:
             except OSError as exc:
                 quiet_log(logging.ERROR, "cannot open the journal %s: %s", self.journal_path, exc)
         self._connect()
+        if self.stream is not None and self._sock is None:
+            # The app listens before it starts us: nobody there means it is already gone.
+            self._lost()
         while True:
             item = self._queue.get()
             batch = [item]
