@@ -9,6 +9,7 @@ profile only and nothing is installed in the system. Chromium ignores the SPKI f
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -222,15 +223,26 @@ class BrowserProcess:
                 self.process.wait(grace_s)
             except ProcessLookupError:
                 pass
+        self._kill_stragglers()
         self.profile.close()
+
+    def _kill_stragglers(self) -> None:
+        """Helpers Chromium leaves behind (crash handler, utility processes) can outlive the browser and
+        go on writing into the profile; they share its process group, so end the group."""
+        if sys.platform.startswith("win"):
+            return
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)
 
 
 def launch(browser: Browser, profile: Profile, options: LaunchOptions, urls: Sequence[str] = (),
            stdout: int | None = subprocess.DEVNULL) -> BrowserProcess:
     """Start the browser on ``urls`` through the proxy. Raises ``OSError`` if it cannot start."""
     command = [str(browser.path), *browser_args(profile.path, options, urls)]
+    # A process group of its own lets ``stop`` end every helper process the browser spawns.
     process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=stdout,
-                               stderr=subprocess.DEVNULL)
+                               stderr=subprocess.DEVNULL,
+                               start_new_session=not sys.platform.startswith("win"))
     return BrowserProcess(browser, profile, process)
 
 

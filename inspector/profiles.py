@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,8 +39,15 @@ class Profile:
 
     def close(self) -> None:
         """Throw a temporary profile away; a kept profile stays for the next run."""
-        if not self.keep:
+        if self.keep:
+            return
+        # A process that just exited may still have a file being flushed into the directory; a few
+        # short retries win that race instead of leaving the profile behind.
+        for _ in range(20):
             shutil.rmtree(self.path, ignore_errors=True)
+            if not self.path.exists():
+                return
+            time.sleep(0.05)
 
     def __enter__(self) -> Profile:
         return self

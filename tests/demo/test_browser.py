@@ -123,3 +123,41 @@ def test_real_headless_chromium_starts_with_those_flags() -> None:
         proc.stop()
     assert b'<p id="x">launched</p>' in out
     assert not proc.profile.path.exists()
+
+
+STRAGGLING_BROWSER = """#!/bin/sh
+# Stands in for a browser whose helper process outlives it and keeps writing into the profile.
+for arg in "$@"; do case "$arg" in --user-data-dir=*) dir="${arg#--user-data-dir=}";; esac; done
+( while :; do echo cache > "$dir/straggler"; sleep 0.01; done ) &
+echo $! > "$HELPER_PID_FILE"
+trap 'exit 0' TERM
+while :; do sleep 0.05; done
+"""
+
+
+def _alive(pid: int) -> bool:
+    stat = Path(f"/proc/{pid}/stat")
+    try:
+        return stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc to see the helper")
+def test_stop_ends_helpers_that_outlive_the_browser_and_removes_the_profile(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    script = tmp_path / "fake-browser"
+    script.write_text(STRAGGLING_BROWSER)
+    script.chmod(0o755)
+    monkeypatch.setenv("HELPER_PID_FILE", str(tmp_path / "helper.pid"))
+    proc = launch(Browser("fake", script), temporary_profile("straggle"), LaunchOptions(proxy_port=None))
+    pid_file = tmp_path / "helper.pid"
+    for _ in range(100):
+        if pid_file.exists() and pid_file.read_text().strip() and (proc.profile.path / "straggler").exists():
+            break
+        subprocess.run(["sleep", "0.02"], check=True)
+    helper = int(pid_file.read_text())
+    assert _alive(helper)
+    proc.stop()
+    assert not proc.running() and not _alive(helper)
+    assert not proc.profile.path.exists()
