@@ -1,9 +1,8 @@
 """The live socket: a loopback ``QTcpServer`` the capture child connects back to.
 
-Protocol (``inspector.model.wire``): the first line is a ``Hello`` with our random token and the
-protocol version; every later line is one envelope. A connection with a wrong or missing hello is
-closed at once (another local program cannot inject events); a bad envelope line is reported and
-skipped, never fatal. Lines longer than the wire's limit are refused without being buffered whole.
+Every rule of the protocol (hello with our token and version first, one envelope per line, bad lines
+skipped and reported, over-long lines never buffered whole) lives in the sans-io ``StreamProtocol``;
+this class only moves bytes between Qt sockets and it, and turns its outcomes into signals.
 """
 
 from __future__ import annotations
@@ -13,18 +12,20 @@ import secrets
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QHostAddress, QTcpServer, QTcpSocket
 
-from inspector.model.wire import MAX_LINE_BYTES, PROTOCOL_VERSION, WireError, parse_envelope, parse_hello
+from inspector.capture.stream_server import BadLine, Greeted, Outcome, Refused, StreamProtocol
+from inspector.model.wire import Envelope
 
 
 class _Peer:
-    """One accepted connection's state: authenticated yet, and the partial line so far."""
+    """One accepted connection and its protocol state."""
 
-    def __init__(self, socket: QTcpSocket) -> None:
+    def __init__(self, socket: QTcpSocket, token: str) -> None:
         self.socket = socket
-        self.hello = False
-        self.buffer = bytearray()
-        self.skipping = False  # inside an over-long line: drop bytes up to the next newline
-        self.line = 0
+        self.protocol = StreamProtocol(token)
+
+    @property
+    def hello(self) -> bool:
+        return self.protocol.greeted and not self.protocol.refused
 
 
 class Listener(QObject):
@@ -68,7 +69,7 @@ class Listener(QObject):
     def _accept(self) -> None:
         while self.server.hasPendingConnections():
             socket = self.server.nextPendingConnection()
-            self.peers.append(_Peer(socket))
+            self.peers.append(_Peer(socket, self.token))
             # Bound slots (not lambdas): Qt drops them when this listener is destroyed, so a socket
             # dying later cannot call into a deleted object.
             socket.readyRead.connect(self._on_ready_read)
@@ -93,66 +94,34 @@ class Listener(QObject):
     def _gone(self, peer: _Peer) -> None:
         if peer in self.peers:
             self.peers.remove(peer)
-            if peer.buffer and peer.hello:
-                self.bad_line.emit(f"line {peer.line + 1}: connection closed in the middle of a line")
-            if peer.hello:
+            was_greeted = peer.hello
+            # Bytes that arrived with the close are still the peer's: read them before ending.
+            self._read(peer)
+            self._handle(peer, peer.protocol.end())
+            if was_greeted:
                 self.disconnected.emit()
         peer.socket.deleteLater()
 
     def _read(self, peer: _Peer) -> None:
-        data = bytes(peer.socket.readAll().data())
-        while data:
-            newline = data.find(b"\n")
-            chunk, data = (data, b"") if newline < 0 else (data[:newline], data[newline + 1:])
-            if peer.skipping:
-                if newline >= 0:
-                    peer.skipping = False
-                continue
-            peer.buffer += chunk
-            if len(peer.buffer) > MAX_LINE_BYTES:
-                peer.line += 1
-                self.bad_line.emit(f"line {peer.line}: longer than {MAX_LINE_BYTES} bytes, skipped")
-                peer.buffer.clear()
-                peer.skipping = newline < 0
-                continue
-            if newline < 0:
-                break
-            line = bytes(peer.buffer)
-            peer.buffer.clear()
-            if not self._line(peer, line):
+        self._handle(peer, peer.protocol.feed(bytes(peer.socket.readAll().data())))
+
+    def _handle(self, peer: _Peer, outcomes: list[Outcome]) -> None:
+        for outcome in outcomes:
+            if isinstance(outcome, Envelope):
+                self.lines += 1
+                self.envelope.emit(outcome)
+            elif isinstance(outcome, BadLine):
+                self.bad_line.emit(str(outcome))
+            elif isinstance(outcome, Greeted):
+                self.connected.emit(outcome.hello.pid or 0)
+            elif isinstance(outcome, Refused):
+                self._refuse(peer, outcome.reason)
                 return
 
-    def _line(self, peer: _Peer, line: bytes) -> bool:
-        """Handle one complete line; False when the connection was closed."""
-        peer.line += 1
-        if not line.strip():
-            return True
-        if not peer.hello:
-            try:
-                hello = parse_hello(line)
-            except WireError as exc:
-                return self._refuse(peer, str(exc))
-            if not secrets.compare_digest(hello.token, self.token):
-                return self._refuse(peer, "wrong token")
-            if hello.v != PROTOCOL_VERSION:
-                return self._refuse(peer, f"protocol version {hello.v}, expected {PROTOCOL_VERSION}")
-            peer.hello = True
-            self.connected.emit(hello.pid or 0)
-            return True
-        try:
-            env = parse_envelope(line)
-        except WireError as exc:
-            self.bad_line.emit(f"line {peer.line}: {exc}")
-            return True
-        self.lines += 1
-        self.envelope.emit(env)
-        return True
-
-    def _refuse(self, peer: _Peer, why: str) -> bool:
+    def _refuse(self, peer: _Peer, why: str) -> None:
         self.refused.emit(f"refused a connection: {why}")
         if peer in self.peers:
             self.peers.remove(peer)
         peer.socket.disconnect(self)
         peer.socket.abort()
         peer.socket.deleteLater()
-        return False
