@@ -7,7 +7,6 @@ signals, so the window keeps painting and shows progress while a 100,000-event f
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QThread, Signal
@@ -15,49 +14,10 @@ from PySide6.QtCore import QThread, Signal
 from inspector.engine import Engine, Step
 from inspector.model.reference import ModelConfig
 from inspector.model.state import Verdict
-from inspector.model.wire import Envelope, WireError, parse_envelope
+from inspector.model.wire import Envelope
+from inspector.sources import CaptureFileError, LoadedCapture, load_capture
 
 CHUNK = 1000
-
-
-class CaptureFileError(Exception):
-    """The file cannot be read at all (one clear line)."""
-
-
-@dataclass
-class Loaded:
-    envelopes: list[Envelope]
-    errors: list[str] = field(default_factory=list)
-    kind: str = "recording"
-
-
-def load_capture(path: Path) -> Loaded:
-    """``inspector.sources.load_capture`` when present (recordings and HAR), else recordings only."""
-    try:
-        from inspector import sources  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return _load_recording(path)
-    try:
-        got = sources.load_capture(path)
-    except sources.CaptureFileError as exc:
-        raise CaptureFileError(str(exc)) from None
-    return Loaded(list(got.envelopes), list(got.errors), str(got.kind))
-
-
-def _load_recording(path: Path) -> Loaded:
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError as exc:
-        raise CaptureFileError(f"{path}: {exc.strerror or exc}") from None
-    loaded = Loaded([])
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            loaded.envelopes.append(parse_envelope(line))
-        except WireError as exc:
-            loaded.errors.append(f"line {number}: {exc}")
-    return loaded
 
 
 class LoadWorker(QThread):
@@ -69,7 +29,7 @@ class LoadWorker(QThread):
     failed = Signal(str)
 
     def __init__(self, path: Path, config: ModelConfig | None = None,
-                 loader: Callable[[Path], Loaded] = load_capture) -> None:
+                 loader: Callable[[Path], LoadedCapture] = load_capture) -> None:
         super().__init__()
         self.path = path
         self.config = config
@@ -86,7 +46,7 @@ class LoadWorker(QThread):
         except CaptureFileError as exc:
             self.failed.emit(str(exc))
             return
-        except Exception as exc:  # a loader bug must not take the app down
+        except Exception as exc:  # a reader bug must not take the app down
             self.failed.emit(f"{self.path}: {type(exc).__name__}: {exc}")
             return
         engine = Engine(self.config)
