@@ -298,7 +298,7 @@ class MainWindow(QMainWindow):
         self.listener.refused.connect(self.log)
         self.listener.connected.connect(self._on_child_connected)
         self.listener.disconnected.connect(self._on_child_disconnected)
-        self.capture.started.connect(lambda: self._set_health("starting"))
+        self.capture.started.connect(self._on_capture_started)
         self.capture.stopped.connect(self._on_capture_stopped)
         self.capture.crashed.connect(self._on_capture_crashed)
         self.capture.output.connect(lambda line: self.log_panel.log(f"proxy: {line}"))
@@ -559,6 +559,12 @@ class MainWindow(QMainWindow):
         self.banner.hide()
         self.restart_button.hide()
         self.start_capture()
+
+    def _on_capture_started(self) -> None:
+        # A busy event loop can deliver the process's "started" after the child has already said
+        # hello: that must not mark a healthy capture as starting again.
+        if not self.listener.is_connected():
+            self._set_health("starting")
 
     def _on_child_connected(self, pid: int) -> None:
         self.log(f"capture connected (pid {pid})")

@@ -257,6 +257,19 @@ def test_live_events_flow_from_the_capture_child(qtbot: QtBot, window: MainWindo
     assert window.health_label.text() == "capture stopped"
 
 
+def test_a_late_process_started_signal_keeps_a_connected_capture_healthy(
+        qtbot: QtBot, window: MainWindow, recording: Path, monkeypatch: pytest.MonkeyPatch,
+        demo: list[Envelope]) -> None:
+    fake_child(monkeypatch, recording, "wait")
+    assert window.start_capture()
+    qtbot.waitUntil(lambda: window.health == "healthy", timeout=15000)
+    # On a loaded machine Qt may deliver QProcess.started after the child's hello was read.
+    window.capture.started.emit()
+    assert window.health == "healthy"
+    with qtbot.waitSignal(window.capture.stopped, timeout=10000):
+        window.stop_capture()
+
+
 def test_a_crashing_capture_shows_its_last_lines_and_can_restart(qtbot: QtBot, window: MainWindow,
                                                                   recording: Path,
                                                                   monkeypatch: pytest.MonkeyPatch,
