@@ -107,3 +107,25 @@ def test_engine_throughput(benchmark: Any) -> None:
     steps = benchmark.pedantic(_run_engine, args=(TRAFFIC,), rounds=3, iterations=1)
     assert steps == len(TRAFFIC)
     benchmark.extra_info["events_per_s"] = round(len(TRAFFIC) / benchmark.stats.stats.mean)
+
+
+def one_long_session(count: int) -> list[Envelope]:
+    """One visitor's single session of ``count`` pageviews, a property write on each: the shape that
+    made every append copy the whole history (quadratic) before histories were shared."""
+    out: list[Envelope] = []
+    for seq in range(count):
+        event: Event
+        if seq % 2:
+            event = Command(payload=["addUserProperties", {"page": seq}], tag_loaded=True)
+        else:
+            event = Hit(hit_type=HitType.PAGEVIEW, host="c.contentsquare.net", path="/pageview", pid=1,
+                        uu="u-long", sn=1, pn=seq // 2 + 1, pvt=PageviewType.NATURAL, request=_REQUEST)
+        out.append(Envelope(seq=seq, time=1_764_330_000.0 + seq * 0.01, device="d", tab="t1", event=event))
+    return out
+
+
+def test_one_long_session_stays_linear(benchmark: Any) -> None:
+    # 60,000 events: 30,000 pageviews in one session and 30,000 property writes.
+    traffic = one_long_session(60_000)
+    benchmark.pedantic(_run_model, args=(traffic,), rounds=3, iterations=1)
+    benchmark.extra_info["events_per_s"] = round(len(traffic) / benchmark.stats.stats.mean)

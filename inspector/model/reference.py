@@ -32,6 +32,7 @@ from enum import StrEnum
 from pydantic import JsonValue
 
 from inspector.model.events import Command, Cookies, Hit, HitType, PageviewType, Result
+from inspector.model.history import History
 from inspector.model.identity_checks import check_identity, check_property, identity_text, is_foreign
 from inspector.model.privacy import mask_text, mask_value
 from inspector.model.rules import RULES
@@ -140,7 +141,7 @@ class ReferenceModel:
     def __init__(self, config: ModelConfig | None = None) -> None:
         self.config = config or ModelConfig()
         self._devices: dict[str, DeviceState] = {}
-        self._graph: tuple[GraphLink, ...] = ()
+        self._graph: History[GraphLink] = History()
         self._graph_keys: set[tuple[str, str, str | None]] = set()
         self._verdicts: list[Verdict] = []
         self._calls: dict[tuple[str, str], _Call] = {}
@@ -370,7 +371,7 @@ class ReferenceModel:
                    f"{len(dev.properties)} user propert{'y' if len(dev.properties) == 1 else 'ies'} "
                    f"of user {_short(dev.user_id)} detached: {', '.join(sorted(dev.properties))[:120]}",
                    {"keys": list[JsonValue](sorted(dev.properties)), "user_id": dev.user_id})
-        return replace(dev, properties={}, detached=(*dev.detached, (dev.user_id, current)))
+        return replace(dev, properties={}, detached=dev.detached.append((dev.user_id, current)))
 
     def _add_properties(self, dev: DeviceState, env: Envelope, cmd: Command) -> DeviceState:
         return self._set_properties(dev, env, cmd.args[0] if cmd.args else None, cmd.page_url)
@@ -381,7 +382,7 @@ class ReferenceModel:
                        f"{RULES['property-invalid'].title}: argument is {_describe(arg)}, not an object")
             return dev
         properties = dict(dev.properties)
-        history = list(dev.property_history)
+        history = dev.property_history
         for key, value in arg.items():
             findings = check_property(key, value)
             for finding in findings:
@@ -400,9 +401,10 @@ class ReferenceModel:
                            f"Property '{key}' overwritten: {mask_value(old)} → {mask_value(value)}",
                            {"key": key, "old": old, "new": value})
             properties[key] = value
-            history.append(PropertyChange(key=key, new=value, old=old, had_old=had_old, time=env.time,
-                                          seq=env.seq, page_url=page_url, user_id=dev.user_id))
-        return replace(dev, properties=properties, property_history=tuple(history))
+            history = history.append(PropertyChange(key=key, new=value, old=old, had_old=had_old,
+                                                    time=env.time, seq=env.seq, page_url=page_url,
+                                                    user_id=dev.user_id))
+        return replace(dev, properties=properties, property_history=history)
 
     def _on_result(self, dev: DeviceState, env: Envelope) -> DeviceState:
         result = env.event
@@ -463,7 +465,7 @@ class ReferenceModel:
         if dev.user_id is None:  # first sighting: nothing changed
             if dev.identity is not None:
                 self._link(dev.identity, dev.device, user_id, env.seq, env.time)
-            return replace(dev, user_id=user_id, user_ids=(*dev.user_ids, user_id))
+            return replace(dev, user_id=user_id, user_ids=dev.user_ids.append(user_id))
         last = dev.last_reset
         if (last is not None and user_id == last.old_user_id
                 and env.time - last.time <= self.config.deadline_s):
@@ -500,8 +502,8 @@ class ReferenceModel:
         reset = Reset(time=env.time, seq=env.seq, reason=reason, old_user_id=old, new_user_id=user_id)
         if dev.identity is not None:
             self._link(dev.identity, dev.device, user_id, env.seq, env.time)
-        return replace(dev, user_id=user_id, user_ids=(*dev.user_ids, user_id), pending=pending,
-                       last_reset=reset, resets=(*dev.resets, reset),
+        return replace(dev, user_id=user_id, user_ids=dev.user_ids.append(user_id), pending=pending,
+                       last_reset=reset, resets=dev.resets.append(reset),
                        renewal_explained=reason is not ResetReason.UNEXPLAINED,
                        last_hit_session=None, last_hit_page=None)
 
@@ -552,19 +554,20 @@ class ReferenceModel:
                        sessions=self._sessions_after(dev, env, hit, expired))
 
     def _sessions_after(self, dev: DeviceState, env: Envelope, hit: Hit,
-                        expired: bool) -> tuple[Session, ...]:
+                        expired: bool) -> History[Session]:
         view = Pageview(seq=env.seq, time=env.time, page_number=hit.pn,
                         pvt=hit.pvt.value if hit.pvt else None, url=hit.page_url)
         sessions = dev.sessions
         last = sessions[-1] if sessions else None
         if last is not None and last.user_id == dev.user_id and last.number == hit.sn:
-            return (*sessions[:-1], replace(last, pageviews=(*last.pageviews, view)))
+            return sessions.with_last(replace(last, pageviews=last.pageviews.append(view)))
         reset_before = dev.last_reset if (
             dev.last_reset is not None and (last is None or dev.last_reset.seq > last.first_seq)) else None
         if reset_before is None and expired and last is not None:
             reset_before = Reset(env.time, env.seq, ResetReason.SESSION_EXPIRY, dev.user_id, dev.user_id)
-        return (*sessions, Session(user_id=dev.user_id, number=hit.sn, started=env.time, first_seq=env.seq,
-                                   pageviews=(view,), reset_before=reset_before))
+        return sessions.append(Session(user_id=dev.user_id, number=hit.sn, started=env.time,
+                                       first_seq=env.seq, pageviews=History((view,)),
+                                       reset_before=reset_before))
 
     # ------------------------------------------------------------------ identity graph
 
@@ -577,9 +580,9 @@ class ReferenceModel:
         # An identity first seen before any user ID: the later link with a user ID replaces it.
         if user_id is not None and (identity, device, None) in self._graph_keys:
             self._graph_keys.discard((identity, device, None))
-            graph = tuple(link for link in graph if not (
+            graph = History(link for link in graph if not (
                 link.identity == identity and link.device == device and link.user_id is None))
-        self._graph = (*graph, GraphLink(identity, device, user_id, seq, time))
+        self._graph = graph.append(GraphLink(identity, device, user_id, seq, time))
 
 
 def _short(user_id: str | None) -> str:

@@ -12,6 +12,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, JsonValue
 
+from inspector.model.history import History
+
 
 class Severity(StrEnum):
     VIOLATION = "violation"
@@ -90,7 +92,7 @@ class Session:
     number: int | None
     started: float
     first_seq: int
-    pageviews: tuple[Pageview, ...] = ()
+    pageviews: History[Pageview] = field(default_factory=History)
     # What ended the previous session (None for the first one seen).
     reset_before: Reset | None = None
 
@@ -131,12 +133,12 @@ class DeviceState:
     last_reset: Reset | None = None
     # Current properties of the current user (key -> value).
     properties: dict[str, JsonValue] = field(default_factory=dict)
-    property_history: tuple[PropertyChange, ...] = ()
+    property_history: History[PropertyChange] = field(default_factory=History)
     # Properties that a user change detached, with the user ID they belonged to.
-    detached: tuple[tuple[str | None, tuple[PropertyChange, ...]], ...] = ()
-    user_ids: tuple[str, ...] = ()
-    sessions: tuple[Session, ...] = ()
-    resets: tuple[Reset, ...] = ()
+    detached: History[tuple[str | None, tuple[PropertyChange, ...]]] = field(default_factory=History)
+    user_ids: History[str] = field(default_factory=History)
+    sessions: History[Session] = field(default_factory=History)
+    resets: History[Reset] = field(default_factory=History)
     pending: tuple[Expectation, ...] = ()
     tabs: tuple[str, ...] = ()
 
@@ -159,5 +161,5 @@ class Snapshot:
     seq: int
     time: float
     devices: dict[str, DeviceState]
-    graph: tuple[GraphLink, ...] = ()
+    graph: History[GraphLink] = field(default_factory=History)
     verdict_count: int = 0
