@@ -25,7 +25,7 @@ from inspector.model.wire import Envelope, dump_envelope
 
 BATCH_INTERVAL_MS = 75
 BUDGET_S = 0.04
-LOAD_SWITCH_INTERVAL_S = 0.001
+LOAD_SWITCH_INTERVAL_S = 0.0002
 
 
 class Inspection(QObject):
@@ -145,9 +145,11 @@ class Inspection(QObject):
         self.loading = loading
 
     def _on_chunk(self, raws: list[Envelope], steps: list[Step]) -> None:
-        if self.sender() is not self._worker:
+        worker = self._worker
+        if self.sender() is not worker or worker is None:
             return  # a cancelled load's late chunk
         self._append(raws, steps)
+        worker.taken()
 
     def _on_loaded(self, final: list[Verdict], errors: list[str], kind: str) -> None:
         worker = self._worker

@@ -1,11 +1,15 @@
 """Open a recording or HAR file off the GUI thread: read, decode and judge it in chunks.
 
 The worker owns its own ``Engine`` while it runs and hands over immutable ``Step`` chunks by queued
-signals, so the window keeps painting and shows progress while a 100,000-event file loads.
+signals, so the window keeps painting and shows progress while a 100,000-event file loads. It stays
+at most ``AHEAD`` chunks ahead of the window (the window calls ``taken`` for each chunk it applied):
+an unbounded stream of posted chunks would starve Qt's timers and input, freezing the window exactly
+when the reading is fast.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,6 +22,7 @@ from inspector.model.wire import Envelope
 from inspector.sources import CaptureFileError, LoadedCapture, load_capture
 
 CHUNK = 1000
+AHEAD = 1
 
 
 class LoadWorker(QThread):
@@ -36,9 +41,22 @@ class LoadWorker(QThread):
         self.loader = loader
         self.engine: Engine | None = None
         self._stop = False
+        self._credits = threading.Semaphore(AHEAD)
 
     def cancel(self) -> None:
         self._stop = True
+        self._credits.release()  # wake a worker waiting for the window
+
+    def taken(self) -> None:
+        """The window has applied a chunk: the worker may send another."""
+        self._credits.release()
+
+    def _wait_for_window(self) -> bool:
+        """Block until the window has room for a chunk; False when cancelled meanwhile."""
+        while not self._credits.acquire(timeout=0.1):
+            if self._stop:
+                return False
+        return not self._stop
 
     def run(self) -> None:
         try:
@@ -64,6 +82,8 @@ class LoadWorker(QThread):
                     raws.append(env)
                 except Exception as exc:  # one bad event must not lose the rest of the file
                     loaded.errors.append(f"event #{env.seq}: engine error {type(exc).__name__}: {exc}")
+            if not self._wait_for_window():
+                return
             self.chunk.emit(raws, steps)
             self.progress.emit(min(start + CHUNK, total), total)
         final: list[Verdict] = engine.finish()
