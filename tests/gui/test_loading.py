@@ -1,0 +1,49 @@
+"""The file loader thread: it never runs ahead of the window, and cancelling it never hangs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from inspector.gui.loading import AHEAD, CHUNK, LoadWorker
+from inspector.sources import LoadedCapture
+from tests.support.script import Script
+
+
+def pages(count: int) -> LoadedCapture:
+    script = Script()
+    for page in range(1, count + 1):
+        script.pageview("u-1", 1, page)
+    return LoadedCapture("recording", script.envelopes)
+
+
+def test_the_worker_waits_for_the_window_before_sending_more(qtbot: QtBot) -> None:
+    worker = LoadWorker(Path("unused"), loader=lambda _path: pages(CHUNK * 3 + 10))
+    got: list[int] = []
+    worker.chunk.connect(lambda raws, _steps: got.append(len(raws)))
+    finished: list[object] = []
+    worker.done.connect(lambda *args: finished.append(args))
+    worker.start()
+    try:
+        qtbot.waitUntil(lambda: len(got) == AHEAD, timeout=10000)
+        qtbot.wait(300)  # time enough to flood the window if it did not wait
+        assert len(got) == AHEAD and not finished
+        for _ in range(3):
+            worker.taken()
+        qtbot.waitUntil(lambda: bool(finished), timeout=10000)
+        assert got == [CHUNK, CHUNK, CHUNK, 10]
+    finally:
+        worker.cancel()
+        worker.wait(5000)
+
+
+def test_cancel_wakes_a_worker_waiting_for_the_window(qtbot: QtBot) -> None:
+    worker = LoadWorker(Path("unused"), loader=lambda _path: pages(CHUNK * 2))
+    got: list[int] = []
+    worker.chunk.connect(lambda raws, _steps: got.append(len(raws)))
+    worker.start()
+    qtbot.waitUntil(lambda: len(got) == 1, timeout=10000)
+    worker.cancel()
+    assert worker.wait(5000)
+    assert got == [CHUNK]
