@@ -8,7 +8,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from inspector.commands.check import add_capture_arguments, load_inputs, write_output
+from inspector.commands.check import add_capture_arguments, load_inputs, nothing_readable, write_output
 from inspector.report.bundle import build_bundle
 
 
@@ -20,7 +20,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                     "personal data (also inside URLs, query strings, cookies, headers and bodies) are "
                     "replaced by consistent keyed pseudonyms (HMAC-SHA256 with a random key made for "
                     "this bundle and never stored). Exit status: 0 written, 2 an input could not be "
-                    "read (the bundle still holds the others) or the output could not be written.")
+                    "read (the bundle still holds the others; with none readable nothing is written) or the "
+                    "output could not be written.")
     add_capture_arguments(parser)
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="ZIP", help="the zip to write")
     parser.add_argument("--no-redact", action="store_true",
@@ -30,6 +31,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     inputs = load_inputs(args.files, args.device, "bundle")
+    if nothing_readable(inputs, "bundle"):
+        return 2
     # A fresh key per bundle, kept in memory only: pseudonyms cannot be reversed or linked across bundles.
     key = None if args.no_redact else secrets.token_bytes(32)
     bundle = build_bundle(inputs, key, datetime.now(UTC), args.deadline)

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from inspector.files import write_replacing
 from inspector.model.state import Severity
 from inspector.report.capture import InputFile
 from inspector.report.check import CheckRun, check_document, run_check
@@ -113,11 +114,20 @@ def write_output(text: str | bytes, output: Path | None, command: str) -> bool:
         sys.stdout.flush()
         return True
     try:
-        output.write_bytes(text if isinstance(text, bytes) else text.encode())
+        write_replacing(output, text)
     except OSError as exc:
         print(f"uxa-inspector {command}: cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
         return False
     return True
+
+
+def nothing_readable(inputs: Sequence[InputFile], command: str) -> bool:
+    """True (and said on stderr) when no input could be read: then nothing is written, so a typo in a
+    file name never replaces an earlier report with an empty one."""
+    if inputs and all(item.fatal is not None for item in inputs):
+        print(f"uxa-inspector {command}: no input could be read; nothing written", file=sys.stderr)
+        return True
+    return False
 
 
 def render(run: CheckRun, fmt: str, fail_on: Severity, reveal: bool) -> str:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from inspector.commands.check import add_capture_arguments, load_inputs, write_output
+from inspector.commands.check import add_capture_arguments, load_inputs, nothing_readable, write_output
 from inspector.report.check import run_check
 from inspector.report.html import render_html
 
@@ -18,7 +18,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                     "sessions, property history and the identity graph. Identities and property values "
                     "are masked unless --reveal is given. Several files are one capture (merged in "
                     "time order, devices kept apart). Exit status: 0 written, 2 an input could not be "
-                    "read (the report still covers the others) or the output could not be written.")
+                    "read (the report still covers the others; with none readable nothing is written) or the "
+                    "output could not be written.")
     add_capture_arguments(parser)
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE",
                         help="the HTML file to write")
@@ -29,7 +30,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    result = run_check(load_inputs(args.files, args.device, "report"), args.deadline)
+    inputs = load_inputs(args.files, args.device, "report")
+    if nothing_readable(inputs, "report"):
+        return 2
+    result = run_check(inputs, args.deadline)
     if not write_output(render_html(result, reveal=args.reveal, title=args.title), args.output, "report"):
         return 2
     print(f"uxa-inspector report: wrote {args.output}", file=sys.stderr)

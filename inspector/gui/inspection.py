@@ -17,6 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from inspector.engine import Engine, Step
+from inspector.files import replacing_text
 from inspector.gui.loading import LoadWorker
 from inspector.model.events import Dropped, Tick
 from inspector.model.reference import ModelConfig
@@ -171,7 +172,7 @@ class Inspection(QObject):
 
     def save(self, path: Path) -> int:
         """Write what was captured as a recording (JSON lines); returns the number of lines."""
-        with path.open("w", encoding="utf-8") as out:
+        with replacing_text(path) as out:
             for raw in self.raws:
                 out.write(dump_envelope(raw))
                 out.write("\n")

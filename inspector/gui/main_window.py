@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inspector.files import write_replacing
 from inspector.gui import integrations, theme
 from inspector.gui import settings as settings_store
 from inspector.gui.capture_process import CaptureProcess
@@ -479,7 +480,7 @@ class MainWindow(QMainWindow):
     def write_report(self, path: Path) -> bool:
         try:
             html = integrations.report_html(self.inspection, self.reveal)
-            path.write_text(html, encoding="utf-8")
+            write_replacing(path, html)
         except integrations.UnavailableError as exc:
             self.log(f"report: {exc}")
             return False

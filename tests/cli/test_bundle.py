@@ -99,3 +99,10 @@ def test_an_unreadable_input_still_bundles_the_rest(cli: Cli, tmp_path: Path) ->
     assert "missing.jsonl" in result.err
     manifest = json.loads(zipfile.ZipFile(out).read("manifest.json"))
     assert [i["error"] is None for i in manifest["inputs"]] == [True, False]
+
+
+def test_with_no_readable_input_no_bundle_is_written(cli: Cli, tmp_path: Path) -> None:
+    out = tmp_path / "case.zip"
+    result = cli("bundle", "tests/data/missing.jsonl", "tests/data/report_not_a_capture.har", "-o", str(out))
+    assert result.code == 2 and "nothing written" in result.err
+    assert not out.exists()

@@ -63,3 +63,12 @@ def test_an_unwritable_output_is_one_line_and_exit_2(cli: Cli, tmp_path: Path) -
     result = cli("report", *FILES, "-o", str(tmp_path / "no" / "such" / "dir.html"))
     assert result.code == 2
     assert result.err.strip().count("\n") == 0 and "cannot write" in result.err
+
+
+def test_with_no_readable_input_an_earlier_report_is_left_alone(cli: Cli, tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    out.write_text("yesterday's report")
+    result = cli("report", "tests/data/missing.jsonl", "-o", str(out))
+    assert result.code == 2 and "nothing written" in result.err
+    assert out.read_text() == "yesterday's report"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]  # no partial file left behind
