@@ -43,6 +43,7 @@ from inspector.gui.panels import (
     properties_panel,
     sessions_panel,
 )
+from inspector.gui.rows import Row
 from inspector.gui.settings import Settings
 from inspector.gui.settings_dialog import SettingsDialog
 from inspector.gui.timeline_filter import TimelineFilter
@@ -199,6 +200,10 @@ class MainWindow(QMainWindow):
                                             "Show times relative to the first event", checkable=True)
         self.relative_action.setChecked(self.settings.relative_time)
         self.clear_action = self._action("Clear", self.clear, "Ctrl+L", "Forget every event shown")
+        self.next_problem_action = self._action("Next problem", self.next_problem, "F8",
+                                                "Select the next violation or warning shown")
+        self.previous_problem_action = self._action("Previous problem", self.previous_problem, "Shift+F8",
+                                                    "Select the previous violation or warning shown")
         self.find_action = self._action("Find", self.focus_filter, QKeySequence.StandardKey.Find,
                                         "Filter the timeline")
         self.settings_action = self._action("Settings…", self.show_settings,
@@ -235,8 +240,8 @@ class MainWindow(QMainWindow):
         for action in (self.capture_action, self.browser_action, self.demo_action):
             capture_menu.addAction(action)
         view_menu = menus.addMenu("&View")
-        for action in (self.find_action, self.reveal_action, self.follow_action, self.relative_action,
-                       self.clear_action):
+        for action in (self.find_action, self.next_problem_action, self.previous_problem_action,
+                       self.reveal_action, self.follow_action, self.relative_action, self.clear_action):
             view_menu.addAction(action)
         view_menu.addSeparator()
         for dock in (self.identity_dock, self.properties_dock, self.sessions_dock, self.graph_dock,
@@ -415,6 +420,21 @@ class MainWindow(QMainWindow):
         return True
 
     # ------------------------------------------------------------------ user actions
+
+    def next_problem(self) -> bool:
+        return self._jump_to_problem(forward=True)
+
+    def previous_problem(self) -> bool:
+        return self._jump_to_problem(forward=False)
+
+    def _jump_to_problem(self, forward: bool) -> bool:
+        found = self.timeline.select_next_matching(_is_problem, forward)
+        if found:
+            self.timeline.setFocus()
+        else:
+            self.statusBar().showMessage(
+                f"No {'later' if forward else 'earlier'} violation or warning among the rows shown", 4000)
+        return found
 
     def log(self, line: str) -> None:
         stamp = dt.datetime.now().strftime("%H:%M:%S")
@@ -685,3 +705,7 @@ class MainWindow(QMainWindow):
                                    "healthy": "capture healthy", "stream lost": "⚠ capture stream lost",
                                    "stopped": "capture stopped", "crashed": "✖ capture crashed"}.get(
                                        self.health, self.health))
+
+
+def _is_problem(row: Row) -> bool:
+    return row.verdict is not None and row.severity in (Severity.VIOLATION, Severity.WARNING)

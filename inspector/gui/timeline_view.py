@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shlex
+from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPainter, QPaintEvent
@@ -94,6 +95,21 @@ class TimelineView(QTableView):
 
     def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self.row_selected.emit(self.proxy.mapToSource(current).row() if current.isValid() else -1)
+
+    def select_next_matching(self, matches: Callable[[Row], bool], forward: bool = True) -> bool:
+        """Select the next (or previous) row shown whose ``Row`` matches, from the current row or
+        from the top (bottom); the filter is respected, as in Wireshark. False when there is none."""
+        current = self.currentIndex()
+        count = self.proxy.rowCount()
+        if forward:
+            rows: range = range(current.row() + 1 if current.isValid() else 0, count)
+        else:
+            rows = range(current.row() - 1 if current.isValid() else count - 1, -1, -1)
+        for proxy_row in rows:
+            source_row = self.proxy.mapToSource(self.proxy.index(proxy_row, 0)).row()
+            if matches(self.timeline.rows[source_row]):
+                return self.select_source_row(source_row)
+        return False
 
     # ------------------------------------------------------------------ follow mode
 

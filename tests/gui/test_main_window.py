@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QModelIndex, QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
@@ -89,6 +89,28 @@ def test_a_verdict_jumps_to_its_evidence_even_when_filtered_out(qtbot: QtBot, wi
     # Its first evidence: the identify that should not have reset anything.
     assert (row.device, row.seq, row.kind) == ("phone", 15, "command")
     assert window.filter_bar.toggles["command"].isChecked()  # the filter that hid it was cleared
+
+
+def test_f8_walks_the_problems_shown_and_says_when_there_is_none(qtbot: QtBot, window: MainWindow,
+                                                                 recording: Path) -> None:
+    open_and_wait(qtbot, window, recording)
+    window.timeline.setFocus()
+    qtbot.keyClick(window.timeline, Qt.Key.Key_F8)
+    row = window.timeline_model.rows[window.timeline.selected_source_row()]
+    assert row.verdict is not None and row.rules == ("unexpected-reset-first-identify",)
+    assert not window.timeline.follow  # looking back leaves follow mode
+    # The recording holds one violation and no warning (the two info verdicts are skipped).
+    assert not window.next_problem()
+    assert "No later violation or warning" in window.statusBar().currentMessage()
+    window.timeline.select_source_row(0)
+    assert not window.previous_problem()
+    window.timeline.setCurrentIndex(QModelIndex())  # nothing selected: search from the bottom
+    qtbot.keyClick(window.timeline, Qt.Key.Key_F8, Qt.KeyboardModifier.ShiftModifier)
+    assert window.timeline_model.rows[window.timeline.selected_source_row()] is row
+    # The filter is respected: with verdict rows hidden there is nothing to jump to.
+    window.filter_bar.toggles["verdict"].setChecked(False)
+    window.timeline.select_source_row(0)
+    assert not window.next_problem()
 
 
 def test_filters_and_search(qtbot: QtBot, window: MainWindow, recording: Path) -> None:
