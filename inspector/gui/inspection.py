@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import sys
 import time
-from collections import deque
+from collections import Counter, deque
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -21,7 +21,7 @@ from inspector.files import replacing_text
 from inspector.gui.loading import LoadWorker
 from inspector.model.events import Dropped, Tick
 from inspector.model.reference import ModelConfig
-from inspector.model.state import Snapshot, Verdict
+from inspector.model.state import Severity, Snapshot, Verdict
 from inspector.model.wire import Envelope, dump_envelope
 
 BATCH_INTERVAL_MS = 75
@@ -46,6 +46,7 @@ class Inspection(QObject):
         self.raws: list[Envelope] = []
         self.steps: list[Step] = []
         self.verdicts: list[Verdict] = []
+        self.verdict_counts: Counter[Severity] = Counter()  # kept as verdicts arrive: no recount per batch
         self.dropped = 0
         # Events the page or the tag made (ticks are bookkeeping).
         self.events = 0
@@ -185,6 +186,7 @@ class Inspection(QObject):
         self.raws.clear()
         self.steps.clear()
         self.verdicts.clear()
+        self.verdict_counts.clear()
         self._queue.clear()
         self.dropped = 0
         self.events = 0
@@ -217,7 +219,9 @@ class Inspection(QObject):
         self.raws.extend(raws)
         self.steps.extend(steps)
         for step in steps:
-            self.verdicts.extend(step.verdicts)
+            if step.verdicts:
+                self.verdicts.extend(step.verdicts)
+                self.verdict_counts.update(v.severity for v in step.verdicts)
             event = step.envelope.event
             if isinstance(event, Dropped):
                 self.dropped += event.count
@@ -229,5 +233,6 @@ class Inspection(QObject):
     def _add_final(self, final: list[Verdict]) -> None:
         if final:
             self.verdicts.extend(final)
+            self.verdict_counts.update(v.severity for v in final)
             self.final_verdicts.emit(final)
             self.counts_changed.emit()

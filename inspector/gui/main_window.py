@@ -17,11 +17,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
     QFileDialog,
-    QLabel,
     QMainWindow,
-    QProgressBar,
     QStyle,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -46,6 +43,7 @@ from inspector.gui.panels import (
 from inspector.gui.rows import Row
 from inspector.gui.settings import Settings
 from inspector.gui.settings_dialog import SettingsDialog
+from inspector.gui.status_bar import StatusBar
 from inspector.gui.timeline_filter import TimelineFilter
 from inspector.gui.timeline_model import TimelineModel
 from inspector.gui.timeline_view import TimelineView
@@ -263,25 +261,9 @@ class MainWindow(QMainWindow):
                 action.setToolTip(f"{action.toolTip()} — unavailable: {why}")
 
     def _build_status(self) -> None:
-        bar = self.statusBar()
-        self.proxy_label = QLabel("proxy off")
-        self.events_label = QLabel()
-        self.verdicts_label = QLabel()
-        self.dropped_label = QLabel()
-        self.health_label = QLabel()
-        self.progress = QProgressBar()
-        self.progress.setMaximumWidth(220)
-        self.progress.setFormat("loading %v / %m")
-        self.progress.hide()
-        self.restart_button = QToolButton()
-        self.restart_button.setText("Restart capture")
-        self.restart_button.clicked.connect(self.restart_capture)
-        self.restart_button.hide()
-        for widget in (self.proxy_label, self.events_label, self.verdicts_label, self.dropped_label,
-                       self.health_label):
-            bar.addPermanentWidget(widget)
-        bar.addPermanentWidget(self.restart_button)
-        bar.addWidget(self.progress)
+        self.status = StatusBar()
+        self.status.restart.connect(self.restart_capture)
+        self.setStatusBar(self.status)
 
     def _connect(self) -> None:
         ins = self.inspection
@@ -461,8 +443,7 @@ class MainWindow(QMainWindow):
 
     def open_file(self, path: Path) -> None:
         self.log(f"opening {path}")
-        self.progress.setRange(0, 0)
-        self.progress.show()
+        self.status.show_loading()
         self.setWindowTitle(f"UXA Inspector — {path.name}")
         self.inspection.set_config(self.settings.model_config())
         self.inspection.open_file(path)
@@ -560,7 +541,7 @@ class MainWindow(QMainWindow):
         self.inspection.set_config(self.settings.model_config())
         self.proxy_address = command.proxy_address
         self.banner.hide()
-        self.restart_button.hide()
+        self.status.restart_button.hide()
         self.log(f"starting capture: {command.program} {' '.join(command.args)}")
         self.log(f"journal: {journal}")
         self.capture.start(command.program, command.args, command.env)
@@ -578,7 +559,7 @@ class MainWindow(QMainWindow):
 
     def restart_capture(self) -> None:
         self.banner.hide()
-        self.restart_button.hide()
+        self.status.restart_button.hide()
         self.start_capture()
 
     def _on_capture_started(self) -> None:
@@ -609,7 +590,7 @@ class MainWindow(QMainWindow):
         self.mode_combo.setEnabled(True)
         self._set_health("crashed")
         self.banner.show_problem(reason.capitalize(), lines)
-        self.restart_button.show()
+        self.status.restart_button.show()
         self.log(reason)
 
     def _set_health(self, health: str) -> None:
@@ -667,12 +648,10 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ status
 
     def _on_progress(self, done: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
-        self.progress.show()
+        self.status.show_loading(done, total)
 
     def _on_loaded(self, errors: list[str], kind: str) -> None:
-        self.progress.hide()
+        self.status.hide_loading()
         for error in errors[:200]:
             self.log(f"skipped {error}")
         if len(errors) > 200:
@@ -683,28 +662,15 @@ class MainWindow(QMainWindow):
         self._refresh_panels()
 
     def _on_load_failed(self, message: str) -> None:
-        self.progress.hide()
+        self.status.hide_loading()
         self.setWindowTitle("UXA Inspector")
         self.banner.show_problem("The file could not be opened", [message], can_restart=False)
         self.log(message)
 
     def _update_status(self) -> None:
         ins = self.inspection
-        self.proxy_label.setText(f"proxy {self.proxy_address}" if self.proxy_address else "proxy off")
-        self.events_label.setText(f"{ins.events:,} events")
-        counts = {s: 0 for s in ("violation", "warning", "info")}
-        for v in ins.verdicts:
-            counts[v.severity.value] += 1
-        self.verdicts_label.setText(
-            " ".join(f"<span style='color:{theme.SEVERITY_BADGE[s]}'>{theme.SEVERITY_MARK[s]} "
-                     f"{counts[s.value]}</span>" for s in sorted(Severity, key=lambda s: -s.rank)))
-        dropped = ins.dropped + ins.bad_lines
-        self.dropped_label.setText(f"{ins.dropped} dropped · {ins.bad_lines} bad lines" if dropped
-                                   else "0 dropped")
-        self.health_label.setText({"idle": "no capture", "starting": "capture starting…",
-                                   "healthy": "capture healthy", "stream lost": "⚠ capture stream lost",
-                                   "stopped": "capture stopped", "crashed": "✖ capture crashed"}.get(
-                                       self.health, self.health))
+        self.status.show_capture(self.proxy_address, self.health)
+        self.status.show_counts(ins.events, ins.verdict_counts, ins.dropped, ins.bad_lines)
 
 
 def _is_problem(row: Row) -> bool:

@@ -50,7 +50,7 @@ def test_opening_a_recording_fills_every_panel(qtbot: QtBot, window: MainWindow,
     qtbot.waitUntil(lambda: window.identity_card.state() is not None)
     assert window.timeline_model.rowCount() == len(demo) + 3
     assert window.proxy.rowCount() == len(demo) + 3 - 1  # the tick is hidden
-    assert window.events_label.text() == f"{len(demo) - 1} events"
+    assert window.status.events_label.text() == f"{len(demo) - 1} events"
     assert window.verdicts_dock.windowTitle() == "Verdicts (3)"
     assert window.verdicts_model.rowCount() == 3
     card = window.identity_card
@@ -166,7 +166,7 @@ def test_a_damaged_recording_loads_what_it_can(qtbot: QtBot, window: MainWindow,
     assert window.inspection.bad_lines == 2
     log = window.log_panel.toPlainText()
     assert "skipped line 2:" in log and f"skipped line {len(lines) + 2}:" in log
-    assert "2 bad lines" in window.dropped_label.text()
+    assert "2 bad lines" in window.status.dropped_label.text()
 
 
 def test_an_unreadable_file_shows_a_banner_not_a_dialog(qtbot: QtBot, window: MainWindow,
@@ -270,13 +270,13 @@ def test_live_events_flow_from_the_capture_child(qtbot: QtBot, window: MainWindo
     fake_child(monkeypatch, recording, "wait")
     assert window.start_capture()
     qtbot.waitUntil(lambda: window.inspection.events == len(demo) - 1, timeout=15000)
-    assert window.health == "healthy" and window.health_label.text() == "capture healthy"
-    assert window.proxy_label.text() == "proxy 127.0.0.1:8080"
+    assert window.health == "healthy" and window.status.health_label.text() == "capture healthy"
+    assert window.status.proxy_label.text() == "proxy 127.0.0.1:8080"
     assert window.capture_action.text() == "■ Stop" and not window.mode_combo.isEnabled()
     assert window.verdicts_model.rowCount() == 3
     with qtbot.waitSignal(window.capture.stopped, timeout=10000):
         window.stop_capture()
-    assert window.health_label.text() == "capture stopped"
+    assert window.status.health_label.text() == "capture stopped"
 
 
 def test_a_late_process_started_signal_keeps_a_connected_capture_healthy(
@@ -301,7 +301,7 @@ def test_a_crashing_capture_shows_its_last_lines_and_can_restart(qtbot: QtBot, w
     qtbot.waitUntil(lambda: window.health == "crashed", timeout=15000)
     assert window.banner.isVisible() and "exited with code 70" in window.banner.title.text()
     assert "Traceback: proxy exploded" in window.banner.lines.text()
-    assert window.restart_button.isVisible() and not window.capture_action.isChecked()
+    assert window.status.restart_button.isVisible() and not window.capture_action.isChecked()
     assert window.inspection.events == len(demo) - 1  # what arrived before the crash is kept
     assert QGuiApplication.modalWindow() is None
     fake_child(monkeypatch, recording, "wait")

@@ -1,0 +1,69 @@
+"""The status bar: proxy address, event and verdict counts, drops, capture health, file progress."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton, QWidget
+
+from inspector.gui import theme
+from inspector.model.state import Severity
+
+HEALTH_TEXT = {
+    "idle": "no capture",
+    "starting": "capture starting…",
+    "healthy": "capture healthy",
+    "stream lost": "⚠ capture stream lost",
+    "stopped": "capture stopped",
+    "crashed": "✖ capture crashed",
+}
+
+
+class StatusBar(QStatusBar):
+    restart = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.proxy_label = QLabel("proxy off")
+        self.events_label = QLabel()
+        self.verdicts_label = QLabel()
+        self.dropped_label = QLabel()
+        self.health_label = QLabel()
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(220)
+        self.progress.setFormat("loading %v / %m")
+        self.progress.hide()
+        self.restart_button = QToolButton()
+        self.restart_button.setText("Restart capture")
+        self.restart_button.clicked.connect(self.restart)
+        self.restart_button.hide()
+        for widget in (self.proxy_label, self.events_label, self.verdicts_label, self.dropped_label,
+                       self.health_label, self.restart_button):
+            self.addPermanentWidget(widget)
+        self.addWidget(self.progress)
+
+    def show_capture(self, proxy_address: str, health: str) -> None:
+        self.proxy_label.setText(f"proxy {proxy_address}" if proxy_address else "proxy off")
+        self.health_label.setText(HEALTH_TEXT.get(health, health))
+
+    def show_counts(self, events: int, verdicts: Mapping[Severity, int], dropped: int,
+                    bad_lines: int) -> None:
+        self.events_label.setText(f"{events:,} events")
+        self.verdicts_label.setText(" ".join(
+            f"<span style='color:{theme.SEVERITY_BADGE[s]}'>{theme.SEVERITY_MARK[s]} "
+            f"{verdicts.get(s, 0)}</span>" for s in sorted(Severity, key=lambda s: -s.rank)))
+        self.dropped_label.setText(f"{dropped} dropped · {bad_lines} bad lines" if dropped + bad_lines
+                                   else "0 dropped")
+
+    def show_loading(self, done: int | None = None, total: int = 0) -> None:
+        """Progress of a file being opened; ``done`` None while it is still being read."""
+        if done is None:
+            self.progress.setRange(0, 0)  # busy: the size is not known yet
+        else:
+            self.progress.setRange(0, max(total, 1))
+            self.progress.setValue(done)
+        self.progress.show()
+
+    def hide_loading(self) -> None:
+        self.progress.hide()
