@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import JsonValue
 
 from inspector.decode.cookies import decode_tag_cookies, ids_from_cookies, parse_cookie_header, tag_cookies
+from inspector.decode.curl import is_curl, parse_curl
 from inspector.decode.hosts import is_tag_host
 from inspector.decode.requests import decode_request
 from inspector.model.events import Hit, Request
@@ -19,7 +20,9 @@ from inspector.model.events import Hit, Request
 def register(sub: Any) -> None:
     parser = sub.add_parser("decode", help="decode one tag request (URL, body, cookies)",
                             description="Decode one Contentsquare / Product Analytics request.")
-    parser.add_argument("url", help="the request URL, e.g. 'https://c.contentsquare.net/pageview?pid=...'")
+    parser.add_argument("url", help="the request URL, e.g. 'https://c.contentsquare.net/pageview?pid=...', "
+                                    "or a whole curl command as DevTools copies it ('curl ...'; '-' reads "
+                                    "it from standard input)")
     parser.add_argument("--method", default=None, help="HTTP method (default GET, or POST with --body)")
     parser.add_argument("--body", default=None, help="the request body as text ('-' reads standard input)")
     parser.add_argument("--cookie", default=None, help="a Cookie header; its _cs_* cookies are decoded")
@@ -53,7 +56,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _request(args: argparse.Namespace) -> tuple[Request, str | None]:
     """The request the arguments describe; ``ValueError`` (one line) when they cannot be read."""
-    url, cookie = _utf8(args.url, "the URL").strip(), args.cookie and _utf8(args.cookie, "--cookie")
+    text = sys.stdin.read() if args.url == "-" else args.url
+    if is_curl(text):
+        return _from_curl(_utf8(text, "the curl command"), args)
+    url, cookie = _utf8(text, "the URL").strip(), args.cookie and _utf8(args.cookie, "--cookie")
     if "://" not in url or not url.split("://", 1)[1].split("/", 1)[0]:
         raise ValueError(f"not an absolute URL: {url[:120]!r}")
     body, encoding = "", "text"
@@ -71,6 +77,20 @@ def _request(args: argparse.Namespace) -> tuple[Request, str | None]:
         raise ValueError(f"not an HTTP method: {method[:20]!r}")
     headers = (("cookie", cookie),) if cookie else ()
     return Request(method=method, url=url, body=body, body_encoding=encoding, headers=headers), cookie
+
+
+def _from_curl(text: str, args: argparse.Namespace) -> tuple[Request, str | None]:
+    """A DevTools "Copy as cURL" command; --method, --body and --cookie given as well win."""
+    curl = parse_curl(text)  # CurlError is a ValueError: one line, exit 2
+    if "://" not in curl.url:
+        raise ValueError(f"the curl command's URL is not absolute: {curl.url[:120]!r}")
+    body = _utf8(args.body, "--body") if args.body not in (None, "-") else curl.body
+    cookie = _utf8(args.cookie, "--cookie") if args.cookie else curl.header("cookie")
+    method = (args.method or curl.method).strip().upper()
+    headers = tuple((k.lower(), v) for k, v in curl.headers if k.lower() != "cookie")
+    if cookie:
+        headers += (("cookie", cookie),)
+    return Request(method=method, url=curl.url.strip(), body=body, headers=headers), cookie
 
 
 def _utf8(text: str, what: str) -> str:
