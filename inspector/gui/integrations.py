@@ -1,50 +1,39 @@
-"""The app's optional partners, found at run time: capture launcher, browser launcher, demo, reports.
+"""The app's partners outside Qt: the capture command line, browsers and profiles, the demo, reports.
 
-Each is built by another part of the project; when one is missing (or lacks what we call) the
-matching action is disabled with a tooltip saying why, instead of failing when clicked.
+Thin calls into the rest of the project, kept in one place so the window stays about widgets. The
+capture child runs mitmproxy; the app itself never imports it, it only checks that it is installed.
 """
 
 from __future__ import annotations
 
-import importlib
 import importlib.util
-import inspect
-import shutil
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING
 
+from inspector import browser, profiles
+from inspector.capture import launcher
+from inspector.capture.options import TOKEN_ENV
+from inspector.demo import DemoSession
 from inspector.gui.settings import Settings
+from inspector.report.capture import InputFile
+from inspector.report.check import run_check
+from inspector.report.html import render_html
+
+if TYPE_CHECKING:
+    from inspector.gui.inspection import Inspection
+    from inspector.gui.main_window import MainWindow
 
 
 class UnavailableError(Exception):
-    """The partner module is not there (yet): the message says what is missing."""
+    """Something the action needs is not installed: the message says what."""
 
 
-def module(name: str) -> ModuleType:
-    if name in sys.modules:
-        return sys.modules[name]
-    try:
-        spec = importlib.util.find_spec(name)
-    except ModuleNotFoundError:
-        spec = None
-    if spec is None:
-        raise UnavailableError(f"{name} is not part of this build")
-    return importlib.import_module(name)
-
-
-def availability(name: str, *attributes: str) -> str | None:
-    """None when ``name`` has every attribute, else why not (for a tooltip)."""
-    try:
-        mod = module(name)
-    except UnavailableError as exc:
-        return str(exc)
-    except Exception as exc:  # a broken partner must not stop the app from starting
-        return f"{name} failed to load: {type(exc).__name__}: {exc}"
-    missing = [a for a in attributes if not hasattr(mod, a)]
-    return f"{name} has no {', '.join(missing)}" if missing else None
+def capture_unavailable() -> str | None:
+    """Why a capture cannot start here (None when it can): the child needs mitmproxy."""
+    if importlib.util.find_spec("mitmproxy") is None:
+        return "mitmproxy is not installed (pip install 'mitmproxy>=11')"
+    return None
 
 
 # --------------------------------------------------------------------------- capture
@@ -64,41 +53,21 @@ def capture_command(settings: Settings, stream_port: int, token: str, journal: P
                     confdir: Path | None = None, devices: dict[int, str] | None = None) -> CaptureCommand:
     """The mitmdump command line for a capture streaming to ``127.0.0.1:stream_port``; ``devices``
     gives each browser profile its own listen port (one device each)."""
-    launcher = module("inspector.capture.launcher")
-    build = getattr(launcher, "build_command", None)
-    if build is None:
-        raise UnavailableError("inspector.capture.launcher has no build_command")
-    token_env = getattr(launcher, "TOKEN_ENV", None)
-    values = {"listen_port": settings.proxy_port, "proxy_port": settings.proxy_port,
-              "stream_port": stream_port, "stream_host": "127.0.0.1", "journal": journal,
-              "journal_path": journal, "sink": settings.sink, "confdir": confdir, "devices": devices}
-    if token_env is None:
-        values["token"] = token
-    built: Any = build(**_accepted(build, values))
-    argv = [str(a) for a in getattr(built, "argv", built)]
+    why = capture_unavailable()
+    if why:
+        raise UnavailableError(why)
+    argv = launcher.build_command(listen_port=settings.proxy_port, devices=devices, sink=settings.sink,
+                                  journal=journal, stream_port=stream_port, confdir=confdir)
     return CaptureCommand(argv[0], argv[1:], f"127.0.0.1:{settings.proxy_port}", ca_fingerprint(confdir),
-                          {token_env: token} if token_env else {})
+                          {TOKEN_ENV: token})
 
 
 def ca_fingerprint(confdir: Path | None = None) -> str | None:
     """The proxy CA's SPKI fingerprint once the proxy has made its CA (on its first start)."""
     try:
-        finder = getattr(module("inspector.capture.launcher"), "ca_fingerprint", None)
-        return str(finder(confdir)) if finder is not None and finder(confdir) else None
-    except Exception:  # no fingerprint yet: the browser then trusts nothing extra
+        return launcher.ca_fingerprint(confdir)
+    except (OSError, ValueError):  # an unreadable CA file: the browser then trusts nothing extra
         return None
-
-
-def _accepted(func: Any, values: dict[str, Any]) -> dict[str, Any]:
-    """The keyword arguments ``func`` takes, among ``values`` (partners name a few things differently)."""
-    params = inspect.signature(func).parameters
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
-        return values
-    return {k: v for k, v in values.items() if k in params}
-
-
-def mitmdump_found() -> bool:
-    return shutil.which("mitmdump") is not None or (Path(sys.executable).parent / "mitmdump").exists()
 
 
 # --------------------------------------------------------------------------- browser, demo, report
@@ -106,20 +75,18 @@ def mitmdump_found() -> bool:
 
 def profile_ports(settings: Settings, names: list[str]) -> dict[int, str]:
     """One listen port per known profile, from the proxy port up: each profile is its own device."""
-    return dict(module("inspector.profiles").device_ports(settings.proxy_port, names))
+    return profiles.device_ports(settings.proxy_port, names)
 
 
 def launch_browser(settings: Settings, profile: str, urls: tuple[str, ...] = (),
-                   headless: bool | None = None, port: int | None = None) -> Any:
-    """Start a browser through the running capture proxy with a named profile; returns it (``stop()``).
+                   headless: bool | None = None, port: int | None = None) -> browser.BrowserProcess:
+    """Start a browser through the running capture proxy with a named profile.
 
     The browser trusts the capture CA by its SPKI fingerprint only (no certificate is installed).
+    Raises ``BrowserNotFoundError`` (its message has the manual steps) or ``OSError``.
     """
-    browser = module("inspector.browser")
-    profiles = module("inspector.profiles")
     port = port or settings.proxy_port
-    proxy = f"127.0.0.1:{port}"
-    found = browser.find_browser(settings.browser_path or None, proxy=proxy)
+    found = browser.find_browser(settings.browser_path or None, proxy=f"127.0.0.1:{port}")
     options = browser.LaunchOptions(proxy_port=port, spki=ca_fingerprint(),
                                     headless=not browser.has_display() if headless is None else headless)
     return browser.launch(found, profiles.named_profile(profile), options, urls=list(urls))
@@ -127,45 +94,41 @@ def launch_browser(settings: Settings, profile: str, urls: tuple[str, ...] = (),
 
 def profile_names() -> list[str]:
     try:
-        return [str(name) for name in module("inspector.profiles").list_profiles()]
-    except Exception:  # profiles are a convenience: the combo box stays editable
+        return profiles.list_profiles()
+    except OSError:  # profiles are a convenience: the combo box stays editable
         return []
 
 
-def start_demo(window: Any) -> Any:
+def start_demo(window: MainWindow) -> DemoSession:
     """Start the built-in demo (site + capture in sink mode + browser) streaming into ``window``.
 
     A sink-mode capture the window already runs is reused; a forward-mode one is stopped first, so
     the demo's stand-in traffic never reaches the vendor. Otherwise the demo starts its own sink
     capture, which connects to the window's listener like any capture child.
     """
-    demo = module("inspector.demo")
-    session_cls = getattr(demo, "DemoSession", None)
-    if session_cls is None:
-        raise UnavailableError("inspector.demo has no DemoSession")
     if window.capture.is_running() and window.settings.sink:
-        session = session_cls(proxy_port=window.settings.proxy_port)
+        session = DemoSession(proxy_port=window.settings.proxy_port)
     else:
+        why = capture_unavailable()
+        if why:
+            raise UnavailableError(why)
         if window.capture.is_running():
             window.stop_capture()
         if window.inspection.steps and window.inspection.source:
             window.inspection.clear()  # the demo is a fresh inspection, not an appendix to a file
         window.inspection.set_config(window.settings.model_config())
-        session = session_cls(stream_port=window.listener.listen(), token=window.listener.token)
+        session = DemoSession(stream_port=window.listener.listen(), token=window.listener.token)
     session.start()
     return session
 
 
-def report_html(inspection: Any, reveal: bool) -> str:
+def report_html(inspection: Inspection, reveal: bool) -> str:
     """The self-contained HTML report of what the inspection holds (masked unless revealed).
 
-    The reports part re-runs the same engine over the raw envelopes, so the report and the window
-    agree and the report reads exactly like ``uxa-inspector report`` on the saved recording.
+    The same engine runs again over the raw envelopes, so the report and the window agree and the
+    report reads exactly like ``uxa-inspector report`` on the saved recording.
     """
-    html = module("inspector.report.html")
-    check = module("inspector.report.check")
-    capture = module("inspector.report.capture")
     source = inspection.source or "live capture"
-    item = capture.InputFile(path=source, kind="recording", envelopes=tuple(inspection.raws))
-    run = check.run_check([item], deadline_s=inspection.config.deadline_s)
-    return str(html.render_html(run, reveal=reveal, title=f"UXA Inspector report — {Path(source).name}"))
+    item = InputFile(path=source, kind="recording", envelopes=tuple(inspection.raws))
+    run = run_check([item], deadline_s=inspection.config.deadline_s)
+    return render_html(run, reveal=reveal, title=f"UXA Inspector report — {Path(source).name}")

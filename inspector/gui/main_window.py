@@ -248,15 +248,11 @@ class MainWindow(QMainWindow):
         self._check_partners()
 
     def _check_partners(self) -> None:
-        """Disable what another part of the project has not delivered, saying why."""
-        checks = (
-            (self.capture_action, integrations.availability("inspector.capture.launcher", "build_command")),
-            (self.browser_action, integrations.availability("inspector.browser", "find_browser", "launch")),
-            (self.demo_action, integrations.availability("inspector.demo")),
-            (self.report_action, integrations.availability("inspector.report.html", "render_html")),
-        )
-        for action, why in checks:
-            if why:
+        """Without mitmproxy there is no capture (nor demo): say so on the actions instead of failing
+        when they are clicked. Opening files and reports work regardless."""
+        why = integrations.capture_unavailable()
+        if why:
+            for action in (self.capture_action, self.demo_action):
                 action.setEnabled(False)
                 action.setToolTip(f"{action.toolTip()} — unavailable: {why}")
 

@@ -90,10 +90,9 @@ def test_live_capture_of_a_real_browser_fills_the_panels(qtbot: QtBot, store: QS
 
 def test_demo_button_streams_the_demo_into_the_window(qtbot: QtBot, store: QSettings,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    from inspector import demo
-
     # No display here: the demo's own window stays closed and its scripted scenario plays headless.
-    monkeypatch.setattr(demo, "DemoSession", functools.partial(demo.DemoSession, open_browser=False))
+    monkeypatch.setattr(integrations, "DemoSession",
+                        functools.partial(integrations.DemoSession, open_browser=False))
     window = MainWindow(Settings(proxy_port=free_port(), sink=True), store)
     qtbot.addWidget(window)
     try:

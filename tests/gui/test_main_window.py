@@ -7,6 +7,7 @@ import json
 import sys
 import textwrap
 from collections.abc import Iterator
+from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
@@ -231,14 +232,20 @@ def test_settings_dialog_is_not_modal_and_applies(qtbot: QtBot, window: MainWind
     assert settings_store.load(store).deadline_s == 3
 
 
-def test_missing_partners_disable_their_actions(qtbot: QtBot, store: QSettings,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(integrations, "availability", lambda name, *a: f"{name} is not part of this build")
+def test_without_mitmproxy_capture_and_demo_say_why_and_files_still_open(
+        qtbot: QtBot, store: QSettings, monkeypatch: pytest.MonkeyPatch, recording: Path) -> None:
+    monkeypatch.setattr(integrations.importlib.util, "find_spec",
+                        lambda name, *a: None if name == "mitmproxy" else find_spec(name, *a))
     win = MainWindow(Settings(), store)
     qtbot.addWidget(win)
-    for action in (win.capture_action, win.browser_action, win.demo_action, win.report_action):
+    for action in (win.capture_action, win.demo_action):
         assert not action.isEnabled()
-        assert "unavailable: inspector." in action.toolTip()
+        assert "unavailable: mitmproxy is not installed" in action.toolTip()
+    assert not win.start_capture()
+    assert "mitmproxy is not installed" in win.banner.lines.text()
+    assert win.open_action.isEnabled() and win.report_action.isEnabled() and win.browser_action.isEnabled()
+    open_and_wait(qtbot, win, recording)
+    assert win.inspection.events > 0
 
 
 # A stand-in capture child speaking the real protocol over the real socket (the real mitmdump child
