@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     except ImportError as exc:  # Qt libraries missing on this machine
         print(f"uxa-inspector: the desktop app cannot start: {exc}", file=sys.stderr)
         return 1
-    return run_app(path, demo=args.demo) if args.demo else run_app(path)
+    return run_app(path, demo=args.demo)
 
 
 def no_display() -> bool:
