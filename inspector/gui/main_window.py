@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inspector.browser import BrowserProcess
+from inspector.demo import DemoSession
 from inspector.files import write_replacing
 from inspector.gui import integrations, theme
 from inspector.gui import settings as settings_store
@@ -80,6 +82,9 @@ class MainWindow(QMainWindow):
         self.proxy_address = ""
         self.health = "idle"
         self._settings_dialog: SettingsDialog | None = None
+        # What the window started and must stop when it closes.
+        self._browsers: list[BrowserProcess] = []
+        self._demo: DemoSession | None = None
         self._selected = -1
 
         self._build_central()
@@ -614,7 +619,7 @@ class MainWindow(QMainWindow):
             self.log(f"profile {profile!r} started after the capture: it shares the first port's device; "
                      "restart the capture to give it its own")
         try:
-            self._browser = integrations.launch_browser(self.settings, profile, port=port)
+            self._browsers.append(integrations.launch_browser(self.settings, profile, port=port))
         except integrations.UnavailableError as exc:
             self.log(f"browser: {exc}")
         except Exception as exc:  # no browser found: its message says what to do by hand
@@ -625,6 +630,9 @@ class MainWindow(QMainWindow):
 
     def run_demo(self) -> None:
         try:
+            if self._demo is not None:
+                self._demo.stop()  # one demo at a time: its site, capture and browser go first
+                self._demo = None
             self._demo = integrations.start_demo(self)
         except integrations.UnavailableError as exc:
             self.log(f"demo: {exc}")
@@ -632,14 +640,16 @@ class MainWindow(QMainWindow):
             self.log(f"demo could not start: {type(exc).__name__}: {exc}")
 
     def _stop_partners(self) -> None:
-        for name in ("_demo", "_browser"):
-            partner = getattr(self, name, None)
-            stop = getattr(partner, "stop", None)
-            if callable(stop):
-                try:
-                    stop()
-                except Exception as exc:
-                    self.log(f"{name.strip('_')} did not stop cleanly: {exc}")
+        partners: list[tuple[str, BrowserProcess | DemoSession]] = [("browser", b) for b in self._browsers]
+        if self._demo is not None:
+            partners.append(("demo", self._demo))
+        for name, partner in partners:
+            try:
+                partner.stop()
+            except Exception as exc:  # closing the window must go on whatever a partner does
+                self.log(f"{name} did not stop cleanly: {exc}")
+        self._browsers.clear()
+        self._demo = None
 
     # ------------------------------------------------------------------ status
 

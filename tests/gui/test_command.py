@@ -11,11 +11,12 @@ from inspector.gui import app
 
 
 def test_no_command_and_gui_open_the_app_on_the_file(monkeypatch: pytest.MonkeyPatch, recording: Path) -> None:
-    opened: list[Path | None] = []
-    monkeypatch.setattr(app, "run", lambda path=None: opened.append(path) or 0)
+    opened: list[tuple[Path | None, bool]] = []
+    monkeypatch.setattr(app, "run", lambda path=None, demo=False: opened.append((path, demo)) or 0)
     assert cli.main([]) == 0
     assert cli.main(["gui", str(recording)]) == 0
-    assert opened == [None, recording]
+    assert cli.main(["gui", "--demo"]) == 0
+    assert opened == [(None, False), (recording, False), (None, True)]
 
 
 def test_a_missing_file_is_one_clear_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
