@@ -286,6 +286,30 @@ def test_live_events_flow_from_the_capture_child(qtbot: QtBot, window: MainWindo
     assert window.status.health_label.text() == "capture stopped"
 
 
+def test_closing_the_window_stops_every_browser_it_launched(
+        qtbot: QtBot, store: QSettings, recording: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    stopped: list[str] = []
+
+    class Launched:
+        def __init__(self, profile: str) -> None:
+            self.profile = profile
+
+        def stop(self) -> None:
+            stopped.append(self.profile)
+
+    fake_child(monkeypatch, recording, "wait")
+    monkeypatch.setattr(integrations, "launch_browser",
+                        lambda settings, profile, port=None: Launched(profile))
+    win = MainWindow(Settings(), store)
+    qtbot.addWidget(win)
+    for profile in ("laptop", "phone"):
+        win.profile_combo.setCurrentText(profile)
+        win.launch_browser()
+    assert win.capture.is_running()  # launching a browser starts the capture it goes through
+    win.close()
+    assert stopped == ["laptop", "phone"] and not win.capture.is_running()
+
+
 def test_a_late_process_started_signal_keeps_a_connected_capture_healthy(
         qtbot: QtBot, window: MainWindow, recording: Path, monkeypatch: pytest.MonkeyPatch,
         demo: list[Envelope]) -> None:
