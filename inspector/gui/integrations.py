@@ -117,7 +117,8 @@ def start_demo(window: MainWindow) -> DemoSession:
         if window.inspection.steps and window.inspection.source:
             window.inspection.clear()  # the demo is a fresh inspection, not an appendix to a file
         window.inspection.set_config(window.settings.model_config())
-        session = DemoSession(stream_port=window.listener.listen(), token=window.listener.token)
+        listener = window.capture.listener
+        session = DemoSession(stream_port=listener.listen(), token=listener.token)
     session.start()
     return session
 

@@ -28,12 +28,11 @@ from inspector.demo import DemoSession
 from inspector.files import write_replacing
 from inspector.gui import integrations, theme
 from inspector.gui import settings as settings_store
-from inspector.gui.capture_process import CaptureProcess
+from inspector.gui.connection import CaptureConnection
 from inspector.gui.details_panel import DetailsPanel
 from inspector.gui.filter_bar import FilterBar
 from inspector.gui.identity_card import IdentityCard
 from inspector.gui.inspection import Inspection
-from inspector.gui.listener import Listener
 from inspector.gui.panels import (
     LogPanel,
     ProblemBanner,
@@ -76,11 +75,7 @@ class MainWindow(QMainWindow):
         self.timeline_model.relative_time = self.settings.relative_time
         self.proxy = TimelineFilter(self.timeline_model)
         self.verdicts_model = VerdictsModel(self.inspection, dark)
-        self.listener = Listener(self)
-        self.devices: dict[int, str] = {}  # listen port -> profile (device) of the running capture
-        self.capture = CaptureProcess(self)
-        self.proxy_address = ""
-        self.health = "idle"
+        self.capture = CaptureConnection(self)
         self._settings_dialog: SettingsDialog | None = None
         # What the window started and must stop when it closes.
         self._browsers: list[BrowserProcess] = []
@@ -282,15 +277,12 @@ class MainWindow(QMainWindow):
         self.timeline.activated.connect(lambda _i: self.details_dock.raise_())
         for panel in (self.sessions_panel, self.properties_panel, self.graph_panel, self.verdicts_panel):
             panel.jump.connect(self.show_event)
-        self.listener.envelope.connect(ins.enqueue)
-        self.listener.bad_line.connect(ins.note_bad_line)
-        self.listener.refused.connect(self.log)
-        self.listener.connected.connect(self._on_child_connected)
-        self.listener.disconnected.connect(self._on_child_disconnected)
-        self.capture.started.connect(self._on_capture_started)
+        self.capture.envelope.connect(ins.enqueue)
+        self.capture.bad_line.connect(ins.note_bad_line)
+        self.capture.message.connect(self.log)
+        self.capture.health_changed.connect(lambda _health: self._update_status())
         self.capture.stopped.connect(self._on_capture_stopped)
         self.capture.crashed.connect(self._on_capture_crashed)
-        self.capture.output.connect(lambda line: self.log_panel.log(f"proxy: {line}"))
         self.banner.restart.connect(self.restart_capture)
         # Panels are rebuilt at most once per batch, after the rows are in.
         self._refresh_timer = QTimer(self)
@@ -322,9 +314,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.save_layout()
         self.inspection.cancel_load()
-        self.capture.stop_and_wait()
+        self.capture.close()
         self._stop_partners()
-        self.listener.close()
         super().closeEvent(event)
 
     # ------------------------------------------------------------------ data flow
@@ -524,14 +515,9 @@ class MainWindow(QMainWindow):
         if self.capture.is_running():
             return True
         self.settings = self.settings.with_(sink=self.mode_combo.currentText() == "sink")
+        self.inspection.set_config(self.settings.model_config())
         try:
-            port = self.listener.listen()
-            journal = settings_store.data_dir() / "journals" / dt.datetime.now().strftime(
-                "capture-%Y%m%d-%H%M%S.jsonl")
-            journal.parent.mkdir(parents=True, exist_ok=True)
-            self.devices = self._profile_ports()
-            command = integrations.capture_command(self.settings, port, self.listener.token, journal,
-                                                   devices=self.devices)
+            self.capture.start(self.settings, self._profile_ports())
         except (integrations.UnavailableError, OSError) as exc:
             self.capture_action.setChecked(False)
             self.banner.show_problem("The capture could not start", [str(exc)], can_restart=False)
@@ -539,64 +525,35 @@ class MainWindow(QMainWindow):
             return False
         if self.inspection.steps and self.inspection.source:
             self.inspection.clear()  # a capture starts a fresh inspection, not an appendix to a file
-        self.inspection.set_config(self.settings.model_config())
-        self.proxy_address = command.proxy_address
         self.banner.hide()
         self.status.restart_button.hide()
-        self.log(f"starting capture: {command.program} {' '.join(command.args)}")
-        self.log(f"journal: {journal}")
-        self.capture.start(command.program, command.args, command.env)
-        self.capture_action.setChecked(True)
-        self.capture_action.setText("■ Stop")
-        self.mode_combo.setEnabled(False)
-        self._set_health("starting")
+        self._show_capturing(True)
         return True
 
     def stop_capture(self) -> None:
         self.capture.stop()
-        self.capture_action.setText("● Capture")
-        self.capture_action.setChecked(False)
-        self.mode_combo.setEnabled(True)
+        self._show_capturing(False)
 
     def restart_capture(self) -> None:
         self.banner.hide()
         self.status.restart_button.hide()
         self.start_capture()
 
-    def _on_capture_started(self) -> None:
-        # A busy event loop can deliver the process's "started" after the child has already said
-        # hello: that must not mark a healthy capture as starting again.
-        if not self.listener.is_connected():
-            self._set_health("starting")
-
-    def _on_child_connected(self, pid: int) -> None:
-        self.log(f"capture connected (pid {pid})")
-        self._set_health("healthy")
-
-    def _on_child_disconnected(self) -> None:
-        if self.capture.is_running():
-            self._set_health("stream lost")
-        self.log("capture stream closed")
+    def _show_capturing(self, capturing: bool) -> None:
+        self.capture_action.setChecked(capturing)
+        self.capture_action.setText("■ Stop" if capturing else "● Capture")
+        self.mode_combo.setEnabled(not capturing)
 
     def _on_capture_stopped(self) -> None:
         self.inspection.finish()
-        self._set_health("stopped")
-        self.proxy_address = ""
         self._update_status()
 
     def _on_capture_crashed(self, reason: str, lines: list[str]) -> None:
         self.inspection.flush()
-        self.capture_action.setChecked(False)
-        self.capture_action.setText("● Capture")
-        self.mode_combo.setEnabled(True)
-        self._set_health("crashed")
+        self._show_capturing(False)
         self.banner.show_problem(reason.capitalize(), lines)
         self.status.restart_button.show()
         self.log(reason)
-
-    def _set_health(self, health: str) -> None:
-        self.health = health
-        self._update_status()
 
     # ------------------------------------------------------------------ partners
 
@@ -614,7 +571,7 @@ class MainWindow(QMainWindow):
         profile = self.profile_combo.currentText().strip() or "default"
         if not self.capture.is_running() and not self.start_capture():
             return
-        port = next((p for p, name in self.devices.items() if name == profile), None)
+        port = next((p for p, name in self.capture.devices.items() if name == profile), None)
         if port is None:
             self.log(f"profile {profile!r} started after the capture: it shares the first port's device; "
                      "restart the capture to give it its own")
@@ -675,7 +632,7 @@ class MainWindow(QMainWindow):
 
     def _update_status(self) -> None:
         ins = self.inspection
-        self.status.show_capture(self.proxy_address, self.health)
+        self.status.show_capture(self.capture.proxy_address, self.capture.health)
         self.status.show_counts(ins.events, ins.verdict_counts, ins.dropped, ins.bad_lines)
 
 

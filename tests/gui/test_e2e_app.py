@@ -58,7 +58,7 @@ def test_live_capture_of_a_real_browser_fills_the_panels(qtbot: QtBot, store: QS
     try:
         assert window.start_capture(), window.log_panel.toPlainText()
         assert wait_for_port("127.0.0.1", window.settings.proxy_port, 30), window.log_panel.toPlainText()
-        qtbot.waitUntil(lambda: window.health == "healthy", timeout=20000)
+        qtbot.waitUntil(lambda: window.capture.health == "healthy", timeout=20000)
         spki = integrations.ca_fingerprint()
         assert spki, "the proxy made no CA"
         dom = chromium(f"{site}/shop.html", window.settings.proxy_port, spki, tmp_path / "profile")
@@ -85,7 +85,7 @@ def test_live_capture_of_a_real_browser_fills_the_panels(qtbot: QtBot, store: QS
         with qtbot.waitSignal(window.capture.stopped, timeout=15000):
             window.stop_capture()
     finally:
-        window.capture.stop_and_wait()
+        window.capture.close()
 
 
 def test_demo_button_streams_the_demo_into_the_window(qtbot: QtBot, store: QSettings,
@@ -99,7 +99,7 @@ def test_demo_button_streams_the_demo_into_the_window(qtbot: QtBot, store: QSett
         window.run_demo()
         session = window._demo
         assert session is not None, window.log_panel.toPlainText()
-        qtbot.waitUntil(window.listener.is_connected, timeout=20000)
+        qtbot.waitUntil(window.capture.listener.is_connected, timeout=20000)
         session.play_scenario([])
         def identified() -> bool:
             return any(getattr(s.envelope.event, "name", None) == "identify" for s in window.inspection.steps)

@@ -30,7 +30,7 @@ def window(qtbot: QtBot, store: QSettings) -> Iterator[MainWindow]:
     win.resize(1400, 850)
     win.show()
     yield win
-    win.capture.stop_and_wait()
+    win.capture.close()
 
 
 def open_and_wait(qtbot: QtBot, win: MainWindow, path: Path) -> None:
@@ -277,7 +277,7 @@ def test_live_events_flow_from_the_capture_child(qtbot: QtBot, window: MainWindo
     fake_child(monkeypatch, recording, "wait")
     assert window.start_capture()
     qtbot.waitUntil(lambda: window.inspection.events == len(demo) - 1, timeout=15000)
-    assert window.health == "healthy" and window.status.health_label.text() == "capture healthy"
+    assert window.capture.health == "healthy" and window.status.health_label.text() == "capture healthy"
     assert window.status.proxy_label.text() == "proxy 127.0.0.1:8080"
     assert window.capture_action.text() == "■ Stop" and not window.mode_combo.isEnabled()
     assert window.verdicts_model.rowCount() == 3
@@ -315,10 +315,10 @@ def test_a_late_process_started_signal_keeps_a_connected_capture_healthy(
         demo: list[Envelope]) -> None:
     fake_child(monkeypatch, recording, "wait")
     assert window.start_capture()
-    qtbot.waitUntil(lambda: window.health == "healthy", timeout=15000)
+    qtbot.waitUntil(lambda: window.capture.health == "healthy", timeout=15000)
     # On a loaded machine Qt may deliver QProcess.started after the child's hello was read.
-    window.capture.started.emit()
-    assert window.health == "healthy"
+    window.capture.process.started.emit()
+    assert window.capture.health == "healthy"
     with qtbot.waitSignal(window.capture.stopped, timeout=10000):
         window.stop_capture()
 
@@ -329,7 +329,7 @@ def test_a_crashing_capture_shows_its_last_lines_and_can_restart(qtbot: QtBot, w
                                                                   demo: list[Envelope]) -> None:
     fake_child(monkeypatch, recording, "crash")
     window.start_capture()
-    qtbot.waitUntil(lambda: window.health == "crashed", timeout=15000)
+    qtbot.waitUntil(lambda: window.capture.health == "crashed", timeout=15000)
     assert window.banner.isVisible() and "exited with code 70" in window.banner.title.text()
     assert "Traceback: proxy exploded" in window.banner.lines.text()
     assert window.status.restart_button.isVisible() and not window.capture_action.isChecked()
@@ -337,7 +337,7 @@ def test_a_crashing_capture_shows_its_last_lines_and_can_restart(qtbot: QtBot, w
     assert QGuiApplication.modalWindow() is None
     fake_child(monkeypatch, recording, "wait")
     window.banner.restart_button.click()
-    qtbot.waitUntil(lambda: window.health == "healthy", timeout=15000)
+    qtbot.waitUntil(lambda: window.capture.health == "healthy", timeout=15000)
     assert not window.banner.isVisible()
 
 
