@@ -8,6 +8,7 @@ new steps through ``steps_appended`` and append rows; nothing ever resets a view
 
 from __future__ import annotations
 
+import functools
 import gc
 import sys
 import time
@@ -26,6 +27,9 @@ from inspector.model.wire import Envelope, dump_envelope
 
 BATCH_INTERVAL_MS = 75
 BUDGET_S = 0.04
+# The window repaints what ``clear`` emptied before the reader starts competing with it for the GIL
+# (a reader started at once made that first repaint take up to half a second).
+START_DELAY_MS = 100
 LOAD_SWITCH_INTERVAL_S = 0.0002
 
 
@@ -116,14 +120,22 @@ class Inspection(QObject):
         self.clear()
         self.source = str(path)
         self._set_loading(True)
-        worker = LoadWorker(path, self.config)
+        # Its last signals arrive while the thread is still winding down: owned by this object (not
+        # by a Python reference dropped on "done"), it lives until it has finished (a QThread
+        # destroyed while running aborts the process).
+        worker = LoadWorker(path, self.config, parent=self)
+        worker.finished.connect(worker.deleteLater)
         worker.chunk.connect(self._on_chunk)
         worker.progress.connect(self.load_progress)
         worker.done.connect(self._on_loaded)
         worker.failed.connect(self._on_failed)
         self._worker = worker
-        worker.start()
+        QTimer.singleShot(START_DELAY_MS, functools.partial(self._start_worker, worker))
         return worker
+
+    def _start_worker(self, worker: LoadWorker) -> None:
+        if worker is self._worker:  # not cancelled or replaced meanwhile
+            worker.start()
 
     def cancel_load(self) -> None:
         worker = self._worker
@@ -167,6 +179,8 @@ class Inspection(QObject):
         self.load_finished.emit(errors, kind)
 
     def _on_failed(self, message: str) -> None:
+        if self.sender() is not self._worker:
+            return  # a cancelled load's late news
         self._worker = None
         self._set_loading(False)
         self.load_failed.emit(message)

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import QObject, QThread, Signal
 
 from inspector.engine import Engine, Step
 from inspector.model.reference import ModelConfig
@@ -34,8 +34,9 @@ class LoadWorker(QThread):
     failed = Signal(str)
 
     def __init__(self, path: Path, config: ModelConfig | None = None,
-                 loader: Callable[[Path], LoadedCapture] = load_capture) -> None:
-        super().__init__()
+                 loader: Callable[[Path], LoadedCapture] = load_capture,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self.path = path
         self.config = config
         self.loader = loader

@@ -388,3 +388,16 @@ def test_a_har_file_is_decoded_and_shown(qtbot: QtBot, window: MainWindow) -> No
         window.details.raw.toPlainText().startswith("POST https://")
     assert "jane.doe" not in window.details.raw.toPlainText()
     assert window.verdicts_model.verdicts[0].rule == "identity-pii-unhashed"
+
+
+def test_opening_another_file_at_once_shows_only_the_second(qtbot: QtBot, window: MainWindow,
+                                                           recording: Path) -> None:
+    finished: list[str] = []
+    window.inspection.load_finished.connect(lambda _errors, kind: finished.append(kind))
+    window.open_file(recording)
+    with qtbot.waitSignal(window.inspection.load_finished, timeout=20000):
+        window.open_file(DATA / "report_phone.har")  # the first load is cancelled, never mixed in
+    qtbot.wait(300)  # a late signal of the first load would land by now
+    assert finished == ["har"]
+    assert {row.device for row in window.timeline_model.rows} == {"report_phone"}
+    assert window.inspection.source.endswith("report_phone.har")
