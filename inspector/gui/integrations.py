@@ -79,8 +79,10 @@ def profile_ports(settings: Settings, names: list[str]) -> dict[int, str]:
 
 
 def launch_browser(settings: Settings, profile: str, urls: tuple[str, ...] = (),
-                   headless: bool | None = None, port: int | None = None) -> browser.BrowserProcess:
-    """Start a browser through the running capture proxy with a named profile.
+                   headless: bool | None = None, port: int | None = None,
+                   fresh: bool = False) -> browser.BrowserProcess:
+    """Start a browser through the running capture proxy with the kept profile ``profile``, or with
+    ``fresh`` an empty one under that device name that is thrown away when the browser is stopped.
 
     The browser trusts the capture CA by its SPKI fingerprint only (no certificate is installed).
     Raises ``BrowserNotFoundError`` (its message has the manual steps) or ``OSError``.
@@ -89,7 +91,13 @@ def launch_browser(settings: Settings, profile: str, urls: tuple[str, ...] = (),
     found = browser.find_browser(settings.browser_path or None, proxy=f"127.0.0.1:{port}")
     options = browser.LaunchOptions(proxy_port=port, spki=ca_fingerprint(),
                                     headless=not browser.has_display() if headless is None else headless)
-    return browser.launch(found, profiles.named_profile(profile), options, urls=list(urls))
+    chosen = profiles.temporary_profile(profile) if fresh else profiles.named_profile(profile)
+    return browser.launch(found, chosen, options, urls=list(urls))
+
+
+def forget_profile(name: str) -> bool:
+    """Delete the kept profile ``name`` (cookies and all): its next launch is a new visitor."""
+    return profiles.forget_profile(name)
 
 
 def profile_names() -> list[str]:

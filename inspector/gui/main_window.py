@@ -172,6 +172,13 @@ class MainWindow(QMainWindow):
         self.browser_action = self._action("Launch browser", self.launch_browser, "Ctrl+B",
                                            "Open a browser that goes through the capture proxy",
                                            icon=pix.SP_ComputerIcon)
+        self.fresh_browser_action = self._action(
+            "Launch fresh visitor", lambda: self.launch_browser(fresh=True), "Ctrl+Shift+B",
+            "Open a browser with a new, empty profile under the chosen device name (a first-time "
+            "visitor); it is thrown away when the browser is stopped")
+        self.forget_profile_action = self._action(
+            "Forget profile", self.forget_profile, None,
+            "Delete the chosen profile's cookies and data: its next launch is a new visitor")
         self.profile_combo = QComboBox()
         self.profile_combo.setEditable(True)
         self.profile_combo.addItems(list(dict.fromkeys(["default", "laptop", "phone",
@@ -235,7 +242,8 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         capture_menu = menus.addMenu("&Capture")
-        for action in (self.capture_action, self.browser_action, self.demo_action):
+        for action in (self.capture_action, self.browser_action, self.fresh_browser_action,
+                       self.forget_profile_action, self.demo_action):
             capture_menu.addAction(action)
         view_menu = menus.addMenu("&View")
         for action in (self.find_action, self.next_problem_action, self.previous_problem_action,
@@ -567,7 +575,7 @@ class MainWindow(QMainWindow):
             self.log(f"one device for all profiles: {exc}")
             return {}
 
-    def launch_browser(self) -> None:
+    def launch_browser(self, fresh: bool = False) -> None:
         profile = self.profile_combo.currentText().strip() or "default"
         if not self.capture.is_running() and not self.start_capture():
             return
@@ -576,14 +584,32 @@ class MainWindow(QMainWindow):
             self.log(f"profile {profile!r} started after the capture: it shares the first port's device; "
                      "restart the capture to give it its own")
         try:
-            self._browsers.append(integrations.launch_browser(self.settings, profile, port=port))
+            self._browsers.append(integrations.launch_browser(self.settings, profile, port=port, fresh=fresh))
         except integrations.UnavailableError as exc:
             self.log(f"browser: {exc}")
         except Exception as exc:  # no browser found: its message says what to do by hand
             self.banner.show_problem("The browser could not start", str(exc).splitlines(), can_restart=False)
             self.log(f"browser could not start: {type(exc).__name__}: {exc}")
         else:
-            self.log(f"browser started with profile {profile!r}")
+            self.log(f"browser started as a fresh visitor on device {profile!r} (its profile is thrown away "
+                     "when it stops)" if fresh else f"browser started with profile {profile!r}")
+
+    def forget_profile(self) -> bool:
+        """Delete the chosen kept profile, unless a browser launched here still uses it."""
+        name = self.profile_combo.currentText().strip() or "default"
+        if any(b.profile.name == name and b.profile.keep and b.running() for b in self._browsers):
+            self.statusBar().showMessage(f"Close the browser using profile {name!r} first", 5000)
+            return False
+        try:
+            forgotten = integrations.forget_profile(name)
+        except (OSError, ValueError) as exc:
+            self.log(f"profile {name!r} could not be forgotten: {exc}")
+            return False
+        message = (f"profile {name!r} forgotten: its next launch is a new visitor" if forgotten
+                   else f"profile {name!r} has no saved data")
+        self.log(message)
+        self.statusBar().showMessage(message.capitalize(), 5000)
+        return forgotten
 
     def run_demo(self) -> None:
         try:

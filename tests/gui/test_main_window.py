@@ -299,7 +299,7 @@ def test_closing_the_window_stops_every_browser_it_launched(
 
     fake_child(monkeypatch, recording, "wait")
     monkeypatch.setattr(integrations, "launch_browser",
-                        lambda settings, profile, port=None: Launched(profile))
+                        lambda settings, profile, port=None, fresh=False: Launched(profile))
     win = MainWindow(Settings(), store)
     qtbot.addWidget(win)
     for profile in ("laptop", "phone"):
@@ -308,6 +308,52 @@ def test_closing_the_window_stops_every_browser_it_launched(
     assert win.capture.is_running()  # launching a browser starts the capture it goes through
     win.close()
     assert stopped == ["laptop", "phone"] and not win.capture.is_running()
+
+
+def test_a_fresh_visitor_is_thrown_away_and_a_kept_profile_can_be_forgotten(
+        qtbot: QtBot, store: QSettings, recording: Path, monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    from inspector import profiles
+    from inspector.browser import Browser
+
+    class Launched:
+        def __init__(self, profile: profiles.Profile) -> None:
+            self.profile, self.alive = profile, True
+
+        def running(self) -> bool:
+            return self.alive
+
+        def stop(self) -> None:
+            self.alive = False
+            self.profile.close()
+
+    launched: list[Launched] = []
+
+    def launch(found: Browser, profile: profiles.Profile, options: object, urls: object = ()) -> Launched:
+        launched.append(Launched(profile))
+        return launched[-1]
+
+    monkeypatch.setattr(profiles, "profiles_root", lambda: tmp_path / "profiles")
+    monkeypatch.setattr(integrations.browser, "find_browser", lambda *a, **k: Browser("fake", Path("/bin/true")))
+    monkeypatch.setattr(integrations.browser, "launch", launch)
+    fake_child(monkeypatch, recording, "wait")
+    win = MainWindow(Settings(), store)
+    qtbot.addWidget(win)
+    win.profile_combo.setCurrentText("laptop")
+    win.fresh_browser_action.trigger()
+    fresh = launched[-1].profile
+    assert (fresh.name, fresh.keep) == ("laptop", False) and fresh.path.is_dir()
+    assert not (tmp_path / "profiles" / "laptop").exists()  # nothing kept for a fresh visitor
+    win.browser_action.trigger()
+    kept = launched[-1]
+    assert kept.profile.keep and kept.profile.path == tmp_path / "profiles" / "laptop"
+    assert not win.forget_profile()  # its browser still runs
+    assert "Close the browser" in win.statusBar().currentMessage()
+    kept.alive = False
+    assert win.forget_profile() and not kept.profile.path.exists()
+    assert not win.forget_profile()  # nothing left to forget
+    win.close()
+    assert not fresh.path.exists()  # the fresh visitor's profile went with its browser
 
 
 def test_a_late_process_started_signal_keeps_a_connected_capture_healthy(
