@@ -10,8 +10,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from inspector import __version__
+from inspector.gui import collector, theme
 from inspector.gui import settings as settings_store
-from inspector.gui import theme
 from inspector.gui.main_window import MainWindow
 
 
@@ -25,6 +25,7 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app.setApplicationDisplayName("UXA Inspector")
     app.setApplicationVersion(__version__)
     app.setStyle("Fusion")
+    collector.install(app)  # Python's GC runs on this thread only (see collector.py)
     return app
 
 

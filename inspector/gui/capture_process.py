@@ -32,6 +32,12 @@ class CaptureProcess(QObject):
         self.env: dict[str, str] = {}
         self._stopping = False
         self._partial = b""
+        # Owned by this object, so it dies with it: a bare QTimer.singleShot to a bound method can
+        # fire after the object is gone and crash the app.
+        self._kill_timer = QTimer(self)
+        self._kill_timer.setSingleShot(True)
+        self._kill_timer.setInterval(STOP_GRACE_MS)
+        self._kill_timer.timeout.connect(self._kill_if_running)
 
     def is_running(self) -> bool:
         return self.process is not None and self.process.state() != QProcess.ProcessState.NotRunning
@@ -69,7 +75,7 @@ class CaptureProcess(QObject):
             return
         self._stopping = True
         self._interrupt(proc)
-        QTimer.singleShot(STOP_GRACE_MS, self._kill_if_running)
+        self._kill_timer.start()
 
     def stop_and_wait(self, msecs: int = STOP_GRACE_MS + 2000) -> None:
         """For app shutdown: stop and block until the child is gone."""
@@ -117,6 +123,7 @@ class CaptureProcess(QObject):
             self.crashed.emit(reason, list(self.tail))
 
     def _finished(self, code: int, status: QProcess.ExitStatus) -> None:
+        self._kill_timer.stop()
         self._read()
         if self._partial:
             self.tail.append(self._partial.decode("utf-8", errors="replace"))

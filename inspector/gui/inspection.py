@@ -8,17 +8,16 @@ new steps through ``steps_appended`` and append rows; nothing ever resets a view
 
 from __future__ import annotations
 
-import functools
-import gc
 import sys
 import time
 from collections import Counter, deque
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from inspector.engine import Engine, Step
 from inspector.files import replacing_text
+from inspector.gui import collector
 from inspector.gui.loading import LoadWorker
 from inspector.model.events import Dropped, Tick
 from inspector.model.reference import ModelConfig
@@ -45,6 +44,10 @@ class Inspection(QObject):
 
     def __init__(self, config: ModelConfig | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        # The loader thread allocates a lot: Python's GC must not run there and destroy Qt objects.
+        app = QCoreApplication.instance()
+        if app is not None:
+            collector.install(app)
         self.config = config or ModelConfig()
         self.engine = Engine(self.config)
         self.raws: list[Envelope] = []
@@ -60,6 +63,11 @@ class Inspection(QObject):
         self._switch_interval = sys.getswitchinterval()
         self._queue: deque[Envelope] = deque()
         self._worker: LoadWorker | None = None
+        # Owned here, so it can never fire into a deleted inspection (a bare singleShot could).
+        self._start_timer = QTimer(self)
+        self._start_timer.setSingleShot(True)
+        self._start_timer.setInterval(START_DELAY_MS)
+        self._start_timer.timeout.connect(self._start_worker)
         self._timer = QTimer(self)
         self._timer.setInterval(BATCH_INTERVAL_MS)
         self._timer.timeout.connect(self.drain)
@@ -130,14 +138,16 @@ class Inspection(QObject):
         worker.done.connect(self._on_loaded)
         worker.failed.connect(self._on_failed)
         self._worker = worker
-        QTimer.singleShot(START_DELAY_MS, functools.partial(self._start_worker, worker))
+        self._start_timer.start()
         return worker
 
-    def _start_worker(self, worker: LoadWorker) -> None:
-        if worker is self._worker:  # not cancelled or replaced meanwhile
+    def _start_worker(self) -> None:
+        worker = self._worker
+        if worker is not None and not worker.isRunning() and not worker.isFinished():
             worker.start()
 
     def cancel_load(self) -> None:
+        self._start_timer.stop()
         worker = self._worker
         if worker is not None:
             worker.cancel()
@@ -151,11 +161,10 @@ class Inspection(QObject):
         if loading and not self.loading:
             self._switch_interval = sys.getswitchinterval()
             sys.setswitchinterval(LOAD_SWITCH_INTERVAL_S)
-            gc.disable()
+            collector.hold()
         elif not loading and self.loading:
             sys.setswitchinterval(self._switch_interval)
-            gc.enable()
-            gc.freeze()  # the steps live as long as the inspection: later passes can skip them
+            collector.release()
         self.loading = loading
 
     def _on_chunk(self, raws: list[Envelope], steps: list[Step]) -> None:

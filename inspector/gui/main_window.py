@@ -307,7 +307,11 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         if not (isinstance(state, QByteArray) and self.restoreState(state, LAYOUT_VERSION)):
-            QTimer.singleShot(0, self.default_dock_sizes)
+            # Once the window has its size; an owned timer cannot fire after the window is gone.
+            self._dock_timer = QTimer(self)
+            self._dock_timer.setSingleShot(True)
+            self._dock_timer.timeout.connect(self.default_dock_sizes)
+            self._dock_timer.start(0)
         if isinstance(header, QByteArray):
             self.timeline.horizontalHeader().restoreState(header)
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 
+from inspector.gui import collector
 from inspector.gui.inspection import Inspection
 from inspector.gui.settings import Settings
 from inspector.model.wire import Envelope, dump_envelope
@@ -34,7 +35,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(autouse=True)
 def _private_dirs(qapp: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every GUI test has a QApplication (timers need one) and its own data and config dirs."""
+    """Every GUI test has a QApplication (timers need one) with the app's GUI-thread garbage
+    collector, and its own data and config dirs."""
+    collector.install(qapp)  # type: ignore[arg-type]
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
 
