@@ -141,8 +141,26 @@ def lift_ids_from_body(fields: dict[str, JsonValue], body: JsonValue) -> list[st
 
 
 def pageview_type(fields: dict[str, JsonValue]) -> PageviewType | None:
+    """The pageview's type from its ``pvt`` (a wire code, or already its name); None when unknown."""
     code = fields.get("pvt")
     if isinstance(code, str):
-        return PVT_CODES.get(code.lower())
+        known = PVT_CODES.get(code.lower())
+        return known if known is not None else _PVT_NAMES.get(code)
     # No pvt: an ordinary (natural) pageview. [guess] based on older tags omitting it.
     return PageviewType.NATURAL
+
+
+_PVT_NAMES = {kind.value: kind for kind in PageviewType}
+
+
+def name_pageview_type(fields: dict[str, JsonValue]) -> list[str]:
+    """``pvt``'s decoded value is what its code means (artificial / natural / renewal); a code we do
+    not know stays as sent, with a note."""
+    code = fields.get("pvt")
+    if not isinstance(code, str) or code in _PVT_NAMES:
+        return []
+    known = PVT_CODES.get(code.lower())
+    if known is None:
+        return [f"pvt={code[:20]!r} is not a known pageview type ({', '.join(PVT_CODES)}): kept as sent"]
+    fields["pvt"] = known.value
+    return []

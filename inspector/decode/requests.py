@@ -80,6 +80,8 @@ def _collection_hit(params: dict[str, str | list[str]], body: str, notes: list[s
         fields["body_size"] = len(body)
     pid = fields.get("pid")
     uu = fields.get("uu")
+    pvt = collection.pageview_type(fields) if hit_type == HitType.PAGEVIEW else None
+    notes += collection.name_pageview_type(fields)
     return Hit.model_validate({
         **common,
         "hit_type": hit_type,
@@ -87,7 +89,7 @@ def _collection_hit(params: dict[str, str | list[str]], body: str, notes: list[s
         "uu": uu if isinstance(uu, str) and uu else None,
         "sn": as_int(fields.get("sn")),
         "pn": as_int(fields.get("pn")),
-        "pvt": collection.pageview_type(fields) if hit_type == HitType.PAGEVIEW else None,
+        "pvt": pvt,
         "page_url": fields.get("url") if isinstance(fields.get("url"), str) else None,
         "tag_version": fields.get("v") if isinstance(fields.get("v"), str) else None,
         "fields": fields,

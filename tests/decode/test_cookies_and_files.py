@@ -146,7 +146,7 @@ def test_decode_command_json_contract() -> None:
     data = json.loads(out.stdout)
     assert data["kind"] == "pageview" and data["host"] == "c.contentsquare.net" and data["path"] == "/pageview"
     assert data["fields"]["pid"] == 1234 and data["fields"]["url"] == "https://a.example/"
-    assert data["fields"]["pvt"] == "r" and data["ids"]["pvt"] == "renewal"
+    assert data["fields"]["pvt"] == "renewal" and data["ids"]["pvt"] == "renewal"  # the code "r", decoded
     assert data["cookies"]["_cs_id"]["user_id"] == U1
 
 
