@@ -42,7 +42,11 @@ def test_pageview_fields_are_typed_and_unknown_params_kept_raw() -> None:
 @pytest.mark.parametrize(("code", "pvt"), [("a", PageviewType.ARTIFICIAL), ("n", PageviewType.NATURAL),
                                            ("r", PageviewType.RENEWAL), ("zz", None)])
 def test_pageview_types(code: str, pvt: PageviewType | None) -> None:
-    assert decode_request(get(f"{PAGEVIEW}&pvt={code}")).pvt == pvt
+    hit = decode_request(get(f"{PAGEVIEW}&pvt={code}"))
+    assert hit.pvt == pvt
+    # The field's decoded value is the type's name; a code nobody knows stays as sent, with a note.
+    assert hit.fields["pvt"] == (pvt.value if pvt else code)
+    assert any("not a known pageview type" in note for note in hit.notes) == (pvt is None)
 
 
 @pytest.mark.parametrize("host", ["c.contentsquare.net", "c.ba.contentsquare.net", "c.az.contentsquare.net",
