@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,10 +18,10 @@ from inspector.gui import integrations
 from inspector.gui.main_window import MainWindow
 from inspector.gui.settings import Settings
 from tests.gui.test_panels import texts
+from tests.support.chromium import dump_dom
 
 pytestmark = pytest.mark.e2e
 PAGES = Path(__file__).parent / "pages"
-CHROMIUM = "/usr/bin/chromium"
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -39,17 +38,6 @@ def site() -> Iterator[str]:
     server.server_close()
 
 
-def chromium(url: str, proxy_port: int, spki: str, profile: Path) -> str:
-    """Load ``url`` in real headless Chromium through the proxy, let its timers run, return the DOM."""
-    return subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         f"--user-data-dir={profile}", f"--proxy-server=http://127.0.0.1:{proxy_port}",
-         "--proxy-bypass-list=<-loopback>", f"--ignore-certificate-errors-spki-list={spki}",
-         "--virtual-time-budget=3000", "--dump-dom", url],
-        capture_output=True, text=True, timeout=60, check=False).stdout
-
-
 def test_live_capture_of_a_real_browser_fills_the_panels(qtbot: QtBot, store: QSettings, site: str,
                                                          tmp_path: Path) -> None:
     window = MainWindow(Settings(proxy_port=free_port(), sink=True), store)
@@ -61,8 +49,8 @@ def test_live_capture_of_a_real_browser_fills_the_panels(qtbot: QtBot, store: QS
         qtbot.waitUntil(lambda: window.capture.health == "healthy", timeout=20000)
         spki = integrations.ca_fingerprint()
         assert spki, "the proxy made no CA"
-        dom = chromium(f"{site}/shop.html", window.settings.proxy_port, spki, tmp_path / "profile")
-        assert 'data-done="yes"' in dom  # the page ran as it would without the inspector
+        dom = dump_dom(f"{site}/shop.html", window.settings.proxy_port, spki, profile=tmp_path / "profile")
+        assert 'data-done="yes"' in dom, dom[-600:]  # the page ran as it would without the inspector
         qtbot.waitUntil(lambda: window.inspection.latest() is not None and any(
             d.user_id and d.user_id.endswith("52") for d in window.inspection.latest().devices.values()),
             timeout=20000)
