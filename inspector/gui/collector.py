@@ -32,11 +32,12 @@ def hold() -> None:
     _state.holds += 1
 
 
-def release() -> None:
+def release(freeze: bool = False) -> None:
+    """End a ``hold``. With ``freeze``, what exists now is set aside for good: later passes skip it
+    (for data loaded to stay; cycles that are garbage at this moment are kept too, a one-time cost
+    small beside the data loaded)."""
     _state.holds = max(0, _state.holds - 1)
-    if _state.holds == 0:
-        # What was loaded lives as long as the inspection: later passes skip it. (Cycles that are
-        # garbage at this moment are kept too: a one-time cost, small beside the data loaded.)
+    if freeze and _state.holds == 0:
         gc.freeze()
 
 

@@ -164,7 +164,7 @@ class Inspection(QObject):
             collector.hold()
         elif not loading and self.loading:
             sys.setswitchinterval(self._switch_interval)
-            collector.release()
+            collector.release(freeze=True)  # the loaded steps stay: later passes skip them
         self.loading = loading
 
     def _on_chunk(self, raws: list[Envelope], steps: list[Step]) -> None:
