@@ -11,7 +11,7 @@ from pathlib import Path
 from inspector.capture.injection import inject, observer_source, script_hash, script_tag
 from inspector.capture.reports import parse_report
 from inspector.capture.stream import EventStream
-from inspector.model.events import Command
+from inspector.wire.events import Command
 
 REPORT = (b'{"tab": "t1", "url": "https://shop.example/", "top": true, "t": 1, "events": [{"kind": "command",'
           b' "payload": ["identify", "cust-1"], "tag_loaded": true, "call_id": "c1"}]}')
@@ -46,7 +46,7 @@ def test_inject_into_a_200_kb_page(benchmark) -> None:  # type: ignore[no-untype
 def test_stream_10000_events_live_to_the_reference_listener(benchmark, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """Proxy thread to the app's parsed envelopes over loopback (journal written too): the live path's
     throughput, far above what a browser produces."""
-    from inspector.capture.stream_server import StreamServer
+    from inspector.launch.stream_server import StreamServer
 
     def run() -> None:
         with StreamServer() as server:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from inspector.model.wire import Envelope, parse_envelope
 from inspector.report.capture import InputFile
 from inspector.report.check import CheckRun, check_document, run_check
 from inspector.report.html import render_html
 from inspector.report.redact import Redactor
 from inspector.report.text import render_text
+from inspector.wire.envelope import Envelope, parse_envelope
 from tests.report.make_fixtures import START, laptop
 
 DEVICES = 60

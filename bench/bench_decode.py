@@ -20,9 +20,9 @@ from lzstring import LZString
 from inspector.decode.errors import DecodeError
 from inspector.decode.payloads import expand
 from inspector.decode.pipeline import decode_envelope
-from inspector.model.events import Request, Storage
-from inspector.model.wire import Envelope, dump_envelope
-from inspector.sources import load_capture
+from inspector.decode.sources import load_capture
+from inspector.wire.envelope import Envelope, dump_envelope
+from inspector.wire.events import Request, Storage
 
 LZ = LZString()
 UU = "6f1c2a3b-9d8e-4a7f-b5c4-d3e2f1a0b9c8"

@@ -26,7 +26,7 @@ from PySide6.QtCore import QCoreApplication, QSettings, QTimer
 from inspector.gui.inspection import Inspection
 from inspector.gui.main_window import MainWindow
 from inspector.gui.settings import Settings
-from inspector.model.wire import Envelope, dump_envelope
+from inspector.wire.envelope import Envelope, dump_envelope
 from tests.support.script import Script
 
 LIVE_RATE = 2_000

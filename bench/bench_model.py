@@ -10,10 +10,10 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from inspector.engine import Engine
-from inspector.model.events import Command, Cookies, Event, Hit, HitType, PageviewType, Request, Storage, Tick
 from inspector.model.reference import ReferenceModel
-from inspector.model.wire import Envelope
+from inspector.session.engine import Engine
+from inspector.wire.envelope import Envelope
+from inspector.wire.events import Command, Cookies, Event, Hit, HitType, PageviewType, Request, Storage, Tick
 
 EVENTS = 50_000
 DEVICES = 25

@@ -36,7 +36,6 @@ from inspector.capture.injection import (
 )
 from inspector.capture.options import (
     OPTIONS,
-    TOKEN_ENV,
     check_hold,
     check_queue,
     check_tick,
@@ -50,7 +49,8 @@ from inspector.capture.sink import sink_answer
 from inspector.capture.stream import EventStream, quiet_log
 from inspector.decode.cookies import parse_cookie_header, tag_cookies
 from inspector.decode.hosts import is_tag_host
-from inspector.model.events import Event, Notice, Request, Storage, Tick
+from inspector.wire.endpoints import TOKEN_ENV
+from inspector.wire.events import Event, Notice, Request, Storage, Tick
 
 log = logging.getLogger("uxa-inspector")
 _WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")

@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-TOKEN_ENV = "UXA_INSPECTOR_TOKEN"
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+from inspector.wire.endpoints import LOOPBACK_HOSTS, TOKEN_ENV
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from inspector.model.events import Event
+from inspector.wire.events import Event
 
 Record = tuple[Event, str, str | None]  # event, device, tab
 Sink = Callable[[Event, str, str | None, float], None]  # event, device, tab, time

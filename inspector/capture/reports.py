@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from pydantic import TypeAdapter, ValidationError
 
-from inspector.model.events import Callback, Command, Event, Notice, Page, Result, Storage
+from inspector.wire.events import Callback, Command, Event, Notice, Page, Result, Storage
 
 # Kinds a page may report; anything else (e.g. a forged "hit") is refused.
 _PAGE_EVENT = TypeAdapter[Command | Result | Storage | Page | Callback | Notice](

@@ -22,8 +22,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from inspector.model.events import Dropped, Event
-from inspector.model.wire import Envelope, Hello, dump_envelope, dump_hello
+from inspector.wire.envelope import Envelope, Hello, dump_envelope, dump_hello
+from inspector.wire.events import Dropped, Event
 
 log = logging.getLogger(__name__)
 _STOP = object()

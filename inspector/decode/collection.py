@@ -16,7 +16,7 @@ from pydantic import JsonValue
 from inspector.decode.errors import DecodeError
 from inspector.decode.params import as_number, first
 from inspector.decode.payloads import expand, expand_json, parse_json
-from inspector.model.events import HitType, PageviewType
+from inspector.wire.events import HitType, PageviewType
 
 PATH_TYPES: dict[str, HitType] = {
     "/pageview": HitType.PAGEVIEW,

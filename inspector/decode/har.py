@@ -24,8 +24,8 @@ from inspector.decode.errors import DecodeError
 from inspector.decode.hosts import is_tag_host
 from inspector.decode.lz import SURROGATE
 from inspector.decode.payloads import parse_json
-from inspector.model.events import Event, Request, Storage
-from inspector.model.wire import Envelope
+from inspector.wire.envelope import Envelope
+from inspector.wire.events import Event, Request, Storage
 
 
 @dataclass

@@ -7,7 +7,7 @@ from pydantic import JsonValue
 from inspector.decode.errors import DecodeError
 from inspector.decode.params import first
 from inspector.decode.payloads import parse_json
-from inspector.model.events import HitType
+from inspector.wire.events import HitType
 
 # Classic heapanalytics.com query parameters [seen]: a env id, u user id, v pageview id, s session id,
 # i identity, k properties (key/value pairs).

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from inspector.decode.cookies import decode_tag_cookies, ids_from_cookies
 from inspector.decode.requests import decode_request
-from inspector.model.events import Cookies, Hit, HitType, Request, Storage
-from inspector.model.wire import Envelope
+from inspector.wire.envelope import Envelope
+from inspector.wire.events import Cookies, Hit, HitType, Request, Storage
 
 
 def decode_storage(storage: Storage) -> Cookies:

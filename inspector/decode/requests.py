@@ -12,7 +12,7 @@ from pydantic import JsonValue
 from inspector.decode import collection, heap
 from inspector.decode.hosts import HostRole, host_role
 from inspector.decode.params import as_int, first, group, looks_like_form, parse_pairs
-from inspector.model.events import Hit, HitType, Request
+from inspector.wire.events import Hit, HitType, Request
 
 _TAG_SCRIPT = re.compile(r"^/uxa/([0-9a-f]+)\.js$", re.IGNORECASE)
 

@@ -15,14 +15,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
-from inspector.engine import Engine, Step
-from inspector.files import replacing_text
 from inspector.gui import collector
-from inspector.gui.loading import LoadWorker
-from inspector.model.events import Dropped, Tick
+from inspector.gui.live.loading import LoadWorker
 from inspector.model.reference import ModelConfig
 from inspector.model.state import Severity, Snapshot, Verdict
-from inspector.model.wire import Envelope, dump_envelope
+from inspector.report.files import replacing_text
+from inspector.session.engine import Engine, Step
+from inspector.wire.envelope import Envelope, dump_envelope
+from inspector.wire.events import Dropped, Tick
 
 BATCH_INTERVAL_MS = 75
 BUDGET_S = 0.04

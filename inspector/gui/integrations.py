@@ -11,14 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from inspector import browser, profiles
-from inspector.capture import launcher
-from inspector.capture.options import TOKEN_ENV
-from inspector.demo import DemoSession
+from inspector.demo.session import DemoSession
 from inspector.gui.settings import Settings
+from inspector.launch import browser, profiles
+from inspector.launch import proxy as launcher
 from inspector.report.capture import InputFile
 from inspector.report.check import run_check
 from inspector.report.html import render_html
+from inspector.wire.endpoints import TOKEN_ENV
 
 if TYPE_CHECKING:
     from inspector.gui.inspection import Inspection

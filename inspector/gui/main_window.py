@@ -23,17 +23,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector.browser import BrowserProcess
-from inspector.demo import DemoSession
-from inspector.files import write_replacing
+from inspector.demo.session import DemoSession
 from inspector.gui import integrations, theme
 from inspector.gui import settings as settings_store
-from inspector.gui.connection import CaptureConnection
-from inspector.gui.details_panel import DetailsPanel
-from inspector.gui.filter_bar import FilterBar
-from inspector.gui.identity_card import IdentityCard
 from inspector.gui.inspection import Inspection
-from inspector.gui.panels import (
+from inspector.gui.live.connection import CaptureConnection
+from inspector.gui.models.rows import Row
+from inspector.gui.models.timeline_filter import TimelineFilter
+from inspector.gui.models.timeline_model import TimelineModel
+from inspector.gui.models.verdicts_model import VerdictsModel
+from inspector.gui.settings import Settings
+from inspector.gui.widgets.details_panel import DetailsPanel
+from inspector.gui.widgets.filter_bar import FilterBar
+from inspector.gui.widgets.identity_card import IdentityCard
+from inspector.gui.widgets.panels import (
     LogPanel,
     ProblemBanner,
     VerdictsPanel,
@@ -41,15 +44,12 @@ from inspector.gui.panels import (
     properties_panel,
     sessions_panel,
 )
-from inspector.gui.rows import Row
-from inspector.gui.settings import Settings
-from inspector.gui.settings_dialog import SettingsDialog
-from inspector.gui.status_bar import StatusBar
-from inspector.gui.timeline_filter import TimelineFilter
-from inspector.gui.timeline_model import TimelineModel
-from inspector.gui.timeline_view import TimelineView
-from inspector.gui.verdicts_model import VerdictsModel
+from inspector.gui.widgets.settings_dialog import SettingsDialog
+from inspector.gui.widgets.status_bar import StatusBar
+from inspector.gui.widgets.timeline_view import TimelineView
+from inspector.launch.browser import BrowserProcess
 from inspector.model.state import Severity, Snapshot
+from inspector.report.files import write_replacing
 
 LAYOUT_VERSION = 1
 REFRESH_MS = 200

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from pydantic import JsonValue
 
-from inspector.model.events import FOREIGN_VALUE_KEY
+from inspector.wire.events import FOREIGN_VALUE_KEY
 
 IDENTITY_MAX = 255
 # Some vendor pages say 100, others 255: above 100 warns, above 255 is invalid.

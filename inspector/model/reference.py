@@ -31,7 +31,6 @@ from enum import StrEnum
 
 from pydantic import JsonValue
 
-from inspector.model.events import Command, Cookies, Hit, HitType, PageviewType, Result
 from inspector.model.history import History
 from inspector.model.identity_checks import check_identity, check_property, identity_text, is_foreign
 from inspector.model.privacy import mask_text, mask_value
@@ -48,7 +47,8 @@ from inspector.model.state import (
     Snapshot,
     Verdict,
 )
-from inspector.model.wire import Envelope
+from inspector.wire.envelope import Envelope
+from inspector.wire.events import Command, Cookies, Hit, HitType, PageviewType, Result
 
 
 class ModelUsageError(ValueError):

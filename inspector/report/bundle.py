@@ -20,11 +20,11 @@ from pydantic import JsonValue
 
 from inspector import __version__
 from inspector.model.state import Severity
-from inspector.model.wire import dump_envelope
 from inspector.report.capture import InputFile, keep_devices_apart, merged
 from inspector.report.check import check_document, run_check, summary_document
 from inspector.report.html import render_html
 from inspector.report.redact import Redactor
+from inspector.wire.envelope import dump_envelope
 
 SCHEMA = "uxa-inspector/bundle/1"
 REDACTION_METHOD = ("HMAC-SHA256 keyed pseudonyms (same value, same pseudonym within this bundle); "

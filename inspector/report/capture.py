@@ -6,7 +6,7 @@ import heapq
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from inspector.model.wire import Envelope
+from inspector.wire.envelope import Envelope
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,14 +13,14 @@ from dataclasses import dataclass
 
 from pydantic import JsonValue
 
-from inspector.engine import Engine
-from inspector.model.events import Command, Hit, PageviewType, Result
 from inspector.model.privacy import show
 from inspector.model.reference import ModelConfig, ModelUsageError
 from inspector.model.rules import RULES
 from inspector.model.state import DeviceState, Severity, Snapshot, Verdict
-from inspector.model.wire import Envelope
 from inspector.report.capture import InputFile, keep_devices_apart, merged
+from inspector.session.engine import Engine
+from inspector.wire.envelope import Envelope
+from inspector.wire.events import Command, Hit, PageviewType, Result
 
 SCHEMA = "uxa-inspector/check/1"
 # Verdict details that carry what the page sent (identities, property values): masked unless revealed.

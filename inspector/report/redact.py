@@ -28,8 +28,8 @@ from urllib.parse import parse_qsl, quote, quote_plus, unquote, urlencode, urlsp
 import lzstring
 from pydantic import JsonValue, ValidationError
 
-from inspector.model.events import FOREIGN_VALUE_KEY, Notice
-from inspector.model.wire import Envelope
+from inspector.wire.envelope import Envelope
+from inspector.wire.events import FOREIGN_VALUE_KEY, Notice
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+(?:@|%40)[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 # Query and body parameters that carry only counters, sizes, versions and flags: kept as they are.

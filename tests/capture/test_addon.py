@@ -12,8 +12,8 @@ from mitmproxy.test import taddons, tflow
 
 from inspector.capture.addon import UxaCapture
 from inspector.capture.devices import parse_devices
-from inspector.model.events import Command, Notice, Request, Storage
-from inspector.model.wire import Envelope, parse_envelope
+from inspector.wire.envelope import Envelope, parse_envelope
+from inspector.wire.events import Command, Notice, Request, Storage
 
 
 def journal(path: Path) -> list[Envelope]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from inspector.capture.ordering import InOrder, Record
-from inspector.model.events import Command, Notice, Request
+from inspector.wire.events import Command, Notice, Request
 
 Out = list[tuple[str, float]]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from inspector.capture.reports import MAX_REPORT_BYTES, MAX_REPORT_EVENTS, parse_report
-from inspector.model.events import Command, Notice
+from inspector.wire.events import Command, Notice
 
 
 def report(*events: object, **extra: object) -> bytes:

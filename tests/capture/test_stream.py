@@ -8,8 +8,8 @@ import threading
 from pathlib import Path
 
 from inspector.capture.stream import EventStream
-from inspector.model.events import Dropped, Page, Tick
-from inspector.model.wire import parse_envelope, parse_hello
+from inspector.wire.envelope import parse_envelope, parse_hello
+from inspector.wire.events import Dropped, Page, Tick
 
 
 def test_journal_and_socket_get_the_same_lines_after_a_hello(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from inspector.cli import main
+from inspector.cli.main import main
 from tests.report.golden import ROOT
 
 

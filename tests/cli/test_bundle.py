@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, quote, quote_plus, urlsplit
 import lzstring
 import pytest
 
-from inspector.model.wire import parse_envelope
+from inspector.wire.envelope import parse_envelope
 from tests.cli.conftest import Outcome
 from tests.report.make_fixtures import EMAIL, PERSONAL
 

@@ -128,7 +128,7 @@ def test_output_file_and_console_script_exit_codes(tmp_path) -> None:
 
 
 def test_help_text(capsys: pytest.CaptureFixture[str]) -> None:
-    from inspector.cli import main
+    from inspector.cli.main import main
     with pytest.raises(SystemExit) as exit_info:
         main(["check", "--help"])
     assert exit_info.value.code == 0

@@ -14,10 +14,10 @@ import pytest
 
 from inspector.decode.cookies import decode_cs_id, decode_cs_s, decode_cs_s_ctx
 from inspector.decode.pipeline import decode_envelope
-from inspector.engine import Engine
-from inspector.model.events import Cookies, Hit, HitType, Storage, Tick
-from inspector.model.wire import Envelope, dump_envelope
-from inspector.sources import CaptureFileError, load_capture
+from inspector.decode.sources import CaptureFileError, load_capture
+from inspector.session.engine import Engine
+from inspector.wire.envelope import Envelope, dump_envelope
+from inspector.wire.events import Cookies, Hit, HitType, Storage, Tick
 
 DATA = Path(__file__).parent.parent / "data" / "decode"
 U1 = "6f1c2a3b-9d8e-4a7f-b5c4-d3e2f1a0b9c8"

@@ -18,9 +18,9 @@ from inspector.decode.har import parse_har
 from inspector.decode.payloads import expand, expand_json
 from inspector.decode.pipeline import decode_envelope
 from inspector.decode.requests import decode_request
-from inspector.model.events import Request, Storage
-from inspector.model.wire import Envelope, dump_envelope, parse_envelope
-from inspector.sources import CaptureFileError, load_capture
+from inspector.decode.sources import CaptureFileError, load_capture
+from inspector.wire.envelope import Envelope, dump_envelope, parse_envelope
+from inspector.wire.events import Request, Storage
 
 HOSTS = st.sampled_from(["c.contentsquare.net", "c.clicktale.net", "k-aeu1.contentsquare.net",
                          "heapanalytics.com", "c.us.heap-api.com", "t.contentsquare.net", "[::1", "x y"])

@@ -18,8 +18,8 @@ from inspector.decode.params import as_number
 from inspector.decode.payloads import MAX_JSON_DEPTH, expand, expand_json, parse_json
 from inspector.decode.pipeline import decode_envelope
 from inspector.decode.requests import decode_request
-from inspector.model.events import Hit, Request
-from inspector.model.wire import Envelope, dump_envelope, parse_envelope
+from inspector.wire.envelope import Envelope, dump_envelope, parse_envelope
+from inspector.wire.events import Hit, Request
 
 LZ = LZString()
 # Text as the tag's JavaScript holds it: UTF-16 code units, one Python character each.

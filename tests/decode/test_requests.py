@@ -12,7 +12,7 @@ from lzstring import LZString
 
 from inspector.decode.hosts import HostRole, host_role, is_tag_host
 from inspector.decode.requests import decode_request
-from inspector.model.events import HitType, PageviewType, Request
+from inspector.wire.events import HitType, PageviewType, Request
 
 LZ = LZString()
 UU = "6f1c2a3b-9d8e-a7f6-b5c4-d3e2f1a0b9c8"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from inspector.model.events import Request, Tick
-from inspector.model.wire import Envelope, Hello, dump_envelope, dump_hello
-from inspector.sources import CaptureFileError, load_capture
+from inspector.decode.sources import CaptureFileError, load_capture
+from inspector.wire.envelope import Envelope, Hello, dump_envelope, dump_hello
+from inspector.wire.events import Request, Tick
 
 DATA = Path(__file__).parent.parent / "data" / "decode"
 
@@ -85,7 +85,7 @@ def test_a_directory_is_refused_in_one_line(tmp_path: Path) -> None:
 @pytest.mark.parametrize("tool", ["chrome", "firefox", "mitmproxy", "playwright"])
 def test_one_session_exported_by_four_tools_reads_the_same(tool: str) -> None:
     from inspector.decode.pipeline import decode_envelope
-    from inspector.model.events import Cookies, Hit, PageviewType
+    from inspector.wire.events import Cookies, Hit, PageviewType
     from tests.decode.make_hars import IDENTITY, START, UU_A, UU_B, UU_WIDGET
 
     capture = load_capture(DATA / f"session_{tool}.har")
@@ -107,7 +107,7 @@ def test_one_session_exported_by_four_tools_reads_the_same(tool: str) -> None:
 
 
 def test_har_lone_surrogates_and_joined_set_cookie_headers(tmp_path: Path) -> None:
-    from inspector.model.wire import parse_envelope
+    from inspector.wire.envelope import parse_envelope
 
     har = {"log": {"version": "1.2", "entries": [
         {"startedDateTime": "2026-11-28T10:00:00.000Z",

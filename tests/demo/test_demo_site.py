@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from inspector.demo_scenario import (
+from inspector.demo.scenario import (
     DEFAULT_STEPS,
     ScenarioError,
     log_to_envelopes,
@@ -16,7 +16,7 @@ from inspector.demo_scenario import (
     scenario_url,
     steps_for,
 )
-from inspector.demo_site import DemoSite
+from inspector.demo.site import DemoSite
 
 
 def test_serves_the_shop_uncached_on_localhost() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from inspector.demo_scenario import ScenarioError, masked_step, parse_dumped_dom
+from inspector.demo.scenario import ScenarioError, masked_step, parse_dumped_dom
 
 
 def page(log: str = "", steps: tuple[str, ...] = (), title: str = "Scripted scenario") -> str:

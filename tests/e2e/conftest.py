@@ -3,7 +3,7 @@
 Reuse them: ``capture`` gives a running proxy with ``.port``, ``.journal`` and ``.fingerprint``;
 ``tests.support.chromium.dump_dom`` drives real headless Chromium through it, and
 ``tests.support.site.serve`` serves pages on localhost. For the live stream (what the app receives),
-start ``inspector.capture.stream_server.StreamServer`` and pass its port and token to
+start ``inspector.launch.stream_server.StreamServer`` and pass its port and token to
 ``start_capture(stream_port=..., token=...)`` (see ``test_capture_live.py``).
 """
 
@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from inspector.capture.launcher import CaptureProcess, ca_fingerprint, free_port, start_capture
-from inspector.model.wire import Envelope, parse_envelope
+from inspector.launch.proxy import CaptureProcess, ca_fingerprint, free_port, start_capture
+from inspector.wire.envelope import Envelope, parse_envelope
 
 pytestmark = pytest.mark.e2e
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from inspector.capture.launcher import free_port, wait_for_port
-from inspector.model.events import Command
-from inspector.sources import load_capture
+from inspector.decode.sources import load_capture
+from inspector.launch.proxy import free_port, wait_for_port
+from inspector.wire.events import Command
 from tests.support.chromium import dump_dom
 from tests.support.site import serve
 

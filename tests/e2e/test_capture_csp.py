@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from inspector.model.events import Command, Result
+from inspector.wire.events import Command, Result
 from tests.e2e.conftest import RunningCapture
 from tests.support.chromium import dump_dom
 from tests.support.site import serve

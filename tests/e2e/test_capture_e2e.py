@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from inspector.capture.launcher import ca_fingerprint, free_port, start_capture
-from inspector.model.events import Command, Page, Request, Result, Storage
-from inspector.model.wire import parse_envelope
+from inspector.launch.proxy import ca_fingerprint, free_port, start_capture
+from inspector.wire.envelope import parse_envelope
+from inspector.wire.events import Command, Page, Request, Result, Storage
 from tests.e2e.conftest import RunningCapture
 from tests.support.chromium import dump_dom
 from tests.support.site import serve

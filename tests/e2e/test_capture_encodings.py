@@ -10,7 +10,7 @@ from pathlib import Path
 import brotli
 import pytest
 
-from inspector.model.events import Command
+from inspector.wire.events import Command
 from tests.e2e.conftest import RunningCapture
 from tests.support.chromium import dump_dom
 from tests.support.site import serve

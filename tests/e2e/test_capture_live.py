@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from inspector.capture.launcher import ca_fingerprint, free_port, start_capture
-from inspector.capture.stream_server import StreamServer
-from inspector.model.events import Command, Page
-from inspector.model.wire import dump_envelope
+from inspector.launch.proxy import ca_fingerprint, free_port, start_capture
+from inspector.launch.stream_server import StreamServer
+from inspector.wire.envelope import dump_envelope
+from inspector.wire.events import Command, Page
 from tests.support.chromium import dump_dom
 from tests.support.site import serve
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from inspector.model.events import Command
+from inspector.wire.events import Command
 from tests.e2e.conftest import RunningCapture
 from tests.support.chromium import dump_dom
 from tests.support.site import serve

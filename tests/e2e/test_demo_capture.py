@@ -11,21 +11,21 @@ from pathlib import Path
 
 import pytest
 
-from inspector.browser import LaunchOptions, dump_dom, find_browser
-from inspector.capture.launcher import CaptureProcess, ca_fingerprint, free_port, start_capture
-from inspector.demo_scenario import (
+from inspector.demo.scenario import (
     FAULT_RULES,
     parse_dumped_dom,
     scenario_url,
     steps_for,
     virtual_time_budget_ms,
 )
-from inspector.demo_site import DemoSite
-from inspector.engine import Engine
-from inspector.model.events import Command, Hit, HitType
+from inspector.demo.site import DemoSite
+from inspector.launch.browser import LaunchOptions, dump_dom, find_browser
+from inspector.launch.profiles import temporary_profile
+from inspector.launch.proxy import CaptureProcess, ca_fingerprint, free_port, start_capture
 from inspector.model.state import Severity
-from inspector.model.wire import Envelope, parse_envelope
-from inspector.profiles import temporary_profile
+from inspector.session.engine import Engine
+from inspector.wire.envelope import Envelope, parse_envelope
+from inspector.wire.events import Command, Hit, HitType
 
 pytestmark = pytest.mark.e2e
 

@@ -11,12 +11,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from inspector.browser import LaunchOptions, dump_dom, find_browser
-from inspector.demo_scenario import log_to_envelopes, parse_dumped_dom, scenario_url
-from inspector.demo_site import DemoSite
-from inspector.engine import Engine
+from inspector.demo.scenario import log_to_envelopes, parse_dumped_dom, scenario_url
+from inspector.demo.site import DemoSite
+from inspector.launch.browser import LaunchOptions, dump_dom, find_browser
+from inspector.launch.profiles import temporary_profile
 from inspector.model.state import Severity
-from inspector.profiles import temporary_profile
+from inspector.session.engine import Engine
 
 pytestmark = pytest.mark.e2e
 

@@ -9,16 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from inspector.browser import LaunchOptions, dump_dom, find_browser
-from inspector.capture.launcher import ca_fingerprint, free_port, start_capture
-from inspector.demo_scenario import parse_dumped_dom, scenario_url
-from inspector.demo_site import DemoSite
-from inspector.engine import Engine
-from inspector.model.events import Hit, HitType
+from inspector.decode.sources import load_capture
+from inspector.demo.scenario import parse_dumped_dom, scenario_url
+from inspector.demo.site import DemoSite
+from inspector.launch.browser import LaunchOptions, dump_dom, find_browser
+from inspector.launch.profiles import Profile, device_ports, named_profile, port_of, temporary_profile
+from inspector.launch.proxy import ca_fingerprint, free_port, start_capture
 from inspector.model.state import Severity
-from inspector.model.wire import Envelope
-from inspector.profiles import Profile, device_ports, named_profile, port_of, temporary_profile
-from inspector.sources import load_capture
+from inspector.session.engine import Engine
+from inspector.wire.envelope import Envelope
+from inspector.wire.events import Hit, HitType
 
 pytestmark = pytest.mark.e2e
 

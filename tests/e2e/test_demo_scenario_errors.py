@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from inspector.browser import LaunchOptions, dump_dom, find_browser
-from inspector.demo_scenario import ScenarioError, parse_dumped_dom, scenario_url
-from inspector.demo_site import DEMO_ROOT, DemoSite
-from inspector.profiles import temporary_profile
+from inspector.demo.scenario import ScenarioError, parse_dumped_dom, scenario_url
+from inspector.demo.site import DEMO_ROOT, DemoSite
+from inspector.launch.browser import LaunchOptions, dump_dom, find_browser
+from inspector.launch.profiles import temporary_profile
 
 pytestmark = pytest.mark.e2e
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from inspector.cli import main
-from inspector.demo import DemoSession, NoDisplayError
-from inspector.sources import load_capture
+from inspector.cli.main import main
+from inspector.decode.sources import load_capture
+from inspector.demo.session import DemoSession, NoDisplayError
 
 pytestmark = pytest.mark.e2e
 

@@ -13,18 +13,18 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from inspector.browser import LaunchOptions, dump_dom, find_browser
-from inspector.demo_scenario import (
+from inspector.demo.scenario import (
     DEFAULT_STEPS,
     log_to_envelopes,
     parse_dumped_dom,
     scenario_url,
     virtual_time_budget_ms,
 )
-from inspector.demo_site import DemoSite
-from inspector.engine import Engine
+from inspector.demo.site import DemoSite
+from inspector.launch.browser import LaunchOptions, dump_dom, find_browser
+from inspector.launch.profiles import temporary_profile
 from inspector.model.state import Severity
-from inspector.profiles import temporary_profile
+from inspector.session.engine import Engine
 
 pytestmark = pytest.mark.e2e
 

@@ -18,7 +18,7 @@ from PySide6.QtCore import QSettings
 from inspector.gui import collector
 from inspector.gui.inspection import Inspection
 from inspector.gui.settings import Settings
-from inspector.model.wire import Envelope, dump_envelope
+from inspector.wire.envelope import Envelope, dump_envelope
 from tests.gui.scenario import demo_envelopes
 
 

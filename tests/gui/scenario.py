@@ -8,7 +8,7 @@ misbehaves: a user ID change nothing explains.
 
 from __future__ import annotations
 
-from inspector.model.wire import Envelope
+from inspector.wire.envelope import Envelope
 from tests.support.script import Script
 
 UU_A = "6f1c2a3b-9d8e-4a7f-b5c4-d3e2f1a0b9c8"

@@ -6,7 +6,7 @@ import sys
 
 from pytestqt.qtbot import QtBot
 
-from inspector.gui.capture_process import CaptureProcess
+from inspector.gui.live.capture_process import CaptureProcess
 
 PRINT_AND_DIE = "import sys\nfor i in range(50): print('line', i)\nprint('Error: port 8080 in use', file=sys.stderr)\nsys.exit(3)"
 SLEEP = "import time\nprint('proxy listening', flush=True)\ntime.sleep(60)"

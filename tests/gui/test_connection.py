@@ -9,9 +9,9 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from inspector.gui import integrations
-from inspector.gui.connection import CaptureConnection
+from inspector.gui.live.connection import CaptureConnection
 from inspector.gui.settings import Settings
-from inspector.model.wire import Envelope
+from inspector.wire.envelope import Envelope
 from tests.gui.test_main_window import fake_child
 
 

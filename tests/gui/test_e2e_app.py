@@ -13,10 +13,10 @@ import pytest
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
-from inspector.capture.launcher import free_port, wait_for_port
 from inspector.gui import integrations
 from inspector.gui.main_window import MainWindow
 from inspector.gui.settings import Settings
+from inspector.launch.proxy import free_port, wait_for_port
 from tests.gui.test_panels import texts
 from tests.support.chromium import dump_dom
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from inspector.capture.options import TOKEN_ENV
+from inspector.wire.endpoints import TOKEN_ENV
 from inspector.gui import integrations
 from inspector.gui.settings import Settings
 

@@ -11,8 +11,8 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtNetwork import QHostAddress, QTcpSocket
 from pytestqt.qtbot import QtBot
 
-from inspector.gui.listener import Listener
-from inspector.model.wire import MAX_LINE_BYTES, Envelope, Hello, dump_envelope, dump_hello
+from inspector.gui.live.listener import Listener
+from inspector.wire.envelope import MAX_LINE_BYTES, Envelope, Hello, dump_envelope, dump_hello
 from tests.gui.scenario import demo_envelopes
 
 TOKEN = "s3cret"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from inspector.gui.loading import AHEAD, CHUNK, LoadWorker
-from inspector.sources import LoadedCapture
+from inspector.decode.sources import LoadedCapture
+from inspector.gui.live.loading import AHEAD, CHUNK, LoadWorker
 from tests.support.script import Script
 
 

@@ -19,7 +19,7 @@ from inspector.gui import integrations
 from inspector.gui import settings as settings_store
 from inspector.gui.main_window import MainWindow
 from inspector.gui.settings import Settings
-from inspector.model.wire import Envelope, parse_envelope
+from inspector.wire.envelope import Envelope, parse_envelope
 from tests.gui.scenario import UU_B
 
 
@@ -313,8 +313,8 @@ def test_closing_the_window_stops_every_browser_it_launched(
 def test_a_fresh_visitor_is_thrown_away_and_a_kept_profile_can_be_forgotten(
         qtbot: QtBot, store: QSettings, recording: Path, monkeypatch: pytest.MonkeyPatch,
         tmp_path: Path) -> None:
-    from inspector import profiles
-    from inspector.browser import Browser
+    from inspector.launch import profiles
+    from inspector.launch.browser import Browser
 
     class Launched:
         def __init__(self, profile: profiles.Profile) -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pytestqt.modeltest import ModelTester
 
 from inspector.gui.inspection import Inspection
-from inspector.gui.timeline_filter import TimelineFilter
-from inspector.gui.timeline_model import TimelineModel
-from inspector.gui.tree_models import GraphModel, PropertiesModel, SessionsModel
-from inspector.gui.verdicts_model import VerdictsModel
+from inspector.gui.models.timeline_filter import TimelineFilter
+from inspector.gui.models.timeline_model import TimelineModel
+from inspector.gui.models.tree_models import GraphModel, PropertiesModel, SessionsModel
+from inspector.gui.models.verdicts_model import VerdictsModel
 from inspector.model.state import Severity
-from inspector.model.wire import Envelope
+from inspector.wire.envelope import Envelope
 
 
 def test_timeline_model_while_growing(qtmodeltester: ModelTester, demo: list[Envelope]) -> None:

@@ -6,11 +6,11 @@ from PySide6.QtCore import QModelIndex
 from PySide6.QtGui import QStandardItemModel
 from pytestqt.qtbot import QtBot
 
-from inspector.gui.details_panel import DetailsPanel
-from inspector.gui.identity_card import IdentityCard
 from inspector.gui.inspection import Inspection
-from inspector.gui.panels import SnapshotTree, graph_panel, properties_panel, sessions_panel
-from inspector.gui.rows import rows_for_step
+from inspector.gui.models.rows import rows_for_step
+from inspector.gui.widgets.details_panel import DetailsPanel
+from inspector.gui.widgets.identity_card import IdentityCard
+from inspector.gui.widgets.panels import SnapshotTree, graph_panel, properties_panel, sessions_panel
 from tests.gui.scenario import UU_A, UU_B
 
 

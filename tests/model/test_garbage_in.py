@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from inspector.model.events import Command, Cookies, Hit, HitType, Request, Result, Storage
 from inspector.model.reference import KNOWN_COMMANDS, ReferenceModel
-from inspector.model.wire import Envelope
+from inspector.wire.envelope import Envelope
+from inspector.wire.events import Command, Cookies, Hit, HitType, Request, Result, Storage
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=300)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from inspector.model.events import Command, Hit, HitType, Request, Tick
 from inspector.model.reference import ModelConfig, ModelUsageError, ReferenceModel
 from inspector.model.state import Verdict
-from inspector.model.wire import Envelope
+from inspector.wire.envelope import Envelope
+from inspector.wire.events import Command, Hit, HitType, Request, Tick
 from tests.support.script import Script
 
 A, B = "aaaaaaaa-1111", "bbbbbbbb-2222"

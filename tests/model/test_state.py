@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from inspector.model.events import Command
 from inspector.model.reference import ModelUsageError, ReferenceModel
 from inspector.model.state import ResetReason
-from inspector.model.wire import Envelope
+from inspector.wire.envelope import Envelope
+from inspector.wire.events import Command
 from tests.support.script import Script
 
 A, B, C = "aaaaaaaa-1", "bbbbbbbb-2", "cccccccc-3"

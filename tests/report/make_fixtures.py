@@ -17,8 +17,8 @@ from urllib.parse import quote
 import lzstring
 from pydantic import JsonValue
 
-from inspector.model.events import Command, Event, Page, Request, Result, Storage, Tick
-from inspector.model.wire import Envelope, dump_envelope
+from inspector.wire.envelope import Envelope, dump_envelope
+from inspector.wire.events import Command, Event, Page, Request, Result, Storage, Tick
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 START = 1_764_330_000.0

@@ -10,9 +10,9 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from inspector.model.events import Command, Request, Result, Storage
-from inspector.model.wire import Envelope, dump_envelope
 from inspector.report.redact import Pseudonyms, Redactor
+from inspector.wire.envelope import Envelope, dump_envelope
+from inspector.wire.events import Command, Request, Result, Storage
 
 KEY, OTHER_KEY = b"k" * 32, b"o" * 32
 EMAIL = "marie.curie@example.org"

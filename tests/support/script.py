@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pydantic import JsonValue
 
-from inspector.model.events import (
+from inspector.wire.envelope import Envelope
+from inspector.wire.events import (
     Command,
     Cookies,
     Event,
@@ -16,7 +17,6 @@ from inspector.model.events import (
     Storage,
     Tick,
 )
-from inspector.model.wire import Envelope
 
 PVT = {"n": PageviewType.NATURAL, "a": PageviewType.ARTIFICIAL, "r": PageviewType.RENEWAL}
 

@@ -1,0 +1,60 @@
+"""The composition root: ``uxa-inspector [COMMAND]``; with no command, the desktop app.
+
+Each subcommand lives in ``inspector/cli/<name>.py`` with ``register(subparsers)`` adding its
+parser (and setting ``func``); imports stay lazy so ``uxa-inspector decode`` never loads Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from inspector import __version__
+
+# Subcommand modules, in the order ``--help`` lists them.
+COMMANDS: tuple[str, ...] = ("gui", "demo", "capture", "check", "report", "bundle", "diff", "decode")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="uxa-inspector",
+        description="Debug Contentsquare identify integrations: capture, decode, check, report.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"inspector.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"inspector.cli.{name}":
+                raise
+            continue  # that command is not built yet
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None and "gui" in _registered(parser):
+        # No command: the desktop app.
+        args = parser.parse_args(["gui", *(argv or [])])
+    func = getattr(args, "func", None)
+    if func is None:
+        parser.print_help()
+        return 2
+    result = func(args)
+    return int(result or 0)
+
+
+def _registered(parser: argparse.ArgumentParser) -> set[str]:
+    for action in parser._actions:  # argparse keeps subparsers only here
+        if isinstance(action, argparse._SubParsersAction):
+            return set(action.choices)
+    return set()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

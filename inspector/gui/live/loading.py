@@ -1,0 +1,91 @@
+"""Open a recording or HAR file off the GUI thread: read, decode and judge it in chunks.
+
+The worker owns its own ``Engine`` while it runs and hands over immutable ``Step`` chunks by queued
+signals, so the window keeps painting and shows progress while a 100,000-event file loads. It stays
+at most ``AHEAD`` chunks ahead of the window (the window calls ``taken`` for each chunk it applied):
+an unbounded stream of posted chunks would starve Qt's timers and input, freezing the window exactly
+when the reading is fast.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QThread, Signal
+
+from inspector.decode.sources import CaptureFileError, LoadedCapture, load_capture
+from inspector.model.reference import ModelConfig
+from inspector.model.state import Verdict
+from inspector.session.engine import Engine, Step
+from inspector.wire.envelope import Envelope
+
+CHUNK = 1000
+AHEAD = 1
+
+
+class LoadWorker(QThread):
+    """Reads ``path`` and feeds a fresh engine; emits steps in chunks, then the end verdicts."""
+
+    progress = Signal(int, int)  # done, total
+    chunk = Signal(object, object)  # raw envelopes, their steps
+    done = Signal(object, object, str)  # final verdicts: list[Verdict], errors: list[str], kind
+    failed = Signal(str)
+
+    def __init__(self, path: Path, config: ModelConfig | None = None,
+                 loader: Callable[[Path], LoadedCapture] = load_capture,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.path = path
+        self.config = config
+        self.loader = loader
+        self.engine: Engine | None = None
+        self._stop = False
+        self._credits = threading.Semaphore(AHEAD)
+
+    def cancel(self) -> None:
+        self._stop = True
+        self._credits.release()  # wake a worker waiting for the window
+
+    def taken(self) -> None:
+        """The window has applied a chunk: the worker may send another."""
+        self._credits.release()
+
+    def _wait_for_window(self) -> bool:
+        """Block until the window has room for a chunk; False when cancelled meanwhile."""
+        while not self._credits.acquire(timeout=0.1):
+            if self._stop:
+                return False
+        return not self._stop
+
+    def run(self) -> None:
+        try:
+            loaded = self.loader(self.path)
+        except CaptureFileError as exc:
+            self.failed.emit(str(exc))
+            return
+        except Exception as exc:  # a reader bug must not take the app down
+            self.failed.emit(f"{self.path}: {type(exc).__name__}: {exc}")
+            return
+        engine = Engine(self.config)
+        self.engine = engine
+        total = len(loaded.envelopes)
+        self.progress.emit(0, total)
+        for start in range(0, total, CHUNK):
+            if self._stop:
+                return
+            raws: list[Envelope] = []
+            steps: list[Step] = []
+            for env in loaded.envelopes[start:start + CHUNK]:
+                try:
+                    steps.append(engine.feed(env))
+                    raws.append(env)
+                except Exception as exc:  # one bad event must not lose the rest of the file
+                    loaded.errors.append(f"event #{env.seq}: engine error {type(exc).__name__}: {exc}")
+            if not self._wait_for_window():
+                return
+            self.chunk.emit(raws, steps)
+            self.progress.emit(min(start + CHUNK, total), total)
+        final: list[Verdict] = engine.finish()
+        self.done.emit(final, loaded.errors, loaded.kind)
