@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from inspector.wire.endpoints import TOKEN_ENV
 from inspector.gui import integrations
 from inspector.gui.settings import Settings
+from inspector.wire.endpoints import TOKEN_ENV
 
 
 def test_the_capture_command_streams_back_with_the_token_kept_off_the_command_line(tmp_path: Path) -> None:
