@@ -14,7 +14,9 @@ from collections.abc import Sequence
 from inspector import __version__
 
 # Subcommand modules, in the order ``--help`` lists them.
-COMMANDS: tuple[str, ...] = ("gui", "demo", "capture", "check", "report", "bundle", "diff", "decode", "schema")
+COMMANDS: tuple[str, ...] = (
+    "gui", "demo", "capture", "check", "report", "bundle", "diff", "decode", "schema",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
