@@ -9,19 +9,24 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from inspector.cli.check import add_capture_arguments, load_inputs, nothing_readable, write_output
+from inspector.cli.helptext import add_command
 from inspector.report.bundle import build_bundle
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
-        "bundle", help="make a redacted support bundle (zip) of recordings or HAR files",
+    parser = add_command(
+        subparsers, "bundle", summary="make a redacted support bundle (zip) of recordings or HAR files",
         description="Make a zip with a manifest, the HTML report, the check result and the capture as "
                     "a recording. Identities, user IDs, property values, e-mail addresses and other "
                     "personal data (also inside URLs, query strings, cookies, headers and bodies) are "
                     "replaced by consistent keyed pseudonyms (HMAC-SHA256 with a random key made for "
-                    "this bundle and never stored). Exit status: 0 written, 2 an input could not be "
-                    "read (the bundle still holds the others; with none readable nothing is written) or the "
-                    "output could not be written.")
+                    "this bundle and never stored).",
+        examples=["uxa-inspector bundle customer.har -o case.zip",
+                  "uxa-inspector bundle laptop.jsonl phone.har --device phone -o case.zip",
+                  "uxa-inspector bundle capture.jsonl -o internal.zip --no-redact   # personal data kept"],
+        exit_codes={0: "written",
+                    2: "an input could not be read (the bundle still holds the others; with none "
+                       "readable nothing is written), the output could not be written, or a usage error"})
     add_capture_arguments(parser)
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="ZIP", help="the zip to write")
     parser.add_argument("--no-redact", action="store_true",

@@ -11,16 +11,24 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlsplit
 
+from inspector.cli.helptext import add_command
 from inspector.launch.proxy import LOOPBACK, ca_fingerprint, default_confdir, start_capture
 from inspector.launch.stream_server import StreamServer
 from inspector.wire.envelope import Envelope
 
 
 def register(sub: Any) -> None:
-    parser = sub.add_parser(
-        "capture", help="run the capture proxy headless and write a recording",
+    parser = add_command(
+        sub, "capture", summary="run the capture proxy headless and write a recording",
         description="Run the capture proxy without the GUI. Point a browser at the printed address "
-                    "(uxa-inspector prints the Chromium flags), browse, then stop with Ctrl-C.")
+                    "(uxa-inspector prints the Chromium flags), browse, then stop with Ctrl-C.",
+        examples=["uxa-inspector capture --sink --record capture.jsonl",
+                  "uxa-inspector capture --listen-port 8081 --device phone --record phone.jsonl",
+                  "uxa-inspector capture --quiet --record ci.jsonl & ... ; kill -TERM %1"],
+        exit_codes={0: "stopped by Ctrl-C or SIGTERM, the recording complete",
+                    1: "the proxy stopped unexpectedly (its last lines are printed)",
+                    2: "the proxy could not start (port taken, confdir not writable, recording "
+                       "exists) or a usage error"})
     parser.add_argument("--listen-port", type=int, default=8080, help="proxy port (default 8080)")
     parser.add_argument("--listen-host", default=LOOPBACK,
                         help="address to listen on (default 127.0.0.1; another address exposes the proxy "

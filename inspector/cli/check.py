@@ -8,20 +8,18 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from inspector.cli.helptext import add_command
 from inspector.model.state import Severity
 from inspector.report.capture import InputFile
 from inspector.report.check import CheckRun, check_document, run_check
 from inspector.report.files import write_replacing
 
 FORMATS = ("text", "json", "junit", "html")
-EPILOG = """\
+NOTES = """\
 Several files are one capture: their events are merged in time order and each device is kept apart,
 which is what cross-device checks need (for example a laptop recording and a phone HAR file of the
 same person). A HAR file has no device name of its own: name each with --device, once per HAR file,
 in the order the HAR files are given (recordings keep the device names they were recorded with).
-
-Exit status: 0 no verdict reaches the --fail-on level; 1 one does; 2 an input could not be read (the
-other files are still checked and reported).
 """
 
 
@@ -39,10 +37,18 @@ def add_capture_arguments(parser: argparse.ArgumentParser, several: bool = True)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
-        "check", help="check recordings and HAR files against the documented identify behaviour",
+    parser = add_command(
+        subparsers, "check",
+        summary="check recordings and HAR files against the documented identify behaviour",
         description="Decode recordings and HAR files, run the reference model, and report verdicts.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+        examples=["uxa-inspector check capture.jsonl",
+                  "uxa-inspector check laptop.jsonl phone.har --device phone --format junit -o report.xml",
+                  "uxa-inspector check customer.har --fail-on warning --format json | jq .summary"],
+        exit_codes={0: "no verdict reaches the --fail-on level",
+                    1: "a verdict reaches it",
+                    2: "an input could not be read (the other files are still checked and reported), "
+                       "or a usage error"},
+        notes=NOTES)
     add_capture_arguments(parser)
     parser.add_argument("--format", choices=FORMATS, default="text",
                         help="output format (default: text); json is a stable contract "

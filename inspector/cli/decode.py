@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import JsonValue
 
+from inspector.cli.helptext import add_command
 from inspector.decode.cookies import decode_tag_cookies, ids_from_cookies, parse_cookie_header, tag_cookies
 from inspector.decode.curl import is_curl, parse_curl
 from inspector.decode.hosts import is_tag_host
@@ -18,8 +19,15 @@ from inspector.wire.events import Hit, Request
 
 
 def register(sub: Any) -> None:
-    parser = sub.add_parser("decode", help="decode one tag request (URL, body, cookies)",
-                            description="Decode one Contentsquare / Product Analytics request.")
+    parser = add_command(
+        sub, "decode", summary="decode one tag request (URL, body, cookies)",
+        description="Decode one Contentsquare / Product Analytics request: every parameter named, "
+                    "compressed payloads opened, unknown keys kept raw.",
+        examples=["uxa-inspector decode 'https://c.contentsquare.net/pageview?pid=1&uu=...&sn=1&pn=2'",
+                  "uxa-inspector decode - < request.txt   # a request copied as cURL from DevTools",
+                  "uxa-inspector decode URL --cookie '_cs_id=...; _cs_s=...' --format json"],
+        exit_codes={0: "decoded", 2: "not a request that can be read, or a usage error"},
+        notes="It prints what it is given in clear: the input is your own.")
     parser.add_argument("url", help="the request URL, e.g. 'https://c.contentsquare.net/pageview?pid=...', "
                                     "or a whole curl command as DevTools copies it ('curl ...'; '-' reads "
                                     "it from standard input)")

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from inspector.cli.helptext import add_command
 from inspector.decode.sources import CaptureFileError, load_capture
 from inspector.demo.scenario import FAULT_RULES, masked_step, steps_for
 from inspector.demo.session import DemoSession, NoDisplayError
@@ -19,11 +20,18 @@ from inspector.session.engine import Engine
 
 
 def register(sub: Any) -> None:
-    parser = sub.add_parser(
-        "demo", help="try the inspector on a built-in shop whose tag can misbehave",
+    parser = add_command(
+        sub, "demo", summary="try the inspector on a built-in shop whose tag can misbehave",
         description="Serve a demo shop on localhost, capture it in sink mode (nothing reaches the vendor) "
                     "and open a browser on it. The shop's tag is a tag double, a stand-in for the "
-                    "Contentsquare tag, with switchable faults.")
+                    "Contentsquare tag, with switchable faults.",
+        examples=["uxa-inspector demo --headless",
+                  "uxa-inspector demo --headless --fault no-renewal",
+                  "uxa-inspector demo --list-faults"],
+        exit_codes={0: "headless: each chosen fault was caught, or a clean run stayed clean",
+                    1: "headless: a chosen fault was missed, or a clean run gave a violation",
+                    2: "the demo could not start (no browser, no display) or a usage error",
+                    130: "interrupted"})
     parser.add_argument("--fault", action="append", default=[], choices=sorted(FAULT_RULES), metavar="FAULT",
                         help="switch a fault on (repeatable); see --list-faults")
     parser.add_argument("--list-faults", action="store_true", help="list the faults and the rule each trips")

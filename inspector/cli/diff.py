@@ -7,19 +7,25 @@ import json
 from pathlib import Path
 
 from inspector.cli.check import add_capture_arguments, load_inputs, write_output
+from inspector.cli.helptext import add_command
 from inspector.report.check import run_check
 from inspector.report.diff import diff_document, diff_runs, render_diff_text
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
-        "diff", help="compare two captures of the same scenario (resets, renewals, overwrites, verdicts)",
+    parser = add_command(
+        subparsers, "diff",
+        summary="compare two captures of the same scenario (resets, renewals, overwrites, verdicts)",
         description="Compare two captures (recordings or HAR files) of the same scenario on identity "
                     "semantics: identity commands, user ID resets, sessions, renewal pageviews, "
                     "property overwrites and verdicts. Volatile values are normalised first: user IDs "
                     "and identities become U1, U2... and I1, I2... in order of appearance; times, "
-                    "session numbers and cache busters are ignored. Exit status: 0 same behaviour, "
-                    "1 the captures differ, 2 a file could not be read.")
+                    "session numbers and cache busters are ignored.",
+        examples=["uxa-inspector diff before.jsonl after.jsonl",
+                  "uxa-inspector diff release-1.har release-2.har --format json -o diff.json",
+                  "uxa-inspector diff laptop.jsonl phone.har --device phone   # one HAR named as a device"],
+        exit_codes={0: "same identity behaviour", 1: "the captures differ",
+                    2: "a file could not be read, or a usage error"})
     parser.add_argument("a", type=Path, metavar="A", help="the reference capture")
     parser.add_argument("b", type=Path, metavar="B", help="the capture to compare with it")
     add_capture_arguments(parser, several=False)

@@ -8,11 +8,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from inspector.cli.helptext import add_command
+
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("gui", help="open the desktop app (the default command)",
-                                   description="Open UXA Inspector's window, optionally on a recording "
-                                               "or a HAR file.")
+    parser = add_command(
+        subparsers, "gui", summary="open the desktop app (the default command)",
+        description="Open UXA Inspector's window, optionally on a recording or a HAR file.",
+        examples=["uxa-inspector", "uxa-inspector gui capture.har", "uxa-inspector gui --demo"],
+        exit_codes={0: "the window was closed", 1: "the Qt libraries cannot load",
+                    2: "no display, a file that does not exist, or a usage error"})
     parser.add_argument("file", nargs="?", type=Path, help="a recording (.jsonl) or a HAR file to open")
     parser.add_argument("--demo", action="store_true",
                         help="start the built-in demo (shop, sink capture, browser) once the window is up")

@@ -1,3 +1,4 @@
+# PYTHON_ARGCOMPLETE_OK  (argcomplete looks for this marker to offer tab completion)
 """The composition root: ``uxa-inspector [COMMAND]``; with no command, the desktop app.
 
 Each subcommand lives in ``inspector/cli/<name>.py`` with ``register(subparsers)`` adding its
@@ -11,7 +12,10 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+import argcomplete
+
 from inspector import __version__
+from inspector.cli.helptext import epilog
 
 # Subcommand modules, in the order ``--help`` lists them.
 COMMANDS: tuple[str, ...] = (
@@ -23,6 +27,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="uxa-inspector",
         description="Debug Contentsquare identify integrations: capture, decode, check, report.",
+        epilog=epilog(
+            ["uxa-inspector                        # the desktop app",
+             "uxa-inspector demo --headless        # the built-in demo, verdicts printed",
+             "uxa-inspector check capture.jsonl    # judge a recording or HAR file (CI)",
+             "uxa-inspector COMMAND --help         # each command's options, examples, exit codes"],
+            {0: "success (each command's --help says what that means for it)",
+             1: "the check failed: a verdict, a difference, a fault missed",
+             2: "usage error, or an input or output that cannot be read or written"},
+            notes="Tab completion (bash, zsh): eval \"$(register-python-argcomplete uxa-inspector)\""),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -39,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    argcomplete.autocomplete(parser)  # a no-op unless the shell is asking for completions
     args = parser.parse_args(argv)
     if args.command is None and "gui" in _registered(parser):
         # No command: the desktop app.

@@ -7,19 +7,24 @@ import sys
 from pathlib import Path
 
 from inspector.cli.check import add_capture_arguments, load_inputs, nothing_readable, write_output
+from inspector.cli.helptext import add_command
 from inspector.report.check import run_check
 from inspector.report.html import render_html
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
-        "report", help="write a self-contained HTML report of recordings or HAR files",
+    parser = add_command(
+        subparsers, "report", summary="write a self-contained HTML report of recordings or HAR files",
         description="Write one HTML file (no external assets) with the verdicts, the identity timeline, "
                     "sessions, property history and the identity graph. Identities and property values "
                     "are masked unless --reveal is given. Several files are one capture (merged in "
-                    "time order, devices kept apart). Exit status: 0 written, 2 an input could not be "
-                    "read (the report still covers the others; with none readable nothing is written) or the "
-                    "output could not be written.")
+                    "time order, devices kept apart).",
+        examples=["uxa-inspector report capture.jsonl -o report.html",
+                  "uxa-inspector report laptop.jsonl phone.har --device phone -o report.html",
+                  "uxa-inspector report capture.jsonl -o private.html --reveal --title 'Ticket 4711'"],
+        exit_codes={0: "written",
+                    2: "an input could not be read (the report still covers the others; with none "
+                       "readable nothing is written), the output could not be written, or a usage error"})
     add_capture_arguments(parser)
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE",
                         help="the HTML file to write")
