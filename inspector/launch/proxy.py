@@ -19,6 +19,7 @@ from pathlib import Path
 import platformdirs
 
 from inspector.launch.certs import CA_CERT_NAME, spki_fingerprint
+from inspector.launch.preflight import CaptureStartError, check_confdir_writable, check_ports_free
 from inspector.wire.endpoints import LOOPBACK_HOSTS, TOKEN_ENV
 
 # The addon is a file mitmdump loads, not a module imported here (launch never imports mitmproxy).
@@ -108,7 +109,8 @@ class CaptureProcess:
             if not wait_for_port(self.host, port, timeout, self.running) or not self.running():
                 self.stop()
                 self._reader.join(2)  # so the error quotes the child's last words
-                raise RuntimeError("the capture proxy did not start: " + " | ".join(list(self.tail)[-5:]))
+                last_words = " | ".join(list(self.tail)[-5:])
+                raise CaptureStartError(f"the capture proxy did not start: {last_words}")
         return self
 
     def _read_output(self) -> None:
@@ -137,8 +139,14 @@ class CaptureProcess:
 def start_capture(*, ports: Mapping[int, str] | None = None, listen_host: str = LOOPBACK, sink: bool = False,
                   journal: Path | None = None, stream_port: int | None = None, token: str = "",
                   confdir: Path | None = None, extra_hosts: tuple[str, ...] = ()) -> CaptureProcess:
-    """Start a capture child and wait until every listen port answers."""
+    """Start a capture child and wait until every listen port answers.
+
+    Raises ``CaptureStartError`` (a ``RuntimeError``) when a port is taken, the CA folder cannot be
+    written or the child does not come up.
+    """
     ports = dict(ports) if ports else {free_port(): "default"}
+    check_ports_free(listen_host, ports)
+    check_confdir_writable(Path(confdir or default_confdir()))
     argv = build_command(devices=ports, listen_host=listen_host, sink=sink, journal=journal,
                          stream_port=stream_port, confdir=confdir, extra_hosts=extra_hosts)
     env = {TOKEN_ENV: token} if token else {}

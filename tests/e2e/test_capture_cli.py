@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -89,3 +90,26 @@ def test_the_proxy_stops_by_itself_when_the_cli_is_killed(tmp_path: Path, confdi
     if orphan is not None:
         os.kill(orphan, signal.SIGKILL)
     assert orphan is None, "the capture child outlived the CLI"
+
+
+def test_a_taken_port_is_one_clear_error_and_no_banner(tmp_path: Path, confdir: Path) -> None:
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        port = squatter.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "inspector.cli", "capture", "--listen-port", str(port),
+                               "--sink", "--record", str(tmp_path / "r.jsonl"), "--confdir", str(confdir)],
+                              capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert f"port {port} on 127.0.0.1 is already in use" in done.stderr
+    assert "proxy" not in done.stdout and "CA SPKI" not in done.stdout  # nothing promised
+
+
+def test_a_ca_folder_that_cannot_be_made_is_one_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")  # even root cannot make a folder inside a file
+    done = subprocess.run([sys.executable, "-m", "inspector.cli", "capture", "--listen-port", str(free_port()),
+                           "--record", str(tmp_path / "r.jsonl"), "--confdir", str(blocker / "ca")],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 2 and "cannot create the CA folder" in done.stderr, done.stderr
+    assert "CA SPKI" not in done.stdout
