@@ -16,6 +16,7 @@ import argcomplete
 
 from inspector import __version__
 from inspector.cli.helptext import epilog
+from inspector.launch import logs
 
 # Subcommand modules, in the order ``--help`` lists them.
 COMMANDS: tuple[str, ...] = (
@@ -39,6 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-v", "--verbose", action="count", default=0,
+                        help="more detail on stderr (-v info, -vv debug); the log file is "
+                             "~/.local/state/uxa-inspector/log/uxa-inspector.log on Linux")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         try:
@@ -58,12 +62,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None and "gui" in _registered(parser):
         # No command: the desktop app.
         args = parser.parse_args(["gui", *(argv or [])])
+    log = logs.configure(args.verbose)
+    log.info("uxa-inspector %s: %s", __version__, args.command or "gui")
     func = getattr(args, "func", None)
     if func is None:
         parser.print_help()
         return 2
-    result = func(args)
-    return int(result or 0)
+    code = int(func(args) or 0)
+    log.info("exit status %d", code)
+    return code
 
 
 def _registered(parser: argparse.ArgumentParser) -> set[str]:

@@ -1,4 +1,4 @@
-"""User settings, persisted per user with ``QSettings`` (paths from platformdirs).
+"""User settings, persisted per user with ``QSettings`` in an INI file at ``locations.settings_file()``.
 
 One frozen dataclass so the rest of the app reads plain attributes; ``load``/``save`` are the only
 places that know the keys.
@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
-import platformdirs
 from PySide6.QtCore import QSettings
 
+from inspector.launch import locations
 from inspector.model.reference import ModelConfig
 
 ORGANIZATION = "UXA Inspector"
@@ -36,15 +36,22 @@ class Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
-def data_dir() -> Path:
-    """Where journals and browser profiles go."""
-    path = Path(platformdirs.user_data_dir(APPLICATION, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def qsettings() -> QSettings:
-    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION)
+    path = locations.settings_file()
+    locations.private_dir(path.parent)
+    _adopt_old_settings(path)
+    return QSettings(str(path), QSettings.Format.IniFormat)
+
+
+def _adopt_old_settings(path: Path) -> None:
+    """Versions before 0.2 kept settings where Qt puts them by default; take them over once."""
+    if path.exists():
+        return
+    old = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION)
+    old_path = Path(old.fileName())
+    if old_path.is_file():
+        path.write_bytes(old_path.read_bytes())
+        path.chmod(0o600)
 
 
 def load(store: QSettings | None = None) -> Settings:

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from platformdirs import user_data_dir
+from inspector.launch import locations
 
 APP_NAME = "uxa-inspector"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
@@ -26,7 +26,7 @@ class ProfileError(ValueError):
 
 
 def profiles_root() -> Path:
-    return Path(user_data_dir(APP_NAME, appauthor=False)) / "profiles"
+    return locations.profiles_dir()
 
 
 @dataclass

@@ -16,8 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import platformdirs
-
+from inspector.launch import locations
 from inspector.launch.certs import CA_CERT_NAME, spki_fingerprint
 from inspector.launch.preflight import CaptureStartError, check_confdir_writable, check_ports_free
 from inspector.wire.endpoints import LOOPBACK_HOSTS, TOKEN_ENV
@@ -29,7 +28,7 @@ LOOPBACK = "127.0.0.1"
 
 def default_confdir() -> Path:
     """Where the proxy keeps its CA (made on first start), per user."""
-    return Path(platformdirs.user_data_dir("uxa-inspector", appauthor=False)) / "mitmproxy"
+    return locations.ca_dir()
 
 
 def build_command(*, listen_port: int = 8080, listen_host: str = LOOPBACK,

@@ -15,10 +15,10 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from inspector.gui import integrations
-from inspector.gui import settings as settings_store
 from inspector.gui.live.capture_process import CaptureProcess
 from inspector.gui.live.listener import Listener
 from inspector.gui.settings import Settings
+from inspector.launch import locations
 
 
 class CaptureConnection(QObject):
@@ -57,9 +57,8 @@ class CaptureConnection(QObject):
         if self.is_running():
             return
         port = self.listener.listen()
-        journal = settings_store.data_dir() / "journals" / dt.datetime.now().strftime(
+        journal = locations.private_dir(locations.journals_dir()) / dt.datetime.now().strftime(
             "capture-%Y%m%d-%H%M%S.jsonl")
-        journal.parent.mkdir(parents=True, exist_ok=True)
         command = integrations.capture_command(settings, port, self.listener.token, journal, devices=devices)
         self.devices, self.journal, self.proxy_address = dict(devices), journal, command.proxy_address
         self.message.emit(f"starting capture: {command.program} {' '.join(command.args)}")
