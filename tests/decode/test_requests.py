@@ -110,7 +110,7 @@ def test_other_collection_paths(url: str, kind: HitType) -> None:
 def test_heap_classic_and_capture_api() -> None:
     classic = decode_request(get("https://heapanalytics.com/api/identify_v3?a=42&u=777&v=8&s=9&i=cust-1&b=web"))
     assert classic.hit_type == HitType.HEAP_IDENTIFY and classic.identity == "cust-1"
-    assert classic.fields["a"] == "42" and classic.unknown == {"b": "web"}
+    assert classic.fields["env_id"] == "42" and classic.fields["library"] == "web" and classic.unknown == {}
     body = json.dumps({"env_id": "42", "user_id": "777", "properties": {"plan": "pro"}})
     props = decode_request(Request(method="POST", url="https://mh.bf.contentsquare.net/api/capture/v2/add_user_properties",
                                    body=body))
