@@ -19,6 +19,7 @@ from inspector.decode.payloads import parse_json
 from inspector.wire.events import HitType
 
 KNOWN_PARAMS = heap_query.KNOWN_PARAMS
+_PERSONAL = frozenset({"identity", "properties"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +72,11 @@ def heap_body(body: str) -> tuple[JsonValue, list[str]]:
 def identity_and_properties(named: dict[str, JsonValue], body: JsonValue
                             ) -> tuple[str | None, dict[str, JsonValue] | None, dict[str, JsonValue]]:
     """The identity, user properties and decoded fields carried by a Heap request: the named query
-    parameters, then a JSON body's own fields (whose names are the same: env_id, user_id, identity)."""
-    fields = dict(named)
+    parameters, then a JSON body's own fields (whose names are the same: env_id, user_id, identity).
+
+    The identity and the properties are the hit's own (masked where the hit is shown), not fields.
+    """
+    fields = {k: v for k, v in named.items() if k not in _PERSONAL}
     raw_identity = named.get("identity")
     identity = raw_identity if isinstance(raw_identity, str) and raw_identity else None
     properties: dict[str, JsonValue] | None = None
@@ -82,7 +86,7 @@ def identity_and_properties(named: dict[str, JsonValue], body: JsonValue
         body = next((item for item in body if isinstance(item, dict)
                      and ("identity" in item or "properties" in item)), None)
     if isinstance(body, dict):
-        fields.update({k: v for k, v in body.items() if k not in fields})
+        fields.update({k: v for k, v in body.items() if k not in fields and k not in _PERSONAL})
         body_identity = body.get("identity")
         if isinstance(body_identity, (str, int)) and not isinstance(body_identity, bool):
             identity = str(body_identity)

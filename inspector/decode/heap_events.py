@@ -16,7 +16,7 @@ from inspector.decode.params import as_number, first
 
 # Per-event keys [seen]. The target's are Heap's own autocaptured properties (target tag, id, class,
 # href, text, hierarchy); an indexed key not listed here stays raw under the event's "unknown".
-EVENT_KEYS = {"id": "event_id", "t": "type", "ts": "time_ms"}
+EVENT_KEYS = {"t": "type", "id": "event_id", "ts": "time_ms"}
 TARGET_KEYS = {"n": "tag", "i": "id", "c": "class", "h": "href", "x": "text", "y": "hierarchy"}
 # What heap.js autocaptures on the web [seen: click and change in captures, submit in Heap's docs].
 AUTOCAPTURE_TYPES = ("click", "change", "submit")
@@ -50,7 +50,7 @@ def decode_events(events: dict[int, dict[str, str | list[str]]]) -> tuple[list[J
         for key, raw in keys.items():
             value = first(raw) or ""
             if isinstance(raw, list):
-                notes.append(f"event {index}: {key}{index} repeated {len(raw)} times, the first value is used")
+                notes.append(f"event {index}: {key}{index} repeated {len(raw)} times, the first is used")
             if key in EVENT_KEYS:
                 number = as_number(value) if key == "ts" else None
                 event[EVENT_KEYS[key]] = number if number is not None else value
@@ -63,8 +63,10 @@ def decode_events(events: dict[int, dict[str, str | list[str]]]) -> tuple[list[J
             else:
                 unknown[f"{key}{index}"] = raw if isinstance(raw, str) else list[JsonValue](raw)
         notes += _event_notes(index, event)
+        event = {name: event[name] for name in ("index", *EVENT_KEYS.values()) if name in event}
         if target:
-            event["target"] = target
+            # In a fixed order, the long hierarchy last, whatever order the keys came in.
+            event["target"] = {name: target[name] for name in TARGET_KEYS.values() if name in target}
         if unknown:
             event["unknown"] = unknown
         out.append(event)

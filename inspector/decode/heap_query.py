@@ -141,11 +141,11 @@ def _pairs(wire: str, raw: str | list[str], table: dict[str, Param], out: Decode
     unknown: list[str] = []
     for index in range(0, len(values), 2):
         key = values[index]
+        param = table.get(key)
         if index + 1 == len(values):
             out.notes.append(f"{wire}: an odd number of values, the last key {key[:40]!r} has no value")
-            pairs.setdefault(key, None)
+            pairs.setdefault(key if param is None else param.name, None)
             break
-        param = table.get(key)
         one: dict[str, JsonValue] = {}
         if param is None:
             unknown.append(key)
