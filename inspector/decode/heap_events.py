@@ -23,6 +23,8 @@ AUTOCAPTURE_TYPES = ("click", "change", "submit")
 # Up to four digits: a batch is bounded by the URL's length, and wider "indexes" are not events.
 _INDEXED = re.compile(r"([a-z]{1,2})([0-9]{1,4})")
 _MAX_LISTED = 10
+# Pages nest a few dozen elements deep; beyond this the text is shown as sent, not as objects.
+MAX_ELEMENTS = 500
 
 
 def split_event_keys(params: dict[str, str | list[str]]
@@ -95,7 +97,9 @@ def parse_hierarchy(text: str) -> tuple[JsonValue, list[str]]:
     if not text:
         return [], []
     notes: list[str] = []
-    segments = text.split("|")
+    segments = text.split("|", MAX_ELEMENTS + 1)
+    if len(segments) > MAX_ELEMENTS + 1 or (len(segments) == MAX_ELEMENTS + 1 and segments[-1]):
+        return text, [f"hierarchy deeper than {MAX_ELEMENTS} elements, kept as sent"]
     if segments[-1]:
         notes.append("the hierarchy does not end with '|': its last element may be cut short")
     elements: list[JsonValue] = []
@@ -134,9 +138,17 @@ def _element(segment: str) -> dict[str, JsonValue] | None:
 def _tokens(segment: str) -> list[str]:
     """Split on ';', except inside ``[attr=value]``, whose value may hold one (a style, a script)."""
     tokens: list[str] = []
+    open_attribute: list[str] = []  # the pieces of an attribute still open (joined once: linear time)
     for part in segment.split(";"):
-        if tokens and tokens[-1].startswith("[") and not tokens[-1].endswith("]"):
-            tokens[-1] += ";" + part
+        if open_attribute:
+            open_attribute.append(part)
+            if part.endswith("]"):
+                tokens.append(";".join(open_attribute))
+                open_attribute = []
+        elif part.startswith("[") and not part.endswith("]"):
+            open_attribute = [part]
         elif part:
             tokens.append(part)
+    if open_attribute:
+        tokens.append(";".join(open_attribute).rstrip(";"))
     return tokens

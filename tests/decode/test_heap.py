@@ -7,9 +7,9 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
-from inspector.decode.heap_events import parse_hierarchy
+from inspector.decode.heap_events import MAX_ELEMENTS, parse_hierarchy
 from inspector.decode.requests import decode_request
-from inspector.model.events import Hit, HitType, Request
+from inspector.wire.events import Hit, HitType, Request
 
 ENV, USER, SESSION, VIEW = "5551234", "3141592653589793", "1618033988749894", "2718281828459045"
 WEB = [("a", ENV), ("u", USER), ("v", VIEW), ("s", SESSION), ("b", "web"), ("tv", "4.0")]
@@ -166,3 +166,12 @@ def test_hierarchy_in_another_shape_is_kept_as_sent(text: str) -> None:
         assert isinstance(parsed, list) and not notes  # empty elements, or an element with no tag name
     else:
         assert parsed == text and "kept as sent" in notes[0]
+
+
+def test_hierarchy_bounds_and_open_attributes() -> None:
+    deep = "@div;|" * (MAX_ELEMENTS + 1)
+    assert parse_hierarchy(deep) == (deep, [f"hierarchy deeper than {MAX_ELEMENTS} elements, kept as sent"])
+    assert len(parse_hierarchy("@div;|" * MAX_ELEMENTS)[0]) == MAX_ELEMENTS  # type: ignore[arg-type]
+    # An attribute cut short keeps what arrived; ';' runs inside one stay in its value.
+    assert parse_hierarchy("@a;[title=x;;y]")[0] == [{"tag": "a", "attributes": {"title": "x;;y"}}]
+    assert parse_hierarchy("@a;[title=x;")[0] == [{"tag": "a", "attributes": {"title": "x"}}]
