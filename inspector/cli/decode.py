@@ -130,7 +130,16 @@ def as_text(hit: Hit, cookies: dict[str, JsonValue], notes: list[str]) -> str:
     if hit.pvt:
         lines.append(f"  pageview type    {hit.pvt.value}")
     width = max([len(k) for k in [*hit.fields, *hit.unknown]] + [8])
+    if hit.identity is not None:
+        lines.append(f"  {'identity':<{width}}  {_show(hit.identity)}")
+    if hit.properties is not None:
+        lines.append(f"  {'properties':<{width}}  {_show(hit.properties)}")
     for name, value in hit.fields.items():
+        if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+            # A batch (Heap's events): one line each, so a long first item hides none of the rest.
+            lines.append(f"  {name:<{width}}  {len(value)} items")
+            lines.extend(f"    [{index}]  {_show(item)}" for index, item in enumerate(value))
+            continue
         lines.append(f"  {name:<{width}}  {_show(value)}")
     for name, value in hit.unknown.items():
         lines.append(f"  {name:<{width}}  {_show(value)}  (unknown, raw)")

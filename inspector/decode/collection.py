@@ -45,7 +45,11 @@ NUMBER_PARAMS = frozenset({
 TEXT_PARAMS = frozenset({"uu", "url", "dr", "la", "v", "pvt", "id", "currency", "rev", "cur"})
 JSON_PARAMS = frozenset({"cvars", "cvarp", "eu"})
 PAYLOAD_PARAMS = frozenset({"dv", "value"})
-KNOWN_PARAMS = NUMBER_PARAMS | TEXT_PARAMS | JSON_PARAMS | PAYLOAD_PARAMS
+# Parameters known on one kind of hit only. Older tags send /events as a GET whose ``e`` is the
+# events array, lz-string compressed like an ``eu`` body [seen]; elsewhere ``e`` stays unknown.
+HIT_JSON_PARAMS: dict[HitType, frozenset[str]] = {HitType.EVENTS: frozenset({"e"})}
+KNOWN_PARAMS = NUMBER_PARAMS | TEXT_PARAMS | JSON_PARAMS | PAYLOAD_PARAMS | frozenset().union(
+    *HIT_JSON_PARAMS.values())
 # Identifiers a POST pageview may carry in a JSON body rather than the query [guess: recent Product
 # Analytics projects post pageviews with custom properties; the body's shape is not documented].
 BODY_ID_PARAMS = ("pid", "uu", "sn", "pn", "url", "dr", "pvt", "v")
@@ -55,9 +59,10 @@ def hit_type_for(path: str) -> HitType:
     return PATH_TYPES.get(path.rstrip("/").lower() or "/", HitType.OTHER)
 
 
-def decode_params(params: dict[str, str | list[str]]) -> tuple[dict[str, JsonValue], dict[str, JsonValue],
-                                                                list[str]]:
+def decode_params(params: dict[str, str | list[str]], hit_type: HitType | None = None
+                  ) -> tuple[dict[str, JsonValue], dict[str, JsonValue], list[str]]:
     """Split parameters into decoded known fields and raw unknown ones, with notes on failures."""
+    json_params = JSON_PARAMS | HIT_JSON_PARAMS.get(hit_type or HitType.OTHER, frozenset())
     fields: dict[str, JsonValue] = {}
     unknown: dict[str, JsonValue] = {}
     notes: list[str] = []
@@ -79,7 +84,7 @@ def decode_params(params: dict[str, str | list[str]]) -> tuple[dict[str, JsonVal
                     notes.append(f"{name}={value[:40]!r} is not a number")
             elif name in TEXT_PARAMS:
                 fields[name] = value
-            elif name in JSON_PARAMS:
+            elif name in json_params:
                 fields[name] = json_param(value, compression) if value else None
             elif name in decoders:
                 fields[name] = decoders[name](value)
@@ -111,8 +116,8 @@ def json_param(value: str, compression: str | None) -> JsonValue:
                 return parse_json(unquote(value, errors="replace"))
         try:
             return expand_json(value, compression)
-        except DecodeError:
-            raise first_error from None
+        except DecodeError as expand_error:
+            raise DecodeError(f"{first_error}; nor compressed JSON ({expand_error})") from None
 
 
 def decode_body(body: str, compression: str | None) -> tuple[JsonValue, list[str]]:

@@ -2,7 +2,8 @@
 
 ``_cs_id``: userId.created.visitCount.lastPageviewTs.lastVisitTs.drawTs.expiryMs[.sameSite.secure]...
 ``_cs_s``: pageNumber.replayState[.more].expiryMs (letter fields seen in 2026, meaning unknown)
-``_cs_s_ctx``: URL-encoded JSON, or ``c:`` + base64 of gzipped JSON
+``_cs_s_ctx``: URL-encoded JSON, or ``c:`` + base64 of gzipped JSON (itself URL-encoded, ``c%3AH4sI...``)
+``_cs_cvars``: URL-encoded JSON of custom variables ``{"<slot>": ["name", "value"], ...}``
 ``_cs_i``: format unknown: kept raw
 Unknown tails and fields are kept as strings, never dropped.
 """
@@ -17,6 +18,7 @@ from inspector.decode.errors import DecodeError
 from inspector.decode.params import as_int
 from inspector.decode.payloads import base64_gzip_text, parse_json
 
+DECODED_COOKIES = frozenset({"_cs_id", "_cs_s", "_cs_s_ctx", "_cs_cvars"})
 CS_ID_FIELDS = ("user_id", "created", "visit_count", "last_pageview_ts", "last_visit_ts", "draw_ts",
                 "expiry_ms")
 
@@ -63,9 +65,30 @@ def decode_cs_s(value: str) -> dict[str, JsonValue]:
 
 
 def decode_cs_s_ctx(value: str) -> JsonValue:
-    if value.startswith("c:"):
-        return parse_json(base64_gzip_text(value[2:]))
-    return parse_json(unquote(value))
+    # Browsers' jars hold the value URL-encoded; a copy from DevTools' cookie table may be decoded
+    # already. Decoding twice is harmless: base64 has no '%', and '+' survives unquote().
+    text = unquote(value)
+    if text.startswith("c:"):
+        return parse_json(base64_gzip_text(text[2:]))
+    return parse_json(text)
+
+
+def decode_cs_cvars(value: str) -> tuple[dict[str, JsonValue], list[str]]:
+    """``{"1": ["Page Type", "Cart"]}`` -> {"1": {"name": "Page Type", "value": "Cart"}}; an entry in
+    another shape is kept as it is, with a note."""
+    data = parse_json(unquote(value))
+    if not isinstance(data, dict):
+        raise DecodeError(f"not an object of custom variables but {type(data).__name__}")
+    named: dict[str, JsonValue] = {}
+    odd: list[str] = []
+    for slot, entry in data.items():
+        if isinstance(entry, list) and len(entry) == 2 and all(isinstance(v, str) for v in entry):
+            named[slot] = {"name": entry[0], "value": entry[1]}
+        else:
+            named[slot] = entry
+            odd.append(slot)
+    notes = [f"_cs_cvars: slots not [name, value], kept as sent: {', '.join(odd[:10])}"] if odd else []
+    return named, notes
 
 
 def decode_tag_cookies(cookies: dict[str, str]) -> tuple[dict[str, JsonValue], list[str]]:
@@ -74,12 +97,18 @@ def decode_tag_cookies(cookies: dict[str, str]) -> tuple[dict[str, JsonValue], l
     notes: list[str] = []
     for name, value in cookies.items():
         try:
-            if name == "_cs_id":
+            if not value.strip() and name in DECODED_COOKIES:
+                fields[name] = value
+                notes.append(f"{name} is empty (a cookie being cleared?), kept as sent")
+            elif name == "_cs_id":
                 fields[name] = decode_cs_id(value)
             elif name == "_cs_s":
                 fields[name] = decode_cs_s(value)
             elif name == "_cs_s_ctx":
                 fields[name] = decode_cs_s_ctx(value)
+            elif name == "_cs_cvars":
+                fields[name], cvars_notes = decode_cs_cvars(value)
+                notes += cvars_notes
             else:
                 fields[name] = value
         except DecodeError as exc:

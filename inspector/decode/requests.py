@@ -48,7 +48,7 @@ def decode_request(request: Request) -> Hit:
     body, notes = body_text(request)
     content_type = (header(request, "content-type") or "").lower()
     role = host_role(host)
-    known = collection.KNOWN_PARAMS | frozenset(heap.CLASSIC_FIELDS)
+    known = collection.KNOWN_PARAMS | heap.KNOWN_PARAMS
     if body and ("application/x-www-form-urlencoded" in content_type or looks_like_form(body, known)):
         for key, value in group(parse_pairs(body)).items():
             params.setdefault(key, value)
@@ -67,9 +67,9 @@ def decode_request(request: Request) -> Hit:
 
 def _collection_hit(params: dict[str, str | list[str]], body: str, notes: list[str],
                     common: dict[str, object]) -> Hit:
-    fields, unknown, field_notes = collection.decode_params(params)
-    notes = notes + field_notes
     hit_type = collection.hit_type_for(str(common["path"]))
+    fields, unknown, field_notes = collection.decode_params(params, hit_type)
+    notes = notes + field_notes
     if body and hit_type != HitType.RECORDING:
         decoded_body, body_notes = collection.decode_body(body, first(params.get("ct")))
         fields["body"] = decoded_body
@@ -100,18 +100,13 @@ def _collection_hit(params: dict[str, str | list[str]], body: str, notes: list[s
 
 def _heap_hit(params: dict[str, str | list[str]], body: str, notes: list[str],
               common: dict[str, object]) -> Hit:
-    decoded_body, body_notes = heap.heap_body(body)
-    identity, properties, fields = heap.identity_and_properties(params, decoded_body)
-    if decoded_body is not None and not isinstance(decoded_body, dict):
-        fields["body"] = decoded_body
-    unknown: dict[str, JsonValue] = {k: v if isinstance(v, str) else list[JsonValue](v)
-                                     for k, v in params.items() if k not in heap.CLASSIC_FIELDS}
+    decoded = heap.decode_heap(str(common["path"]), params, body)
     return Hit.model_validate({
         **common,
-        "hit_type": heap.heap_hit_type(str(common["path"])),
-        "identity": identity,
-        "properties": properties,
-        "fields": fields,
-        "unknown": unknown,
-        "notes": tuple(notes + body_notes),
+        "hit_type": decoded.hit_type,
+        "identity": decoded.identity,
+        "properties": decoded.properties,
+        "fields": decoded.fields,
+        "unknown": decoded.unknown,
+        "notes": (*notes, *decoded.notes),
     })

@@ -12,7 +12,13 @@ from urllib.parse import quote
 
 import pytest
 
-from inspector.decode.cookies import decode_cs_id, decode_cs_s, decode_cs_s_ctx
+from inspector.decode.cookies import (
+    decode_cs_cvars,
+    decode_cs_id,
+    decode_cs_s,
+    decode_cs_s_ctx,
+    decode_tag_cookies,
+)
 from inspector.decode.pipeline import decode_envelope
 from inspector.decode.sources import CaptureFileError, load_capture
 from inspector.session.engine import Engine
@@ -47,6 +53,52 @@ def test_cs_s_ctx_both_encodings() -> None:
     assert decode_cs_s_ctx(quote(json.dumps(ctx))) == ctx
     packed = base64.b64encode(gzip.compress(json.dumps(ctx).encode())).decode()
     assert decode_cs_s_ctx("c:" + packed) == ctx
+
+
+def test_cs_s_ctx_compressed_and_url_encoded_as_jars_hold_it() -> None:
+    ctx = {"firstViewTime": 1764330000123, "firstViewUrl": "https://shop.example/?q=a+b",
+           "sessionReferrer": "https://search.example/", "previousViewUrl": "https://shop.example/cart"}
+    packed = base64.b64encode(gzip.compress(json.dumps(ctx).encode())).decode()
+    assert "+" in packed or "/" in packed or "=" in packed  # characters the jar's encoding changes
+    assert decode_cs_s_ctx(quote("c:" + packed, safe="")) == ctx
+
+
+@pytest.mark.parametrize(("value", "problem"), [
+    (quote("c:" + base64.b64encode(gzip.compress(b'{"firstViewTime": 1}')[:-6]).decode(), safe=""), "truncated"),
+    ("c%3AH4sI%21%21%21", "not base64"),
+    (quote("c:" + base64.b64encode(b"plain bytes, not gzip").decode(), safe=""), "not gzip"),
+    (quote("c:" + base64.b64encode(gzip.compress(b"{not json")).decode(), safe=""), "not JSON"),
+    ("", "empty"),
+])
+def test_cs_s_ctx_invalid_compression_is_kept_raw_with_a_clear_note(value: str, problem: str) -> None:
+    fields, notes = decode_tag_cookies({"_cs_s_ctx": value, "_cs_s": "2.0.1764331800000"})
+    assert fields["_cs_s_ctx"] == value and fields["_cs_s"]["page_number"] == 2  # type: ignore[index,call-overload]
+    assert len(notes) == 1 and notes[0].startswith("_cs_s_ctx ") and problem in notes[0]
+
+
+def test_cs_cvars_slots_are_named() -> None:
+    cvars = {"1": ["Page Type", "Cart"], "2": ["Login Status", "Guest"], "5": ["Basket", ""]}
+    fields, notes = decode_tag_cookies({"_cs_cvars": quote(json.dumps(cvars), safe="")})
+    assert fields["_cs_cvars"] == {"1": {"name": "Page Type", "value": "Cart"},
+                                   "2": {"name": "Login Status", "value": "Guest"},
+                                   "5": {"name": "Basket", "value": ""}} and notes == []
+    assert decode_cs_cvars("%7B%7D") == ({}, [])
+
+
+@pytest.mark.parametrize(("value", "problem"), [
+    ("%7B%221%22%3A%5B%22a%22%2C%22b%22", "not JSON"),  # cut short
+    (quote('["a", "b"]'), "not an object of custom variables"),
+    ("", "empty"),
+])
+def test_cs_cvars_unreadable_is_kept_raw(value: str, problem: str) -> None:
+    fields, notes = decode_tag_cookies({"_cs_cvars": value})
+    assert fields["_cs_cvars"] == value and problem in notes[0]
+
+
+def test_cs_cvars_odd_slots_are_kept_as_sent() -> None:
+    named, notes = decode_cs_cvars(quote(json.dumps({"1": ["a", "b"], "2": ["only one"], "3": {"x": 1}})))
+    assert named == {"1": {"name": "a", "value": "b"}, "2": ["only one"], "3": {"x": 1}}
+    assert notes == ["_cs_cvars: slots not [name, value], kept as sent: 2, 3"]
 
 
 def test_storage_snapshot_decodes_to_ids_and_keeps_unknown_cookies_raw() -> None:

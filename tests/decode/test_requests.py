@@ -110,7 +110,7 @@ def test_other_collection_paths(url: str, kind: HitType) -> None:
 def test_heap_classic_and_capture_api() -> None:
     classic = decode_request(get("https://heapanalytics.com/api/identify_v3?a=42&u=777&v=8&s=9&i=cust-1&b=web"))
     assert classic.hit_type == HitType.HEAP_IDENTIFY and classic.identity == "cust-1"
-    assert classic.fields["a"] == "42" and classic.unknown == {"b": "web"}
+    assert classic.fields["env_id"] == "42" and classic.fields["library"] == "web" and classic.unknown == {}
     body = json.dumps({"env_id": "42", "user_id": "777", "properties": {"plan": "pro"}})
     props = decode_request(Request(method="POST", url="https://mh.bf.contentsquare.net/api/capture/v2/add_user_properties",
                                    body=body))
@@ -183,3 +183,21 @@ def test_json_parameters_encoded_twice_or_compressed_are_still_read() -> None:
 def test_dvar_that_expands_to_plain_text_shows_the_text() -> None:
     packed = LZ.compressToEncodedURIComponent("plan=pro")
     assert decode_request(get(f"https://c.contentsquare.net/dvar?dv={packed}")).fields["dv"] == "plan=pro"
+
+
+def test_events_get_with_an_lz_string_e_parameter_is_decoded_like_an_eu_body() -> None:
+    interactions = [[1, 2, "click", "#buy"], [5, 0]]
+    packed = LZ.compressToEncodedURIComponent(json.dumps(interactions))
+    hit = decode_request(get(f"https://c.contentsquare.net/events?pid=1234&uu={UU}&sn=2&pn=3&e={packed}"))
+    assert hit.hit_type == HitType.EVENTS and hit.fields["e"] == interactions and hit.unknown == {}
+    base64_alphabet = decode_request(get(f"https://c.contentsquare.net/events?pid=1&e={quote(LZ.compressToBase64(json.dumps(interactions)), safe='')}"))
+    assert base64_alphabet.fields["e"] == interactions
+    # Elsewhere `e` means nothing known: raw.
+    assert decode_request(get(f"https://c.contentsquare.net/pageview?pid=1&e={packed}")).unknown == {"e": packed}
+
+
+@pytest.mark.parametrize("value", ["", "@@@", "NrCMBoAICYoIgMYBsCWCDWcC6", "H4sIAAAAAAAAA"])
+def test_events_e_that_does_not_decode_is_kept_raw_with_a_note(value: str) -> None:
+    hit = decode_request(get(f"https://c.contentsquare.net/events?pid=1&e={value}"))
+    assert hit.hit_type == HitType.EVENTS and hit.fields["e"] == (value or None)
+    assert value == "" or any(note.startswith("e: not JSON") and "nor compressed JSON" in note for note in hit.notes)
