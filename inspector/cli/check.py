@@ -57,6 +57,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                         help="lowest severity that makes the check fail (default: violation)")
     parser.add_argument("--reveal", action="store_true",
                         help="show identities and property values instead of masking them")
+    parser.add_argument("--all", action="store_true",
+                        help="text: list every occurrence of each rule (default: the first 3 of each)")
     parser.add_argument("-o", "--output", type=Path, metavar="FILE",
                         help="write the result to FILE instead of standard output")
     parser.set_defaults(func=run)
@@ -136,7 +138,7 @@ def nothing_readable(inputs: Sequence[InputFile], command: str) -> bool:
     return False
 
 
-def render(run: CheckRun, fmt: str, fail_on: Severity, reveal: bool) -> str:
+def render(run: CheckRun, fmt: str, fail_on: Severity, reveal: bool, every: bool = False) -> str:
     if fmt == "json":
         return json.dumps(check_document(run, fail_on, reveal), indent=2, ensure_ascii=False) + "\n"
     if fmt == "junit":
@@ -146,12 +148,12 @@ def render(run: CheckRun, fmt: str, fail_on: Severity, reveal: bool) -> str:
         from inspector.report.html import render_html
         return render_html(run, reveal=reveal, fail_on=fail_on)
     from inspector.report.text import render_text
-    return render_text(run, fail_on, reveal)
+    return render_text(run, fail_on, reveal, every)
 
 
 def run(args: argparse.Namespace) -> int:
     fail_on = Severity(args.fail_on)
     run_ = run_check(load_inputs(args.files, args.device, "check"), args.deadline)
-    if not write_output(render(run_, args.format, fail_on, args.reveal), args.output, "check"):
+    if not write_output(render(run_, args.format, fail_on, args.reveal, args.all), args.output, "check"):
         return 2
     return run_.exit_code(fail_on)

@@ -18,6 +18,7 @@ from inspector.model.reference import ModelConfig, ModelUsageError
 from inspector.model.rules import RULES
 from inspector.model.state import DeviceState, Severity, Snapshot, Verdict
 from inspector.report.capture import InputFile, keep_devices_apart, merged
+from inspector.report.grouping import group_by_rule
 from inspector.session.engine import Engine
 from inspector.wire.envelope import Envelope
 from inspector.wire.events import Command, Hit, PageviewType, Result
@@ -227,6 +228,13 @@ def graph_document(run: CheckRun, reveal: bool) -> list[JsonValue]:
             for g in identity_groups(run)]
 
 
+def groups_document(run: CheckRun) -> list[JsonValue]:
+    index = {id(v): i for i, v in enumerate(run.verdicts)}
+    return [{"rule": g.rule, "severity": g.severity, "title": g.title, "count": g.count,
+             "devices": list(g.devices), "verdicts": [index[id(v)] for v in g.verdicts]}
+            for g in group_by_rule(run.verdicts)]
+
+
 def summary_document(run: CheckRun, fail_on: Severity) -> dict[str, JsonValue]:
     counts = Counter(v.severity.value for v in run.verdicts)
     return {
@@ -258,6 +266,8 @@ def check_document(run: CheckRun, fail_on: Severity = Severity.VIOLATION,
         "config": {"deadline_s": run.deadline_s, "fail_on": fail_on.value},
         "summary": summary_document(run, fail_on),
         "verdicts": [verdict_document(v, reveal) for v in run.verdicts],
+        # Added in 0.2: the same verdicts by rule, most severe first (``verdicts`` indexes).
+        "verdict_groups": groups_document(run),
         "devices": [device_document(run, dev, reveal) for dev in run.devices],
         "identity_graph": graph_document(run, reveal),
         "refused_events": list(run.refused),

@@ -7,12 +7,14 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from tests.cli.conftest import Outcome
 from tests.report.golden import ROOT, assert_golden
 from tests.report.make_fixtures import EMAIL
+from tests.report.test_grouping import FIRST_OCCURRENCES, noisy_capture
 
 LAPTOP = "tests/data/report_laptop.jsonl"
 PHONE = "tests/data/report_phone.har"
@@ -134,3 +136,9 @@ def test_help_text(capsys: pytest.CaptureFixture[str]) -> None:
     assert exit_info.value.code == 0
     text = " ".join(capsys.readouterr().out.split())
     assert "Several files are one capture" in text and "cross-device" in text
+
+
+def test_check_all_lists_every_occurrence(cli: Cli, tmp_path: Path) -> None:
+    path = noisy_capture(tmp_path)
+    assert cli("check", str(path)).out.count("notACommand") == FIRST_OCCURRENCES
+    assert cli("check", str(path), "--all").out.count("notACommand") == 12
