@@ -10,6 +10,7 @@ from pathlib import Path
 
 from inspector.cli.check import add_capture_arguments, load_inputs, nothing_readable, write_output
 from inspector.cli.helptext import add_command
+from inspector.cli.progress import bars
 from inspector.report.bundle import build_bundle
 
 
@@ -35,14 +36,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    inputs = load_inputs(args.files, args.device, "bundle")
-    if nothing_readable(inputs, "bundle"):
-        return 2
-    # A fresh key per bundle, kept in memory only: pseudonyms cannot be reversed or linked across bundles.
-    key = None if args.no_redact else secrets.token_bytes(32)
-    bundle = build_bundle(inputs, key, datetime.now(UTC), args.deadline)
-    if not write_output(bundle.data, args.output, "bundle"):
-        return 2
+    with bars(args) as shown:
+        inputs = load_inputs(args.files, args.device, "bundle", shown)
+        if nothing_readable(inputs, "bundle"):
+            return 2
+        # A fresh key per bundle, kept in memory only: pseudonyms cannot be reversed or linked across bundles.
+        key = None if args.no_redact else secrets.token_bytes(32)
+        with shown.step("redacting, judging and writing"):
+            bundle = build_bundle(inputs, key, datetime.now(UTC), args.deadline)
+            if not write_output(bundle.data, args.output, "bundle"):
+                return 2
     what = "redacted" if bundle.redacted else "NOT redacted (--no-redact): it contains personal data"
     print(f"uxa-inspector bundle: wrote {args.output} ({what})", file=sys.stderr)
     return 2 if any(item.fatal for item in inputs) else 0

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from inspector.cli.helptext import add_command
+from inspector.cli.progress import Bars, add_progress_arguments, bars
 from inspector.model.state import Severity
 from inspector.report.capture import InputFile
 from inspector.report.check import CheckRun, check_document, run_check
@@ -34,6 +35,7 @@ def add_capture_arguments(parser: argparse.ArgumentParser, several: bool = True)
     parser.add_argument("--deadline", type=_seconds, default=10.0, metavar="SECONDS",
                         help="time the tag has to renew the user ID or send the renewal pageview "
                              "(default: 10)")
+    add_progress_arguments(parser)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -74,7 +76,8 @@ def _seconds(text: str) -> float:
     return value
 
 
-def load_inputs(files: Sequence[Path], devices: Sequence[str], command: str) -> list[InputFile]:
+def load_inputs(files: Sequence[Path], devices: Sequence[str], command: str,
+                bars: Bars | None = None) -> list[InputFile]:
     """Load every file; one that cannot be read is reported on stderr (one line) and kept as unreadable."""
     from inspector.decode.sources import CaptureFileError, load_capture
 
@@ -82,7 +85,7 @@ def load_inputs(files: Sequence[Path], devices: Sequence[str], command: str) -> 
     out: list[InputFile] = []
     for path in files:
         try:
-            loaded = load_capture(path)
+            loaded = load_capture(path, on_read=bars.reading(path) if bars else None)
         except CaptureFileError as exc:
             problem = str(exc)
         except OSError as exc:  # the loader's guard is the rule; this keeps one bad path from a traceback
@@ -153,7 +156,15 @@ def render(run: CheckRun, fmt: str, fail_on: Severity, reveal: bool, every: bool
 
 def run(args: argparse.Namespace) -> int:
     fail_on = Severity(args.fail_on)
-    run_ = run_check(load_inputs(args.files, args.device, "check"), args.deadline)
-    if not write_output(render(run_, args.format, fail_on, args.reveal, args.all), args.output, "check"):
-        return 2
-    return run_.exit_code(fail_on)
+    with bars(args) as shown:
+        run_ = judge(load_inputs(args.files, args.device, "check", shown), args.deadline, shown)
+        with shown.step("writing"):
+            written = write_output(render(run_, args.format, fail_on, args.reveal, args.all), args.output,
+                                   "check")
+    return run_.exit_code(fail_on) if written else 2
+
+
+def judge(inputs: list[InputFile], deadline_s: float, shown: Bars) -> CheckRun:
+    """``run_check`` with its progress bar."""
+    total = sum(len(item.envelopes) for item in inputs)
+    return run_check(inputs, deadline_s, on_events=shown.judging(total))

@@ -6,9 +6,9 @@ import argparse
 import json
 from pathlib import Path
 
-from inspector.cli.check import add_capture_arguments, load_inputs, write_output
+from inspector.cli.check import add_capture_arguments, judge, load_inputs, write_output
 from inspector.cli.helptext import add_command
-from inspector.report.check import run_check
+from inspector.cli.progress import bars
 from inspector.report.diff import diff_document, diff_runs, render_diff_text
 
 
@@ -37,10 +37,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    inputs = load_inputs([args.a, args.b], args.device, "diff")
-    if any(item.fatal for item in inputs):
-        return 2
-    a, b = (run_check([item], args.deadline) for item in inputs)
+    with bars(args) as shown:
+        inputs = load_inputs([args.a, args.b], args.device, "diff", shown)
+        if any(item.fatal for item in inputs):
+            return 2
+        a, b = (judge([item], args.deadline, shown) for item in inputs)
     result = diff_runs(a, b, str(args.a), str(args.b))
     text = (json.dumps(diff_document(result), indent=2, ensure_ascii=False) + "\n"
             if args.format == "json" else render_diff_text(result))

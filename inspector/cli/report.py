@@ -6,9 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from inspector.cli.check import add_capture_arguments, load_inputs, nothing_readable, write_output
+from inspector.cli.check import add_capture_arguments, judge, load_inputs, nothing_readable, write_output
 from inspector.cli.helptext import add_command
-from inspector.report.check import run_check
+from inspector.cli.progress import bars
 from inspector.report.html import render_html
 
 
@@ -35,11 +35,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    inputs = load_inputs(args.files, args.device, "report")
-    if nothing_readable(inputs, "report"):
-        return 2
-    result = run_check(inputs, args.deadline)
-    if not write_output(render_html(result, reveal=args.reveal, title=args.title), args.output, "report"):
-        return 2
+    with bars(args) as shown:
+        inputs = load_inputs(args.files, args.device, "report", shown)
+        if nothing_readable(inputs, "report"):
+            return 2
+        result = judge(inputs, args.deadline, shown)
+        with shown.step("writing"):
+            page = render_html(result, reveal=args.reveal, title=args.title)
+            if not write_output(page, args.output, "report"):
+                return 2
     print(f"uxa-inspector report: wrote {args.output}", file=sys.stderr)
     return 2 if result.unreadable else 0

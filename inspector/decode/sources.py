@@ -9,11 +9,14 @@ cannot be read at all raises ``CaptureFileError``, with one line saying which fi
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Literal
+
+from typing_extensions import Buffer
 
 from inspector.decode.errors import DecodeError
 from inspector.decode.har import parse_har
@@ -33,17 +36,33 @@ class LoadedCapture:
     errors: list[str] = field(default_factory=list)
 
 
-def load_capture(path: Path | str, device: str | None = None) -> LoadedCapture:
-    """Read a recording or a HAR file. ``device`` names the device of a HAR file (default: its stem)."""
+def load_capture(path: Path | str, device: str | None = None,
+                 on_read: Callable[[int], None] | None = None) -> LoadedCapture:
+    """Read a recording or a HAR file. ``device`` names the device of a HAR file (default: its stem);
+    ``on_read`` is told how many bytes of the file have been read so far, as reading goes on."""
     path = Path(path)
     try:
-        with path.open("rb") as handle:
+        raw = io.FileIO(path, "rb") if on_read is None else _ReportingFile(path, on_read)
+        with io.BufferedReader(raw) as handle:
             loaded = _load(handle, device or path.stem)
     except OSError as exc:
         raise CaptureFileError(f"{path}: {exc.strerror or exc}") from None
     except _NotACaptureError as exc:
         raise CaptureFileError(f"{path}: {exc}") from None
     return loaded
+
+
+class _ReportingFile(io.FileIO):
+    """A file that reports its position after each read (for a progress bar)."""
+
+    def __init__(self, path: Path, report: Callable[[int], None]) -> None:
+        super().__init__(path, "rb")
+        self._report = report
+
+    def readinto(self, buffer: Buffer) -> int | None:
+        count = super().readinto(buffer)
+        self._report(self.tell())
+        return count
 
 
 class _NotACaptureError(Exception):

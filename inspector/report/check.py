@@ -8,7 +8,7 @@ document (``schema: uxa-inspector/check/1``) that the other formats mirror.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pydantic import JsonValue
@@ -26,6 +26,7 @@ from inspector.wire.events import Command, Hit, PageviewType, Result
 SCHEMA = "uxa-inspector/check/1"
 # Verdict details that carry what the page sent (identities, property values): masked unless revealed.
 PERSONAL_DETAILS = frozenset({"identity", "value", "old", "new", "returned"})
+PROGRESS_EVERY = 500
 IDENTITY_COMMANDS = frozenset({"identify", "resetIdentity", "getIdentity", "addUserProperties"})
 
 
@@ -75,8 +76,11 @@ class CheckRun:
         return 1 if self.failed(fail_on) else 0
 
 
-def run_check(inputs: Sequence[InputFile], deadline_s: float = 10.0) -> CheckRun:
-    """Feed every readable input, merged in time order, to one engine and judge what stays open."""
+def run_check(inputs: Sequence[InputFile], deadline_s: float = 10.0,
+              on_events: Callable[[int], None] | None = None) -> CheckRun:
+    """Feed every readable input, merged in time order, to one engine and judge what stays open.
+
+    ``on_events`` is told how many events have been judged, every ``PROGRESS_EVERY`` events."""
     inputs = keep_devices_apart(inputs)
     engine = Engine(ModelConfig(deadline_s=deadline_s))
     timeline: list[Moment] = []
@@ -90,6 +94,8 @@ def run_check(inputs: Sequence[InputFile], deadline_s: float = 10.0) -> CheckRun
             refused.append(f"event {raw.seq} of device {raw.device}: {exc}")
             continue
         count += 1
+        if on_events is not None and count % PROGRESS_EVERY == 0:
+            on_events(count)
         after = step.snapshot.devices.get(raw.device)
         if after is not None:
             timeline.extend(_moments(step.envelope, before.get(raw.device), after))
