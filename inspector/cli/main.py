@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -20,7 +21,7 @@ from inspector.launch import logs
 
 # Subcommand modules, in the order ``--help`` lists them.
 COMMANDS: tuple[str, ...] = (
-    "gui", "demo", "capture", "check", "report", "bundle", "diff", "decode", "schema",
+    "gui", "demo", "capture", "check", "report", "bundle", "diff", "decode", "rules", "schema",
 )
 
 
@@ -68,7 +69,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if func is None:
         parser.print_help()
         return 2
-    code = int(func(args) or 0)
+    try:
+        code = int(func(args) or 0)
+    except BrokenPipeError:
+        # The reader went away (``uxa-inspector rules | head``): stop quietly, as other tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     log.info("exit status %d", code)
     return code
 

@@ -15,6 +15,7 @@ import jinja2
 from pydantic import JsonValue
 
 from inspector.model.privacy import show
+from inspector.model.rule_reference import PAGES
 from inspector.model.rules import RULES
 from inspector.model.state import DeviceState, Severity, Verdict
 from inspector.report.capture import InputFile
@@ -71,7 +72,8 @@ def _groups(run: CheckRun) -> list[Context]:
                     "count": plural(group.count, "time"), "devices": ", ".join(group.devices),
                     "fix": RULES[group.rule].fix if group.rule in RULES else group.verdicts[0].fix,
                     "shown": rows[:FIRST_OCCURRENCES], "more": more,
-                    "more_label": f"{plural(len(more), 'more occurrence')}"})
+                    "more_label": f"{plural(len(more), 'more occurrence')}",
+                    "about": PAGES.get(group.rule)})
     return out
 
 

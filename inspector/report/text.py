@@ -47,6 +47,7 @@ def render_text(run: CheckRun, fail_on: Severity = Severity.VIOLATION, reveal: b
         if hidden:
             lines.append(f"  … and {hidden} more (--all lists every one)")
         lines.append(f"  fix: {group.verdicts[0].fix}")
+        lines.append(f"  about this rule: uxa-inspector rules {group.rule}")
     lines.append("")
     for dev in run.devices:
         lines.append(f"device {dev.device}:")
