@@ -53,12 +53,6 @@ class History(Sequence[T], Generic[T]):
         shared.append(self._last)
         return History._view(shared, self._n + 1, item)
 
-    def extend(self, items: Iterable[T]) -> History[T]:
-        out = self
-        for item in items:
-            out = out.append(item)
-        return out
-
     def with_last(self, item: T) -> History[T]:
         """This history with its last item replaced by ``item`` (this one is unchanged)."""
         if self._last is _NONE:

@@ -1,5 +1,8 @@
 """The reference state machine: what the tag *should* do, and where the capture departs from it.
 
+It applies the tables of ``transitions.py`` (what each identity command expects, how observations
+meet expectations); verdicts are worded by ``messages.py``.
+
 Fed decoded envelopes in capture order (``command``, ``result``, ``hit``, ``cookies``, ``tick``; raw
 ``request``/``storage`` must be decoded first and are ignored here). Each device's state is a frozen
 ``DeviceState`` replaced on change, so a ``Snapshot`` per event costs one small dict.
@@ -13,7 +16,8 @@ one seen does not move time backwards.
 
 Choices where the sources leave room (each made in one place below):
 
-* resetIdentity on an anonymous user: both outcomes accepted, reported (``TRANSITIONS``);
+* resetIdentity on an anonymous user: both outcomes accepted, reported (``transitions.TRANSITIONS``);
+* which open expectation an observation answers (``transitions.PRECEDENCE`` and ``ANSWERS``);
 * a command pushed before the tag loaded starts its deadline at the device's next hit (``queued``);
 * the old user ID seen again within the deadline after a renewal is a request already in flight, not
   a change back (``_observe_user``);
@@ -27,18 +31,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from enum import StrEnum
 
 from pydantic import JsonValue
 
+from inspector.model import messages
 from inspector.model.history import History
-from inspector.model.identity_checks import check_identity, check_property, identity_text, is_foreign
-from inspector.model.privacy import mask_text, mask_value
+from inspector.model.identity_checks import Finding, check_identity, check_property, identity_text, is_foreign
 from inspector.model.rules import RULES
 from inspector.model.state import (
     DeviceState,
     Expectation,
+    ExpectKind,
     GraphLink,
+    IdentityCall,
     Pageview,
     PropertyChange,
     Reset,
@@ -46,6 +51,20 @@ from inspector.model.state import (
     Session,
     Snapshot,
     Verdict,
+)
+from inspector.model.transitions import (
+    ANSWERS,
+    DETACHES_ON_USER_CHANGE,
+    MEETS,
+    PRECEDENCE,
+    RESET_REASON,
+    TRANSITIONS,
+    UNEXPLAINED,
+    Answers,
+    IdentityAfter,
+    Observation,
+    Outcome,
+    Transition,
 )
 from inspector.wire.envelope import Envelope
 from inspector.wire.events import Command, Cookies, Hit, HitType, PageviewType, Result
@@ -82,52 +101,6 @@ ACTIVITY_HITS = frozenset({HitType.PAGEVIEW, HitType.EVENTS, HitType.PAGE_EVENT,
 IDS_REQUIRED_HITS = frozenset({HitType.PAGEVIEW})
 
 
-class Situation(StrEnum):
-    FIRST_IDENTIFY = "identify while anonymous"
-    SAME_IDENTITY = "identify with the current identity"
-    NEW_IDENTITY = "identify with a different identity"
-    RESET_IDENTIFIED = "resetIdentity while identified"
-    RESET_ANONYMOUS = "resetIdentity while anonymous"
-
-
-@dataclass(frozen=True, slots=True)
-class Transition:
-    """What the documented behaviour expects after one identity command."""
-
-    # Rule fired if no new user ID is seen by the deadline.
-    expect_new_user: str | None = None
-    # Rule fired if no renewal pageview is seen by the deadline.
-    expect_renewal: str | None = None
-    # Rule fired if the user ID changes or the session restarts before the deadline.
-    guard_no_reset: str | None = None
-    # Rule reported (info) with whatever happened: neither outcome is judged.
-    report_outcome: str | None = None
-    detach_properties: bool = False
-    identity_after: str = "unchanged"  # "new", "none" or "unchanged"
-
-
-# The transition table of reference-model.md. The one ambiguity of the sources, resetIdentity on an
-# anonymous user (vendor web page: always resets; mobile SDK and Heap: no-op), is decided here: both
-# outcomes are accepted and the outcome is reported as `reset-identity-anonymous` (info).
-TRANSITIONS: dict[Situation, Transition] = {
-    Situation.FIRST_IDENTIFY: Transition(guard_no_reset="unexpected-reset-first-identify",
-                                         identity_after="new"),
-    Situation.SAME_IDENTITY: Transition(guard_no_reset="unexpected-reset-same-identity"),
-    Situation.NEW_IDENTITY: Transition(expect_new_user="identity-change-reset-missing",
-                                       expect_renewal="renewal-pageview-missing",
-                                       detach_properties=True, identity_after="new"),
-    Situation.RESET_IDENTIFIED: Transition(expect_new_user="reset-identity-no-new-user",
-                                           detach_properties=True, identity_after="none"),
-    Situation.RESET_ANONYMOUS: Transition(report_outcome="reset-identity-anonymous"),
-}
-
-_REASON_BY_RULE = {
-    "identity-change-reset-missing": ResetReason.IDENTITY_CHANGE,
-    "reset-identity-no-new-user": ResetReason.RESET_IDENTITY,
-    "reset-identity-anonymous": ResetReason.RESET_IDENTITY,
-}
-
-
 @dataclass(frozen=True, slots=True)
 class _Call:
     """A command waiting for its result event (matched by call id)."""
@@ -135,6 +108,18 @@ class _Call:
     name: str
     seq: int
     identity: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _IdentityPlan:
+    """An identity command (or an identity hit standing in for one), classified before anything changes."""
+
+    call: IdentityCall
+    row: Transition | None  # None: the tag ignores the call (an unusable identity)
+    identity: str | None
+    hashed: bool
+    findings: tuple[Finding, ...] = ()
+    value: JsonValue = None
 
 
 class ReferenceModel:
@@ -155,6 +140,7 @@ class ReferenceModel:
         self._now = 0.0
         self._out: list[Verdict] = []
         self._env: Envelope | None = None
+        self._plan: _IdentityPlan | None = None
         self._handlers: dict[str, Callable[[DeviceState, Envelope], DeviceState]] = {
             "command": self._on_command,
             "result": self._on_result,
@@ -184,6 +170,8 @@ class ReferenceModel:
         if envelope.seq <= last:
             raise ModelUsageError(f"sequence numbers must increase within device {envelope.device!r}: "
                                   f"got {envelope.seq} after {last}")
+        # Classified before anything changes: a row missing from the table is our bug, raised here.
+        self._plan = self._identity_plan(self.device(envelope.device), envelope)
         self._last_seq[envelope.device] = self._seq = envelope.seq
         self._out = []
         self._env = envelope
@@ -233,7 +221,7 @@ class ReferenceModel:
         self._out.append(Verdict(
             rule=rule.id, severity=rule.severity,
             time=self._now if time is None else time, device=device, tab=tab,
-            message=_one_line(message), fix=rule.fix, events=tuple(sorted(set(events))),
+            message=messages.one_line(message), fix=rule.fix, events=tuple(sorted(set(events))),
             details=details or {},
         ))
 
@@ -242,7 +230,25 @@ class ReferenceModel:
         self._verdicts.extend(out)
         return out
 
-    # ------------------------------------------------------------------ deadlines
+    # ------------------------------------------------------------------ expectations
+
+    def _take(self, dev: DeviceState, observation: Observation) -> list[tuple[Expectation, Outcome]]:
+        """The open expectations an observation goes to, with how each meets it (``transitions``)."""
+        for group in PRECEDENCE:
+            taken = [(e, outcome) for e in dev.pending
+                     if (outcome := MEETS.get((e.kind, observation))) is not None and outcome in group]
+            if taken and ANSWERS[observation] is Answers.LATEST_CALL:
+                latest = max(e.since_seq for e, _ in taken)
+                taken = [(e, o) for e, o in taken if e.since_seq == latest]
+            if taken:
+                return taken
+        return []
+
+    @staticmethod
+    def _close(pending: tuple[Expectation, ...],
+               taken: list[tuple[Expectation, Outcome]]) -> tuple[Expectation, ...]:
+        closed = [e for e, outcome in taken if outcome is not Outcome.TOLERATED]
+        return tuple(e for e in pending if e not in closed) if closed else pending
 
     def _start_queued_clocks(self, dev: DeviceState, env: Envelope) -> DeviceState:
         """The tag shows life on this device: start the clock of commands queued before it loaded."""
@@ -273,23 +279,51 @@ class ReferenceModel:
         return self._now if exp.queued else min(exp.deadline, self._now)
 
     def _judge_expired(self, dev: DeviceState, exp: Expectation) -> None:
-        deadline = self.config.deadline_s
-        if exp.what == "new-user-id":
-            self._fire(exp.rule, dev.device, [exp.since_seq],
-                       f"{RULES[exp.rule].title}: user ID still {_short(exp.old_user_id)} "
-                       f"{deadline:g} s later", {"user_id": exp.old_user_id}, time=self._at(exp), since=exp)
-            if dev.identity is not None:
-                self._link(dev.identity, dev.device, dev.user_id, exp.since_seq, self._at(exp))
-        elif exp.what == "renewal-pageview":
-            self._fire(exp.rule, dev.device, [exp.since_seq],
-                       f"{RULES[exp.rule].title} within {deadline:g} s", time=self._at(exp), since=exp)
-        elif exp.what == "outcome":
-            self._fire(exp.rule, dev.device, [exp.since_seq],
-                       f"{RULES[exp.rule].title}; the tag kept user ID {_short(exp.old_user_id)}",
-                       {"outcome": "kept", "user_id": exp.old_user_id}, time=self._at(exp), since=exp)
-        # A "no-reset" guard that expires quietly is the expected outcome.
+        outcome = MEETS[(exp.kind, Observation.DEADLINE)]
+        if outcome is Outcome.MET:
+            return  # e.g. a guard that expires quietly: the expected outcome
+        details: dict[str, JsonValue] = {}
+        if exp.kind is not ExpectKind.RENEWAL_PAGEVIEW:
+            details["user_id"] = exp.old_user_id
+        if outcome is Outcome.REPORTED:
+            details = {"outcome": messages.OUTCOME_WORDS[Observation.DEADLINE], **details}
+        message = messages.expectation_message(exp.rule, exp.kind, Observation.DEADLINE,
+                                               old=exp.old_user_id, deadline=self.config.deadline_s)
+        self._fire(exp.rule, dev.device, [exp.since_seq], message, details, time=self._at(exp), since=exp)
+        if exp.kind is ExpectKind.NEW_USER_ID and dev.identity is not None:
+            self._link(dev.identity, dev.device, dev.user_id, exp.since_seq, self._at(exp))
 
     # ------------------------------------------------------------------ commands
+
+    def _identity_plan(self, dev: DeviceState, env: Envelope) -> _IdentityPlan | None:
+        """Classify an identity command (pure); raises ``ModelUsageError`` if the table lacks its row."""
+        event = env.event
+        if isinstance(event, Command):
+            if event.name == "identify":
+                args = event.args
+                options = args[1] if len(args) > 1 and isinstance(args[1], dict) else {}
+                return self._plan_identify(dev, args[0] if args else None, options.get("hash") is True)
+            if event.name == "resetIdentity":
+                return self._plan_call(dev, IdentityCall.RESET, None, False, (), None)
+        elif (isinstance(event, Hit) and event.hit_type == HitType.HEAP_IDENTIFY and event.identity
+              and dev.device not in self._commands_seen):
+            return self._plan_identify(dev, event.identity, hashed=False)
+        return None
+
+    def _plan_identify(self, dev: DeviceState, value: JsonValue, hashed: bool) -> _IdentityPlan | None:
+        identity, findings = check_identity(value, hashed)
+        if identity is None:  # the tag ignores an unusable identity: only its findings are reported
+            return _IdentityPlan(IdentityCall.IDENTIFY_OTHER, None, None, hashed, tuple(findings), value)
+        call = IdentityCall.IDENTIFY_SAME if dev.identity == identity else IdentityCall.IDENTIFY_OTHER
+        return self._plan_call(dev, call, identity, hashed, tuple(findings), value)
+
+    @staticmethod
+    def _plan_call(dev: DeviceState, call: IdentityCall, identity: str | None, hashed: bool,
+                   findings: tuple[Finding, ...], value: JsonValue) -> _IdentityPlan:
+        row = TRANSITIONS.get((dev.identity_state, call))
+        if row is None:
+            raise ModelUsageError(f"no transition for {call.value} while {dev.identity_state.value}")
+        return _IdentityPlan(call, row, identity, hashed, findings, value)
 
     def _on_command(self, dev: DeviceState, env: Envelope) -> DeviceState:
         cmd = env.event
@@ -297,68 +331,44 @@ class ReferenceModel:
         name = cmd.name
         self._commands_seen.add(dev.device)
         if name is None:
-            self._fire("command-malformed", dev.device, [env.seq],
-                       f"{RULES['command-malformed'].title}: got {_describe(cmd.payload)}")
+            self._fire("command-malformed", dev.device, [env.seq], messages.command_malformed(cmd.payload))
             return dev
         if cmd.call_id:
             self._calls[(dev.device, cmd.call_id)] = _Call(name, env.seq, dev.identity)
         if name not in KNOWN_COMMANDS:
-            self._fire("command-unknown", dev.device, [env.seq],
-                       f"Unknown command '{name[:60]}'", {"name": name})
+            self._fire("command-unknown", dev.device, [env.seq], messages.command_unknown(name),
+                       {"name": name})
             return dev
-        if name == "identify":
-            return self._identify(dev, env, cmd)
-        if name == "resetIdentity":
-            situation = Situation.RESET_IDENTIFIED if dev.identity is not None else Situation.RESET_ANONYMOUS
-            return self._transition(dev, env, situation, None, hashed=False)
+        if self._plan is not None:
+            return self._identity_command(dev, env, self._plan)
         if name == "addUserProperties":
-            return self._add_properties(dev, env, cmd)
+            return self._set_properties(dev, env, cmd.args[0] if cmd.args else None, cmd.page_url)
         return dev
 
-    def _identify(self, dev: DeviceState, env: Envelope, cmd: Command) -> DeviceState:
-        args = cmd.args
-        value = args[0] if args else None
-        options = args[1] if len(args) > 1 and isinstance(args[1], dict) else {}
-        return self._identify_value(dev, env, value, hashed=options.get("hash") is True)
-
-    def _identify_value(self, dev: DeviceState, env: Envelope, value: JsonValue, hashed: bool) -> DeviceState:
-        identity, findings = check_identity(value, hashed)
-        masked = mask_text(identity) if identity is not None else mask_value(value)
-        for finding in findings:
-            self._fire(finding.rule, dev.device, [env.seq], f"{_capital(finding.reason)}: {masked}",
-                       {"identity": identity if identity is not None else value})
-        if identity is None:
-            return dev  # the tag ignores an unusable identity
-        if dev.identity is None:
-            situation = Situation.FIRST_IDENTIFY
-        elif dev.identity == identity:
-            situation = Situation.SAME_IDENTITY
-        else:
-            situation = Situation.NEW_IDENTITY
-        return self._transition(dev, env, situation, identity, hashed)
-
-    def _transition(self, dev: DeviceState, env: Envelope, situation: Situation,
-                    identity: str | None, hashed: bool) -> DeviceState:
-        rule = TRANSITIONS[situation]
+    def _identity_command(self, dev: DeviceState, env: Envelope, plan: _IdentityPlan) -> DeviceState:
+        for finding in plan.findings:
+            self._fire(finding.rule, dev.device, [env.seq],
+                       messages.identity_finding(finding.reason, plan.identity, plan.value),
+                       {"identity": plan.identity if plan.identity is not None else plan.value})
+        row = plan.row
+        if row is None:
+            return dev
         # A command pushed before the tag loaded runs when it loads: its deadline waits for the tag.
         queued = isinstance(env.event, Command) and not env.event.tag_loaded
         deadline = env.time + self.config.deadline_s  # nominal while queued: not judged before the tag runs
-        pending = [e for e in dev.pending if e.what != "no-reset"]  # a new command supersedes guards
-        for rule_id, what in ((rule.expect_new_user, "new-user-id"),
-                              (rule.expect_renewal, "renewal-pageview"),
-                              (rule.guard_no_reset, "no-reset"),
-                              (rule.report_outcome, "outcome")):
-            if rule_id is not None:
-                pending.append(Expectation(rule_id, what, env.seq, deadline, dev.user_id, queued, env.tab))
+        # A new command supersedes guards.
+        pending = [e for e in dev.pending if e.kind is not ExpectKind.NO_RESET]
+        pending.extend(Expectation(x.rule, x.kind, plan.call, env.seq, deadline, dev.user_id, queued, env.tab)
+                       for x in row.expects)
         dev = replace(dev, pending=tuple(pending))
-        if rule.detach_properties:
+        if row.detach_properties:
             dev = self._detach(dev, env)
-        if rule.identity_after == "new" and identity is not None:
-            dev = replace(dev, identity=identity, identity_hashed=hashed, identified_since=env.time)
-            if rule.expect_new_user is None:
-                self._link(identity, dev.device, dev.user_id, env.seq, env.time)
+        if row.identity is IdentityAfter.SET and plan.identity is not None:
+            dev = replace(dev, identity=plan.identity, identity_hashed=plan.hashed, identified_since=env.time)
+            if not row.expects_new_user():
+                self._link(plan.identity, dev.device, dev.user_id, env.seq, env.time)
             # else: linked to the renewed user ID when it shows up (or to the kept one if it never does)
-        elif rule.identity_after == "none":
+        elif row.identity is IdentityAfter.CLEARED:
             dev = replace(dev, identity=None, identity_hashed=False, identified_since=None)
         return dev
 
@@ -368,18 +378,13 @@ class ReferenceModel:
         current = tuple(c for c in dev.property_history
                         if c.key in dev.properties and c.user_id == dev.user_id)
         self._fire("properties-detached", dev.device, [env.seq, *(c.seq for c in current)],
-                   f"{len(dev.properties)} user propert{'y' if len(dev.properties) == 1 else 'ies'} "
-                   f"of user {_short(dev.user_id)} detached: {', '.join(sorted(dev.properties))[:120]}",
+                   messages.properties_detached(list(dev.properties), dev.user_id),
                    {"keys": list[JsonValue](sorted(dev.properties)), "user_id": dev.user_id})
         return replace(dev, properties={}, detached=dev.detached.append((dev.user_id, current)))
 
-    def _add_properties(self, dev: DeviceState, env: Envelope, cmd: Command) -> DeviceState:
-        return self._set_properties(dev, env, cmd.args[0] if cmd.args else None, cmd.page_url)
-
     def _set_properties(self, dev: DeviceState, env: Envelope, arg: JsonValue, page_url: str) -> DeviceState:
         if not isinstance(arg, dict) or is_foreign(arg):
-            self._fire("property-invalid", dev.device, [env.seq],
-                       f"{RULES['property-invalid'].title}: argument is {_describe(arg)}, not an object")
+            self._fire("property-invalid", dev.device, [env.seq], messages.property_not_an_object(arg))
             return dev
         properties = dict(dev.properties)
         history = dev.property_history
@@ -387,7 +392,8 @@ class ReferenceModel:
             findings = check_property(key, value)
             for finding in findings:
                 self._fire(finding.rule, dev.device, [env.seq],
-                           f"{RULES[finding.rule].title}: {finding.reason}", {"key": key, "value": value})
+                           messages.property_finding(finding.rule, finding.reason),
+                           {"key": key, "value": value})
             if any(f.rule == "property-invalid" for f in findings):
                 continue
             had_old = key in properties
@@ -398,7 +404,7 @@ class ReferenceModel:
                                    if c.key == key and c.user_id == dev.user_id), None)
                 earlier = [] if last_write is None else [last_write]
                 self._fire("property-overwrite", dev.device, [*earlier, env.seq],
-                           f"Property '{key}' overwritten: {mask_value(old)} → {mask_value(value)}",
+                           messages.property_overwrite(key, old, value),
                            {"key": key, "old": old, "new": value})
             properties[key] = value
             history = history.append(PropertyChange(key=key, new=value, old=old, had_old=had_old,
@@ -415,8 +421,7 @@ class ReferenceModel:
         returned = result.returned
         if call.identity is not None and identity_text(returned) == call.identity:
             self._fire("getidentity-returned-raw", dev.device, [call.seq, env.seq],
-                       f"{RULES['getidentity-returned-raw'].title} ({mask_text(call.identity)})",
-                       {"returned": returned})
+                       messages.getidentity_returned_raw(call.identity), {"returned": returned})
         return replace(dev, last_get_identity=returned)
 
     # ------------------------------------------------------------------ observations
@@ -439,7 +444,7 @@ class ReferenceModel:
             missing = [n for n in ("pid", "uu", "sn", "pn") if getattr(hit, n) in (None, "")]
             if missing:
                 self._fire("hit-missing-ids", dev.device, [env.seq],
-                           f"{hit.hit_type.value} hit without {', '.join(missing)}",
+                           messages.hit_missing_ids(hit.hit_type.value, missing),
                            {"missing": list[JsonValue](missing)})
         dev = self._start_queued_clocks(dev, env)
         dev = self._observe_user(dev, env, hit.uu)
@@ -453,8 +458,8 @@ class ReferenceModel:
 
     def _complement_from_hit(self, dev: DeviceState, env: Envelope, hit: Hit) -> DeviceState:
         """Without the page's commands (a HAR file, an unobserved frame), identity hits stand in."""
-        if hit.hit_type == HitType.HEAP_IDENTIFY and hit.identity:
-            return self._identify_value(dev, env, hit.identity, hashed=False)
+        if self._plan is not None:
+            return self._identity_command(dev, env, self._plan)
         if hit.hit_type == HitType.HEAP_USER_PROPERTIES and hit.properties:
             return self._set_properties(dev, env, dict(hit.properties), hit.page_url or "")
         return dev
@@ -470,83 +475,78 @@ class ReferenceModel:
         if (last is not None and user_id == last.old_user_id
                 and env.time - last.time <= self.config.deadline_s):
             return dev  # a request already in flight (or another tab) still carries the old user ID
-        waiting = [e for e in dev.pending if e.what in ("new-user-id", "outcome")]
-        # One renewal answers one command: the most recent one. An earlier command still waiting (an
-        # identity change the tag ignored, then a logout) keeps waiting and is judged at its deadline.
-        latest = max((e.since_seq for e in waiting), default=None)
-        explaining = [e for e in waiting if e.since_seq == latest]
-        guard = next((e for e in dev.pending if e.what == "no-reset"), None)
         old = dev.user_id
         details: dict[str, JsonValue] = {"old_user_id": old, "new_user_id": user_id}
-        if explaining:
-            reason = _REASON_BY_RULE.get(explaining[0].rule, ResetReason.IDENTITY_CHANGE)
-            for exp in explaining:
-                if exp.what == "outcome":
-                    self._fire(exp.rule, dev.device, [exp.since_seq, env.seq],
-                               f"{RULES[exp.rule].title}; the tag renewed the user ID",
-                               {**details, "outcome": "renewed"}, since=exp)
-                    dev = self._detach(dev, env)  # the command did not detach: it could not know
-            pending = tuple(e for e in dev.pending if e not in explaining)
-        else:
-            reason = ResetReason.UNEXPLAINED
-            if guard is not None:
-                self._fire(guard.rule, dev.device, [guard.since_seq, env.seq],
-                           f"{RULES[guard.rule].title}: user ID {_short(old)} → {_short(user_id)}", details)
-                dev = self._detach(dev, env)
-            else:
-                self._fire("unexpected-user-id-change", dev.device, [env.seq],
-                           f"User ID changed {_short(old)} → {_short(user_id)} with no identify or "
-                           f"resetIdentity before it", details)
-                dev = self._detach(dev, env)
-            pending = tuple(e for e in dev.pending if e is not guard)
+        taken = self._take(dev, Observation.NEW_USER_ID)
+        reason = ResetReason.UNEXPLAINED
+        for exp, outcome in taken:
+            if outcome is Outcome.BROKEN:
+                self._fire(exp.rule, dev.device, [exp.since_seq, env.seq],
+                           messages.expectation_message(exp.rule, exp.kind, Observation.NEW_USER_ID,
+                                                        old=old, new=user_id), details)
+                continue
+            reason = RESET_REASON[exp.call]
+            if outcome is Outcome.REPORTED:
+                self._fire(exp.rule, dev.device, [exp.since_seq, env.seq],
+                           messages.expectation_message(exp.rule, exp.kind, Observation.NEW_USER_ID),
+                           {**details, "outcome": messages.OUTCOME_WORDS[Observation.NEW_USER_ID]}, since=exp)
+        if not taken:
+            rule = UNEXPLAINED[Observation.NEW_USER_ID]
+            assert rule is not None
+            self._fire(rule, dev.device, [env.seq],
+                       messages.unexplained_message(rule, Observation.NEW_USER_ID, old=old, new=user_id),
+                       details)
+        if not taken or any(outcome in DETACHES_ON_USER_CHANGE for _, outcome in taken):
+            dev = self._detach(dev, env)
         reset = Reset(time=env.time, seq=env.seq, reason=reason, old_user_id=old, new_user_id=user_id)
         if dev.identity is not None:
             self._link(dev.identity, dev.device, user_id, env.seq, env.time)
-        return replace(dev, user_id=user_id, user_ids=dev.user_ids.append(user_id), pending=pending,
-                       last_reset=reset, resets=dev.resets.append(reset),
+        return replace(dev, user_id=user_id, user_ids=dev.user_ids.append(user_id),
+                       pending=self._close(dev.pending, taken), last_reset=reset,
+                       resets=dev.resets.append(reset),
                        renewal_explained=reason is not ResetReason.UNEXPLAINED,
                        last_hit_session=None, last_hit_page=None)
 
     def _pageview(self, dev: DeviceState, env: Envelope, hit: Hit) -> DeviceState:
         timeout = self.config.session_timeout_s
         expired = dev.last_activity is not None and env.time - dev.last_activity > timeout
-        guard = next((e for e in dev.pending if e.what == "no-reset"), None)
         pending = dev.pending
         renewal_explained = dev.renewal_explained
         if hit.pvt == PageviewType.RENEWAL:
-            wanted = [e for e in pending if e.what == "renewal-pageview"]
-            if wanted:
-                pending = tuple(e for e in pending if e not in wanted)
-            elif guard is not None:
-                self._fire(guard.rule, dev.device, [guard.since_seq, env.seq],
-                           f"{RULES[guard.rule].title}: a renewal pageview restarted the session")
-                pending = tuple(e for e in pending if e is not guard)
-            elif any(e.what == "outcome" for e in pending):
-                pass  # resetIdentity while anonymous: restarting is one of the accepted outcomes
-            elif not (renewal_explained or expired):
-                self._fire("renewal-pageview-unexpected", dev.device, [env.seq],
-                           RULES["renewal-pageview-unexpected"].title)
+            taken = self._take(dev, Observation.RENEWAL_PAGEVIEW)
+            for exp, outcome in taken:
+                if outcome is Outcome.BROKEN:
+                    self._fire(exp.rule, dev.device, [exp.since_seq, env.seq],
+                               messages.expectation_message(exp.rule, exp.kind, Observation.RENEWAL_PAGEVIEW))
+            if not taken and not (renewal_explained or expired):
+                rule = UNEXPLAINED[Observation.RENEWAL_PAGEVIEW]
+                assert rule is not None
+                self._fire(rule, dev.device, [env.seq],
+                           messages.unexplained_message(rule, Observation.RENEWAL_PAGEVIEW))
+            pending = self._close(pending, taken)
             renewal_explained = False
         sn, pn = hit.sn, hit.pn
         prev_sn, prev_pn = dev.last_hit_session, dev.last_hit_page
         if sn is not None and prev_sn is not None:
             if sn == prev_sn and pn is not None and prev_pn is not None and hit.pvt != PageviewType.RENEWAL:
                 if pn != prev_pn + 1:
-                    what = "repeated" if pn <= prev_pn else "skipped"
                     self._fire("page-number-gap", dev.device, [env.seq],
-                               f"Page number {what}: {prev_pn} → {pn} in session {sn}",
+                               messages.page_number_gap(prev_pn, pn, sn),
                                {"previous": prev_pn, "page_number": pn, "session_number": sn})
             elif sn != prev_sn + 1 and sn != prev_sn:
                 self._fire("session-number-jump", dev.device, [env.seq],
-                           f"Session number went {prev_sn} → {sn} with no reset or expiry",
+                           messages.session_number_jump(prev_sn, sn),
                            {"previous": prev_sn, "session_number": sn})
-            if sn != prev_sn and guard is not None and guard in pending and not expired:
-                self._fire(guard.rule, dev.device, [guard.since_seq, env.seq],
-                           f"{RULES[guard.rule].title}: session {prev_sn} → {sn}")
-                pending = tuple(e for e in pending if e is not guard)
+            if sn != prev_sn and not expired:
+                taken = self._take(replace(dev, pending=pending), Observation.NEW_SESSION)
+                for exp, outcome in taken:
+                    if outcome is Outcome.BROKEN:
+                        self._fire(exp.rule, dev.device, [exp.since_seq, env.seq],
+                                   messages.expectation_message(exp.rule, exp.kind, Observation.NEW_SESSION,
+                                                                prev_sn=prev_sn, sn=sn))
+                pending = self._close(pending, taken)
         # One replace per pageview: it is the hottest path of a capture.
         return replace(dev, pending=pending, renewal_explained=renewal_explained, last_activity=env.time,
-                       last_pageview_time=env.time,
                        last_hit_session=sn if sn is not None else prev_sn,
                        last_hit_page=pn if pn is not None else prev_pn,
                        session_number=sn if sn is not None else dev.session_number,
@@ -583,30 +583,3 @@ class ReferenceModel:
             graph = History(link for link in graph if not (
                 link.identity == identity and link.device == device and link.user_id is None))
         self._graph = graph.append(GraphLink(identity, device, user_id, seq, time))
-
-
-def _short(user_id: str | None) -> str:
-    """User IDs are pseudonymous but long: show a prefix, as DevTools does."""
-    if user_id is None:
-        return "(none)"
-    return user_id if len(user_id) <= 10 else f"{user_id[:8]}…"
-
-
-def _one_line(text: str) -> str:
-    """Messages are one line whatever the page sent: control characters are shown escaped."""
-    if text.isprintable():
-        return text
-    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _describe(value: JsonValue) -> str:
-    if isinstance(value, dict) and is_foreign(value):
-        return str(value.get("__uxa_type__"))
-    if value is None:
-        return "nothing"
-    return {list: "an array", dict: "an object", str: "a string", bool: "a boolean"}.get(
-        type(value), "a number")

@@ -45,6 +45,32 @@ class Verdict(BaseModel):
     details: dict[str, JsonValue] = {}
 
 
+class IdentityState(StrEnum):
+    """Where a device stands with respect to identity (the rows of the transition table)."""
+
+    ANONYMOUS = "anonymous"
+    IDENTIFIED = "identified"
+
+
+class IdentityCall(StrEnum):
+    """An identity command, as the transition table tells them apart."""
+
+    IDENTIFY_SAME = "identify with the current identity"
+    IDENTIFY_OTHER = "identify with another identity"  # or with none set yet
+    RESET = "resetIdentity"
+
+
+class ExpectKind(StrEnum):
+    """What a transition expects the tag to do (or not do) by a deadline."""
+
+    NEW_USER_ID = "new-user-id"
+    RENEWAL_PAGEVIEW = "renewal-pageview"
+    # A guard: neither the user ID nor the session may restart.
+    NO_RESET = "no-reset"
+    # Either outcome is accepted; what happened is reported.
+    OUTCOME = "outcome"
+
+
 class ResetReason(StrEnum):
     IDENTITY_CHANGE = "identity-change"
     RESET_IDENTITY = "reset-identity"
@@ -102,7 +128,8 @@ class Expectation:
     """Something the documented behaviour says must happen by ``deadline``."""
 
     rule: str  # the rule that fires if it does not happen (or, for a guard, if it does)
-    what: str  # "new-user-id", "renewal-pageview", or "no-reset" (a guard)
+    kind: ExpectKind
+    call: IdentityCall  # the command that raised it
     since_seq: int
     deadline: float
     old_user_id: str | None = None
@@ -121,7 +148,6 @@ class DeviceState:
     identified_since: float | None = None
     session_number: int | None = None
     page_number: int | None = None
-    last_pageview_time: float | None = None
     # Time of the last pageview or user event (drives the 30-minute session expiry).
     last_activity: float | None = None
     # sn/pn of the last pageview hit: gaps are judged hit to hit (cookies run ahead of hits).
@@ -141,6 +167,10 @@ class DeviceState:
     resets: History[Reset] = field(default_factory=History)
     pending: tuple[Expectation, ...] = ()
     tabs: tuple[str, ...] = ()
+
+    @property
+    def identity_state(self) -> IdentityState:
+        return IdentityState.ANONYMOUS if self.identity is None else IdentityState.IDENTIFIED
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,7 +55,7 @@ def state_lines(state: DeviceState | None, reveal: bool) -> dict[str, str]:
     for key, value in state.properties.items():
         lines[f"property {key}"] = show(value, reveal)
     for exp in state.pending:
-        lines[f"expects {exp.what} (#{exp.since_seq})"] = f"by {clock(exp.deadline)} or {exp.rule}"
+        lines[f"expects {exp.kind.value} (#{exp.since_seq})"] = f"by {clock(exp.deadline)} or {exp.rule}"
     return lines
 
 

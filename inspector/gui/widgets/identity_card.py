@@ -154,7 +154,7 @@ class IdentityCard(QWidget):
                 f"<span style='background:#c0392b;color:white;border-radius:3px;padding:1px 4px'>"
                 f"&nbsp;↺ {len(state.resets)}&nbsp;</span> {_html(reset_text(state.last_reset))}")
         if state.pending:
-            waits = (f"{_html(p.what)} by {clock(p.deadline)}" for p in state.pending)
+            waits = (f"{_html(p.kind.value)} by {clock(p.deadline)}" for p in state.pending)
             self.pending.setText("<br>".join(waits))
         else:
             self.pending.setText("nothing")

@@ -1,0 +1,116 @@
+"""The wording of verdict messages: one line each, personal data masked (raw values go only in a
+verdict's ``details``). Titles and fixes are in ``rules.py``; which verdict fires is decided by
+``transitions.py`` and ``reference.py``.
+"""
+
+from __future__ import annotations
+
+from pydantic import JsonValue
+
+from inspector.model.identity_checks import is_foreign
+from inspector.model.privacy import mask_text, mask_value
+from inspector.model.rules import RULES
+from inspector.model.state import ExpectKind
+from inspector.model.transitions import Observation
+
+# (expectation, observation) -> message; fields: title, old, new (short user IDs), deadline, prev_sn, sn.
+EXPECTATION_MESSAGES: dict[tuple[ExpectKind, Observation], str] = {
+    (ExpectKind.NEW_USER_ID, Observation.DEADLINE): "{title}: user ID still {old} {deadline:g} s later",
+    (ExpectKind.RENEWAL_PAGEVIEW, Observation.DEADLINE): "{title} within {deadline:g} s",
+    (ExpectKind.OUTCOME, Observation.DEADLINE): "{title}; the tag kept user ID {old}",
+    (ExpectKind.OUTCOME, Observation.NEW_USER_ID): "{title}; the tag renewed the user ID",
+    (ExpectKind.NO_RESET, Observation.NEW_USER_ID): "{title}: user ID {old} → {new}",
+    (ExpectKind.NO_RESET, Observation.RENEWAL_PAGEVIEW): "{title}: a renewal pageview restarted the session",
+    (ExpectKind.NO_RESET, Observation.NEW_SESSION): "{title}: session {prev_sn} → {sn}",
+}
+
+# An observation no expectation explains.
+UNEXPLAINED_MESSAGES: dict[Observation, str] = {
+    Observation.NEW_USER_ID: "User ID changed {old} → {new} with no identify or resetIdentity before it",
+    Observation.RENEWAL_PAGEVIEW: "{title}",
+}
+
+# What an OUTCOME expectation reports, by the observation that closed it.
+OUTCOME_WORDS: dict[Observation, str] = {Observation.NEW_USER_ID: "renewed", Observation.DEADLINE: "kept"}
+
+
+def expectation_message(rule: str, kind: ExpectKind, observation: Observation, *, old: str | None = None,
+                        new: str | None = None, deadline: float = 0.0, prev_sn: int | None = None,
+                        sn: int | None = None) -> str:
+    return EXPECTATION_MESSAGES[(kind, observation)].format(
+        title=RULES[rule].title, old=short(old), new=short(new), deadline=deadline, prev_sn=prev_sn, sn=sn)
+
+
+def unexplained_message(rule: str, observation: Observation, *, old: str | None = None,
+                        new: str | None = None) -> str:
+    return UNEXPLAINED_MESSAGES[observation].format(title=RULES[rule].title, old=short(old), new=short(new))
+
+
+def command_malformed(payload: JsonValue) -> str:
+    return f"{RULES['command-malformed'].title}: got {describe(payload)}"
+
+
+def command_unknown(name: str) -> str:
+    return f"Unknown command '{name[:60]}'"
+
+
+def identity_finding(reason: str, identity: str | None, value: JsonValue) -> str:
+    masked = mask_text(identity) if identity is not None else mask_value(value)
+    return f"{reason[:1].upper()}{reason[1:]}: {masked}"
+
+
+def getidentity_returned_raw(identity: str) -> str:
+    return f"{RULES['getidentity-returned-raw'].title} ({mask_text(identity)})"
+
+
+def properties_detached(keys: list[str], user_id: str | None) -> str:
+    noun = "property" if len(keys) == 1 else "properties"
+    return f"{len(keys)} user {noun} of user {short(user_id)} detached: {', '.join(sorted(keys))[:120]}"
+
+
+def property_not_an_object(arg: JsonValue) -> str:
+    return f"{RULES['property-invalid'].title}: argument is {describe(arg)}, not an object"
+
+
+def property_finding(rule: str, reason: str) -> str:
+    return f"{RULES[rule].title}: {reason}"
+
+
+def property_overwrite(key: str, old: JsonValue, new: JsonValue) -> str:
+    return f"Property '{key}' overwritten: {mask_value(old)} → {mask_value(new)}"
+
+
+def hit_missing_ids(hit_type: str, missing: list[str]) -> str:
+    return f"{hit_type} hit without {', '.join(missing)}"
+
+
+def page_number_gap(previous: int, page_number: int, session_number: int) -> str:
+    what = "repeated" if page_number <= previous else "skipped"
+    return f"Page number {what}: {previous} → {page_number} in session {session_number}"
+
+
+def session_number_jump(previous: int, session_number: int) -> str:
+    return f"Session number went {previous} → {session_number} with no reset or expiry"
+
+
+def short(user_id: str | None) -> str:
+    """User IDs are pseudonymous but long: show a prefix, as DevTools does."""
+    if user_id is None:
+        return "(none)"
+    return user_id if len(user_id) <= 10 else f"{user_id[:8]}…"
+
+
+def one_line(text: str) -> str:
+    """Messages are one line whatever the page sent: control characters are shown escaped."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+
+
+def describe(value: JsonValue) -> str:
+    if isinstance(value, dict) and is_foreign(value):
+        return str(value.get("__uxa_type__"))
+    if value is None:
+        return "nothing"
+    return {list: "an array", dict: "an object", str: "a string", bool: "a boolean"}.get(
+        type(value), "a number")

@@ -1,0 +1,136 @@
+"""The reference model's protocol, as tables: what each identity command expects, and how what is
+observed afterwards meets those expectations.
+
+``reference.py`` applies these tables and nothing else decides a transition; ``messages.py`` words
+the verdicts. Rule ids are those of ``rules.py`` (the public contract of design/reference-model.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from inspector.model.state import ExpectKind, IdentityCall, IdentityState, ResetReason
+
+ANONYMOUS, IDENTIFIED = IdentityState.ANONYMOUS, IdentityState.IDENTIFIED
+SAME, OTHER, RESET = IdentityCall.IDENTIFY_SAME, IdentityCall.IDENTIFY_OTHER, IdentityCall.RESET
+NEW_USER_ID, RENEWAL = ExpectKind.NEW_USER_ID, ExpectKind.RENEWAL_PAGEVIEW
+NO_RESET, OUTCOME = ExpectKind.NO_RESET, ExpectKind.OUTCOME
+
+
+class IdentityAfter(StrEnum):
+    KEPT = "kept"  # the identity does not change
+    SET = "set"  # the call's identity
+    CLEARED = "cleared"  # none
+
+
+@dataclass(frozen=True, slots=True)
+class Expect:
+    kind: ExpectKind
+    rule: str  # fired if it is broken (for NO_RESET and OUTCOME: reported as the table below says)
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    identity: IdentityAfter
+    expects: tuple[Expect, ...] = ()
+    # The previous user's properties are detached by the call itself (the tag starts a new user).
+    detach_properties: bool = False
+
+    def expects_new_user(self) -> bool:
+        return any(e.kind is NEW_USER_ID for e in self.expects)
+
+
+# --------------------------------------------------------------------------- commands
+
+# (state before, call) -> what the documented behaviour expects. The one ambiguity of the sources,
+# resetIdentity on an anonymous user (vendor web page: always resets; mobile SDK and Heap: no-op), is
+# decided here: both outcomes are accepted and the outcome is reported (`reset-identity-anonymous`).
+# (anonymous, identify with the current identity) cannot happen: there is no current identity.
+_SET, _KEPT, _CLEARED = IdentityAfter.SET, IdentityAfter.KEPT, IdentityAfter.CLEARED
+_DETACH = True
+
+TRANSITIONS: dict[tuple[IdentityState, IdentityCall], Transition] = {
+    # (state before, call): Transition(identity after, (expected by the deadline, ...), detach properties)
+    (ANONYMOUS, OTHER):  Transition(_SET, (Expect(NO_RESET, "unexpected-reset-first-identify"),)),
+    (IDENTIFIED, SAME):  Transition(_KEPT, (Expect(NO_RESET, "unexpected-reset-same-identity"),)),
+    (IDENTIFIED, OTHER): Transition(_SET, (Expect(NEW_USER_ID, "identity-change-reset-missing"),
+                                           Expect(RENEWAL, "renewal-pageview-missing")), _DETACH),
+    (IDENTIFIED, RESET): Transition(_CLEARED, (Expect(NEW_USER_ID, "reset-identity-no-new-user"),), _DETACH),
+    (ANONYMOUS, RESET):  Transition(_KEPT, (Expect(OUTCOME, "reset-identity-anonymous"),)),
+}
+
+# Why the user restarted when a call's expected (or accepted) new user ID shows up; a change that
+# breaks a guard or that nothing expected is `ResetReason.UNEXPLAINED`.
+RESET_REASON: dict[IdentityCall, ResetReason] = {
+    OTHER: ResetReason.IDENTITY_CHANGE,
+    RESET: ResetReason.RESET_IDENTITY,
+}
+
+
+# --------------------------------------------------------------------------- observations
+
+
+class Observation(StrEnum):
+    NEW_USER_ID = "a user ID other than the current one"
+    RENEWAL_PAGEVIEW = "a renewal pageview"
+    NEW_SESSION = "a pageview with another session number"
+    DEADLINE = "the deadline passed"
+
+
+class Outcome(StrEnum):
+    MET = "met"  # answered: closed, silently
+    REPORTED = "reported"  # answered: closed, and its (info) rule reports what happened
+    BROKEN = "broken"  # its rule fires, and it closes
+    TOLERATED = "tolerated"  # the observation is accepted; the expectation stays open
+
+
+# (expectation, observation) -> outcome. A pair not listed: that expectation does not answer it.
+MEETS: dict[tuple[ExpectKind, Observation], Outcome] = {
+    (NEW_USER_ID, Observation.NEW_USER_ID): Outcome.MET,
+    (NEW_USER_ID, Observation.DEADLINE): Outcome.BROKEN,
+    (RENEWAL, Observation.RENEWAL_PAGEVIEW): Outcome.MET,
+    (RENEWAL, Observation.DEADLINE): Outcome.BROKEN,
+    (NO_RESET, Observation.NEW_USER_ID): Outcome.BROKEN,
+    (NO_RESET, Observation.RENEWAL_PAGEVIEW): Outcome.BROKEN,
+    (NO_RESET, Observation.NEW_SESSION): Outcome.BROKEN,
+    (NO_RESET, Observation.DEADLINE): Outcome.MET,
+    (OUTCOME, Observation.NEW_USER_ID): Outcome.REPORTED,  # the tag renewed the user
+    (OUTCOME, Observation.RENEWAL_PAGEVIEW): Outcome.TOLERATED,  # restarting is an accepted outcome
+    (OUTCOME, Observation.DEADLINE): Outcome.REPORTED,  # the tag kept the user
+}
+
+# Which open expectations an observation goes to, first match wins: those it answers (MET or
+# REPORTED), else a guard it breaks, else one that tolerates it; with none, it is unexplained.
+PRECEDENCE: tuple[frozenset[Outcome], ...] = (
+    frozenset({Outcome.MET, Outcome.REPORTED}), frozenset({Outcome.BROKEN}), frozenset({Outcome.TOLERATED}),
+)
+
+
+class Answers(StrEnum):
+    LATEST_CALL = "the expectations of the latest call that has some"
+    EVERY_CALL = "every open expectation"
+
+
+# How many calls one observation answers (deadlines judge each expectation on its own).
+ANSWERS: dict[Observation, Answers] = {
+    # One renewal answers one command: the most recent. An earlier command still waiting (an identity
+    # change the tag ignored, then a logout) keeps waiting and is judged at its deadline.
+    Observation.NEW_USER_ID: Answers.LATEST_CALL,
+    Observation.RENEWAL_PAGEVIEW: Answers.EVERY_CALL,
+    Observation.NEW_SESSION: Answers.EVERY_CALL,
+}
+
+# An observation no open expectation takes: the rule it breaks (None: not judged here; session
+# numbers are judged hit to hit, and a renewal pageview is also explained by an explained user-ID
+# change not yet followed by one, or by the session's expiry).
+UNEXPLAINED: dict[Observation, str | None] = {
+    Observation.NEW_USER_ID: "unexpected-user-id-change",
+    Observation.RENEWAL_PAGEVIEW: "renewal-pageview-unexpected",
+    Observation.NEW_SESSION: None,
+}
+
+# A user-ID change detaches the previous user's properties, unless it answers a call whose transition
+# detached them already (MET: an expected renewal).
+DETACHES_ON_USER_CHANGE: frozenset[Outcome | None] = frozenset({Outcome.REPORTED, Outcome.BROKEN, None})
+
