@@ -44,6 +44,7 @@ from inspector.model.state import (
     ExpectKind,
     GraphLink,
     IdentityCall,
+    KnownUser,
     Pageview,
     PropertyChange,
     Reset,
@@ -57,8 +58,10 @@ from inspector.model.transitions import (
     DETACHES_ON_USER_CHANGE,
     MEETS,
     PRECEDENCE,
+    RECENT_USERS,
     RESET_REASON,
     TRANSITIONS,
+    TRIGGER_CALLS,
     UNEXPLAINED,
     Answers,
     IdentityAfter,
@@ -120,6 +123,19 @@ class _IdentityPlan:
     hashed: bool
     findings: tuple[Finding, ...] = ()
     value: JsonValue = None
+
+
+_NEW_USER_KINDS = frozenset({ExpectKind.NEW_USER_ID, ExpectKind.OUTCOME})
+
+
+def _rebindable(user: KnownUser) -> bool:
+    """A user that answered a call's new-user expectation silently (an outcome reported stays so)."""
+    return any(e.kind is ExpectKind.NEW_USER_ID for e in user.answered)
+
+
+def _named(call: IdentityCall | None, seq: int | None, calls: frozenset[IdentityCall], after: int) -> bool:
+    """A call a snapshot can be of: one it names, made after the call of the previous snapshot."""
+    return call in calls and seq is not None and seq > after
 
 
 class ReferenceModel:
@@ -232,14 +248,25 @@ class ReferenceModel:
 
     # ------------------------------------------------------------------ expectations
 
-    def _take(self, dev: DeviceState, observation: Observation) -> list[tuple[Expectation, Outcome]]:
-        """The open expectations an observation goes to, with how each meets it (``transitions``)."""
-        for group in PRECEDENCE:
-            taken = [(e, outcome) for e in dev.pending
+    def _take(self, pending: tuple[Expectation, ...], observation: Observation,
+              groups: tuple[frozenset[Outcome], ...] = PRECEDENCE,
+              scope: Callable[[Expectation], bool] | None = None,
+              strict: bool = False) -> list[tuple[Expectation, Outcome]]:
+        """The open expectations an observation goes to, with how each meets it (``transitions``).
+
+        ``scope`` narrows the expectations it can answer (met or reported) to those of the calls it is
+        evidence of; unless ``strict``, any call's will do when none of those is open."""
+        for group in groups:
+            taken = [(e, outcome) for e in pending
                      if (outcome := MEETS.get((e.kind, observation))) is not None and outcome in group]
-            if taken and ANSWERS[observation] is Answers.LATEST_CALL:
-                latest = max(e.since_seq for e, _ in taken)
-                taken = [(e, o) for e, o in taken if e.since_seq == latest]
+            if taken and scope is not None and Outcome.MET in group:
+                scoped = [(e, o) for e, o in taken if scope(e)]
+                taken = scoped if scoped or strict else taken
+            answers = ANSWERS[observation]
+            if taken and (answers is Answers.EARLIEST_CALL
+                          or (answers is Answers.USERS_CALL and Outcome.MET in group)):
+                earliest = min(e.since_seq for e, _ in taken)
+                taken = [(e, o) for e, o in taken if e.since_seq == earliest]
             if taken:
                 return taken
         return []
@@ -290,8 +317,9 @@ class ReferenceModel:
         message = messages.expectation_message(exp.rule, exp.kind, Observation.DEADLINE,
                                                old=exp.old_user_id, deadline=self.config.deadline_s)
         self._fire(exp.rule, dev.device, [exp.since_seq], message, details, time=self._at(exp), since=exp)
-        if exp.kind is ExpectKind.NEW_USER_ID and dev.identity is not None:
-            self._link(dev.identity, dev.device, dev.user_id, exp.since_seq, self._at(exp))
+        if exp.kind is ExpectKind.NEW_USER_ID and exp.identity is not None:
+            # The tag kept the user: the identity goes with the user it had when the call was made.
+            self._link(exp.identity, dev.device, exp.old_user_id, exp.since_seq, self._at(exp))
 
     # ------------------------------------------------------------------ commands
 
@@ -356,10 +384,12 @@ class ReferenceModel:
         # A command pushed before the tag loaded runs when it loads: its deadline waits for the tag.
         queued = isinstance(env.event, Command) and not env.event.tag_loaded
         deadline = env.time + self.config.deadline_s  # nominal while queued: not judged before the tag runs
-        # A new command supersedes guards.
-        pending = [e for e in dev.pending if e.kind is not ExpectKind.NO_RESET]
-        pending.extend(Expectation(x.rule, x.kind, plan.call, env.seq, deadline, dev.user_id, queued, env.tab)
-                       for x in row.expects)
+        # Earlier guards stay open to their deadline: the hits that would break them may still come.
+        pending = list(dev.pending)
+        identity_after = {IdentityAfter.SET: plan.identity, IdentityAfter.CLEARED: None}.get(
+            row.identity, dev.identity)
+        pending.extend(Expectation(x.rule, x.kind, plan.call, env.seq, deadline, dev.user_id, queued, env.tab,
+                                   identity_after) for x in row.expects)
         dev = replace(dev, pending=tuple(pending))
         if row.detach_properties:
             dev = self._detach(dev, env)
@@ -429,7 +459,11 @@ class ReferenceModel:
     def _on_cookies(self, dev: DeviceState, env: Envelope) -> DeviceState:
         cookies = env.event
         assert isinstance(cookies, Cookies)
-        dev = self._observe_user(dev, env, cookies.user_id)
+        storage = cookies.storage
+        calls = TRIGGER_CALLS.get(storage.trigger) if storage.source == "observer" else None
+        dev = self._observe_user(dev, env, cookies.user_id, calls)
+        if cookies.user_id and cookies.user_id != dev.user_id:
+            return dev  # a late snapshot of a recent state: not what the device shows now
         # Cookies run ahead of hits, so they update what is shown but are not judged for gaps.
         sn, pn = cookies.session_number, cookies.page_number
         if (sn is None or sn == dev.session_number) and (pn is None or pn == dev.page_number):
@@ -464,28 +498,61 @@ class ReferenceModel:
             return self._set_properties(dev, env, dict(hit.properties), hit.page_url or "")
         return dev
 
-    def _observe_user(self, dev: DeviceState, env: Envelope, user_id: str | None) -> DeviceState:
-        if not user_id or user_id == dev.user_id:
+    # ------------------------------------------------------------------ users, recent and new
+
+    @staticmethod
+    def _known(dev: DeviceState, user_id: str, now: float) -> KnownUser | None:
+        """The recent state ``user_id`` belongs to, if the tag could still be sending its hits."""
+        for user in reversed(dev.recent):
+            if user.user_id == user_id:
+                return user if user.until >= now else None
+        return None
+
+    @staticmethod
+    def _with_user(recent: tuple[KnownUser, ...], user: KnownUser) -> tuple[KnownUser, ...]:
+        return tuple(user if k.user_id == user.user_id else k for k in recent)
+
+    def _observe_user(self, dev: DeviceState, env: Envelope, user_id: str | None,
+                      calls: frozenset[IdentityCall] | None = None) -> DeviceState:
+        if not user_id or (user_id == dev.user_id and calls is None):
             return dev
         if dev.user_id is None:  # first sighting: nothing changed
             if dev.identity is not None:
                 self._link(dev.identity, dev.device, user_id, env.seq, env.time)
-            return replace(dev, user_id=user_id, user_ids=dev.user_ids.append(user_id))
-        last = dev.last_reset
-        if (last is not None and user_id == last.old_user_id
-                and env.time - last.time <= self.config.deadline_s):
-            return dev  # a request already in flight (or another tab) still carries the old user ID
+            return replace(dev, user_id=user_id, user_ids=dev.user_ids.append(user_id),
+                           recent=(KnownUser(user_id),))
+        known = self._known(dev, user_id, env.time)
+        if known is not None:
+            # The current user, or late evidence of a recent state (a request in flight, another tab, a
+            # lagging snapshot).
+            if calls is not None and known.call is not None and not known.confirmed:
+                return self._credit_again(dev, env, known, calls)
+            return dev
+        if user_id == dev.user_id:
+            return dev
         old = dev.user_id
         details: dict[str, JsonValue] = {"old_user_id": old, "new_user_id": user_id}
-        taken = self._take(dev, Observation.NEW_USER_ID)
+        after = dev.snapshot_call
+        displaced = self._displaced(dev, calls) if calls is not None else None
+        if displaced is not None:  # it gives its call back to this user, and takes another below
+            dev = self._rebind(dev, env, {displaced.user_id: -1})
+        scope = None if calls is None else (lambda e: _named(e.call, e.since_seq, calls, after))
+        taken = self._take(dev.pending, Observation.NEW_USER_ID, scope=scope)
         reason = ResetReason.UNEXPLAINED
+        newcomer = KnownUser(user_id)
         for exp, outcome in taken:
             if outcome is Outcome.BROKEN:
                 self._fire(exp.rule, dev.device, [exp.since_seq, env.seq],
                            messages.expectation_message(exp.rule, exp.kind, Observation.NEW_USER_ID,
                                                         old=old, new=user_id), details)
+                # The faulty call started this user: its renewal pageview is that same fault.
+                newcomer = replace(newcomer, call_seq=exp.since_seq, call=exp.call)
                 continue
             reason = RESET_REASON[exp.call]
+            newcomer = replace(newcomer, call_seq=exp.since_seq, call=exp.call,
+                               answered=(*newcomer.answered, exp))
+            if exp.identity is not None:
+                self._link(exp.identity, dev.device, user_id, env.seq, env.time)
             if outcome is Outcome.REPORTED:
                 self._fire(exp.rule, dev.device, [exp.since_seq, env.seq],
                            messages.expectation_message(exp.rule, exp.kind, Observation.NEW_USER_ID),
@@ -498,33 +565,105 @@ class ReferenceModel:
                        details)
         if not taken or any(outcome in DETACHES_ON_USER_CHANGE for _, outcome in taken):
             dev = self._detach(dev, env)
-        reset = Reset(time=env.time, seq=env.seq, reason=reason, old_user_id=old, new_user_id=user_id)
-        if dev.identity is not None:
+        if reason is ResetReason.UNEXPLAINED and dev.identity is not None:
             self._link(dev.identity, dev.device, user_id, env.seq, env.time)
-        return replace(dev, user_id=user_id, user_ids=dev.user_ids.append(user_id),
-                       pending=self._close(dev.pending, taken), last_reset=reset,
-                       resets=dev.resets.append(reset),
-                       renewal_explained=reason is not ResetReason.UNEXPLAINED,
-                       last_hit_session=None, last_hit_page=None)
+        reset = Reset(time=env.time, seq=env.seq, reason=reason, old_user_id=old, new_user_id=user_id)
+        until = env.time + self.config.deadline_s
+        recent = [k if k.until != float("inf") else replace(k, until=until)
+                  for k in dev.recent if k.until >= env.time]
+        recent = [*recent[-(RECENT_USERS - 1):], newcomer]
+        dev = replace(dev, user_id=user_id, user_ids=dev.user_ids.append(user_id),
+                      pending=self._close(dev.pending, taken), last_reset=reset,
+                      resets=dev.resets.append(reset), recent=tuple(recent),
+                      last_hit_session=None, last_hit_page=None)
+        if calls is not None:
+            dev = self._credit_again(dev, env, newcomer, calls)
+        if displaced is not None:
+            free = next((e.since_seq for e in sorted(dev.pending, key=lambda e: e.since_seq)
+                         if e.kind in _NEW_USER_KINDS), None)
+            if free is not None:
+                dev = self._rebind(dev, env, {displaced.user_id: free})
+        return dev
+
+    @staticmethod
+    def _displaced(dev: DeviceState, calls: frozenset[IdentityCall]) -> KnownUser | None:
+        """A snapshot names calls none of which still waits for a user, but a hit credited one of
+        them a user no snapshot confirmed: that user is the one to move."""
+        after = dev.snapshot_call
+        if any(e.kind in _NEW_USER_KINDS and _named(e.call, e.since_seq, calls, after) for e in dev.pending):
+            return None
+        return next((k for k in sorted(dev.recent, key=lambda k: k.call_seq or -1)
+                     if not k.confirmed and _named(k.call, k.call_seq, calls, after) and _rebindable(k)),
+                    None)
+
+    def _credit_again(self, dev: DeviceState, env: Envelope, user: KnownUser,
+                      calls: frozenset[IdentityCall]) -> DeviceState:
+        """A snapshot taken right after a call named ``calls`` shows ``user``, which a hit (naming no
+        call) credited to another call: the earliest call of that name still open, or credited to a
+        user no snapshot confirmed, gets it; the call it was credited to takes that other user back."""
+        after = dev.snapshot_call
+        user = replace(user, confirmed=True)
+        dev = replace(dev, recent=self._with_user(dev.recent, user))
+        if _named(user.call, user.call_seq, calls, after) or not _rebindable(user):
+            return self._snapshot_credited(dev, user.user_id)
+        open_slot = next((e.since_seq for e in sorted(dev.pending, key=lambda e: e.since_seq)
+                          if e.kind in _NEW_USER_KINDS and _named(e.call, e.since_seq, calls, after)), None)
+        other = next((k for k in sorted(dev.recent, key=lambda k: k.call_seq or -1)
+                      if k.user_id != user.user_id and not k.confirmed
+                      and _named(k.call, k.call_seq, calls, after) and _rebindable(k)), None)
+        if open_slot is not None and (other is None or other.call_seq is None or open_slot < other.call_seq):
+            dev = self._rebind(dev, env, {user.user_id: open_slot})
+        elif other is not None and other.call_seq is not None and user.call_seq is not None:
+            dev = self._rebind(dev, env, {user.user_id: other.call_seq, other.user_id: user.call_seq})
+        return self._snapshot_credited(dev, user.user_id)
+
+    @staticmethod
+    def _snapshot_credited(dev: DeviceState, user_id: str) -> DeviceState:
+        user = next((k for k in dev.recent if k.user_id == user_id), None)
+        if user is None or user.call_seq is None or user.call_seq <= dev.snapshot_call:
+            return dev
+        return replace(dev, snapshot_call=user.call_seq)
+
+    def _rebind(self, dev: DeviceState, env: Envelope, slots: dict[str, int]) -> DeviceState:
+        """Give each user the call at ``slots[user]``: its new-user expectation, and its renewal if the
+        user's renewal pageview was seen. What the users answered before waits again."""
+        recent = {k.user_id: k for k in dev.recent}
+        pending = list(dev.pending)
+        for user_id in slots:
+            pending.extend(recent[user_id].answered)
+        for user_id, seq in slots.items():
+            user = recent[user_id]
+            if seq < 0:  # released: it waits for another call
+                recent[user_id] = replace(user, call_seq=None, call=None, answered=())
+                continue
+            taken = [e for e in pending if e.since_seq == seq and (
+                e.kind in _NEW_USER_KINDS or (e.kind is ExpectKind.RENEWAL_PAGEVIEW and user.renewal_seen))]
+            if not taken:
+                continue
+            pending = [e for e in pending if e not in taken]
+            recent[user_id] = replace(user, call_seq=seq, call=taken[0].call, answered=tuple(taken))
+            for exp in taken:
+                if MEETS.get((exp.kind, Observation.NEW_USER_ID)) is Outcome.REPORTED:
+                    self._fire(exp.rule, dev.device, [exp.since_seq, env.seq],
+                               messages.expectation_message(exp.rule, exp.kind, Observation.NEW_USER_ID),
+                               {"old_user_id": exp.old_user_id, "new_user_id": user_id,
+                                "outcome": messages.OUTCOME_WORDS[Observation.NEW_USER_ID]}, since=exp)
+        pending.sort(key=lambda e: (e.since_seq, e.kind is not ExpectKind.NEW_USER_ID))
+        return replace(dev, pending=tuple(pending), recent=tuple(recent[k.user_id] for k in dev.recent))
+
+    # ------------------------------------------------------------------ pageviews
 
     def _pageview(self, dev: DeviceState, env: Envelope, hit: Hit) -> DeviceState:
         timeout = self.config.session_timeout_s
         expired = dev.last_activity is not None and env.time - dev.last_activity > timeout
-        pending = dev.pending
-        renewal_explained = dev.renewal_explained
+        # A hit of a recent state, not the current one: it answers that state, and its numbers belong
+        # to that state's session, so they are not judged against the current one.
+        late = bool(hit.uu) and hit.uu != dev.user_id
         if hit.pvt == PageviewType.RENEWAL:
-            taken = self._take(dev, Observation.RENEWAL_PAGEVIEW)
-            for exp, outcome in taken:
-                if outcome is Outcome.BROKEN:
-                    self._fire(exp.rule, dev.device, [exp.since_seq, env.seq],
-                               messages.expectation_message(exp.rule, exp.kind, Observation.RENEWAL_PAGEVIEW))
-            if not taken and not (renewal_explained or expired):
-                rule = UNEXPLAINED[Observation.RENEWAL_PAGEVIEW]
-                assert rule is not None
-                self._fire(rule, dev.device, [env.seq],
-                           messages.unexplained_message(rule, Observation.RENEWAL_PAGEVIEW))
-            pending = self._close(pending, taken)
-            renewal_explained = False
+            dev = self._renewal(dev, env, hit.uu or dev.user_id, expired)
+        if late:
+            return replace(dev, last_activity=env.time)
+        pending = dev.pending
         sn, pn = hit.sn, hit.pn
         prev_sn, prev_pn = dev.last_hit_session, dev.last_hit_page
         if sn is not None and prev_sn is not None:
@@ -538,20 +677,62 @@ class ReferenceModel:
                            messages.session_number_jump(prev_sn, sn),
                            {"previous": prev_sn, "session_number": sn})
             if sn != prev_sn and not expired:
-                taken = self._take(replace(dev, pending=pending), Observation.NEW_SESSION)
+                taken = self._take(pending, Observation.NEW_SESSION)
                 for exp, outcome in taken:
                     if outcome is Outcome.BROKEN:
                         self._fire(exp.rule, dev.device, [exp.since_seq, env.seq],
                                    messages.expectation_message(exp.rule, exp.kind, Observation.NEW_SESSION,
                                                                 prev_sn=prev_sn, sn=sn))
                 pending = self._close(pending, taken)
+            elif sn == prev_sn and pending:
+                pending = self._settle_guards(pending, hit.uu)
         # One replace per pageview: it is the hottest path of a capture.
-        return replace(dev, pending=pending, renewal_explained=renewal_explained, last_activity=env.time,
+        return replace(dev, pending=pending, last_activity=env.time,
                        last_hit_session=sn if sn is not None else prev_sn,
                        last_hit_page=pn if pn is not None else prev_pn,
                        session_number=sn if sn is not None else dev.session_number,
                        page_number=pn if pn is not None else dev.page_number,
                        sessions=self._sessions_after(dev, env, hit, expired))
+
+    @staticmethod
+    def _settle_guards(pending: tuple[Expectation, ...], user_id: str | None) -> tuple[Expectation, ...]:
+        """A pageview of the same user and session after the latest call: that call reset nothing (the
+        tag sends what a call causes before what it builds later), so its guard is met."""
+        latest = max(e.since_seq for e in pending)
+        return tuple(e for e in pending if not (e.kind is ExpectKind.NO_RESET and e.since_seq == latest
+                                                and e.old_user_id == user_id))
+
+    def _renewal(self, dev: DeviceState, env: Envelope, user_id: str | None, expired: bool) -> DeviceState:
+        """A renewal pageview carrying ``user_id``: evidence of the call that started that user."""
+        user = next((k for k in reversed(dev.recent) if k.user_id == user_id), None)
+        credited = {k.call_seq for k in dev.recent if k.call_seq is not None}
+
+        def renews(e: Expectation) -> bool:
+            if user is not None and user.call_seq is not None:
+                return e.since_seq == user.call_seq
+            # The tag renewed nothing but sent the renewal: it answers a call still waiting for a user.
+            return e.old_user_id == user_id and e.since_seq not in credited
+
+        pending = dev.pending
+        taken = self._take(pending, Observation.RENEWAL_PAGEVIEW, PRECEDENCE[:1], scope=renews, strict=True)
+        if not taken and not (user is not None and user.call is not None and not user.renewal_seen):
+            # Not the first renewal of a user a call explains: it may break a guard, or be tolerated.
+            taken = self._take(pending, Observation.RENEWAL_PAGEVIEW, PRECEDENCE[1:])
+            for exp, outcome in taken:
+                if outcome is Outcome.BROKEN:
+                    self._fire(exp.rule, dev.device, [exp.since_seq, env.seq],
+                               messages.expectation_message(exp.rule, exp.kind, Observation.RENEWAL_PAGEVIEW))
+            if not taken and not expired:
+                rule = UNEXPLAINED[Observation.RENEWAL_PAGEVIEW]
+                assert rule is not None
+                self._fire(rule, dev.device, [env.seq],
+                           messages.unexplained_message(rule, Observation.RENEWAL_PAGEVIEW))
+        recent = dev.recent
+        if user is not None:
+            met = tuple(e for e, outcome in taken if outcome is Outcome.MET)
+            user = replace(user, renewal_seen=True, answered=(*user.answered, *met))
+            recent = self._with_user(recent, user)
+        return replace(dev, pending=self._close(pending, taken), recent=recent)
 
     def _sessions_after(self, dev: DeviceState, env: Envelope, hit: Hit,
                         expired: bool) -> History[Session]:

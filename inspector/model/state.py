@@ -137,6 +137,26 @@ class Expectation:
     queued: bool = False
     # The tab of the command that raised it (verdicts judged later are shown there).
     tab: str | None = None
+    # The identity right after the command (a user ID that answers it is linked to this identity).
+    identity: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class KnownUser:
+    """A user ID of a recent state of the device: the tag may still send hits built in that state."""
+
+    user_id: str
+    # Until when a hit carrying it is late evidence of its state (the current user: for ever).
+    until: float = float("inf")
+    # The identity call whose expected (or accepted) new user ID this is; None when no call explains it.
+    call_seq: int | None = None
+    call: IdentityCall | None = None
+    # The expectations it answered (kept so a safer attribution can give them back to the call).
+    answered: tuple[Expectation, ...] = ()
+    # A renewal pageview carrying it has been seen.
+    renewal_seen: bool = False
+    # An observer snapshot taken right after its call showed it (a hit names no call).
+    confirmed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,8 +173,6 @@ class DeviceState:
     # sn/pn of the last pageview hit: gaps are judged hit to hit (cookies run ahead of hits).
     last_hit_session: int | None = None
     last_hit_page: int | None = None
-    # A renewal pageview is explained (identity change, reset, expiry) and not yet seen.
-    renewal_explained: bool = False
     last_get_identity: JsonValue = None
     last_reset: Reset | None = None
     # Current properties of the current user (key -> value).
@@ -166,6 +184,11 @@ class DeviceState:
     sessions: History[Session] = field(default_factory=History)
     resets: History[Reset] = field(default_factory=History)
     pending: tuple[Expectation, ...] = ()
+    # The current user and those of recent states, oldest first (bounded: ``transitions.RECENT_USERS``).
+    recent: tuple[KnownUser, ...] = ()
+    # The latest call an observer snapshot was credited to: snapshots come in call order, so the next
+    # one can only be of a later call.
+    snapshot_call: int = -1
     tabs: tuple[str, ...] = ()
 
     @property

@@ -108,22 +108,40 @@ PRECEDENCE: tuple[frozenset[Outcome], ...] = (
 
 
 class Answers(StrEnum):
-    LATEST_CALL = "the expectations of the latest call that has some"
+    EARLIEST_CALL = "the expectations of the earliest call that has some"
+    USERS_CALL = "the expectations of the call whose new user ID the hit carries"
     EVERY_CALL = "every open expectation"
 
 
-# How many calls one observation answers (deadlines judge each expectation on its own).
+# Which calls one observation answers (deadlines judge each expectation on its own). Evidence arrives
+# late: hits and cookie snapshots reach the model after later commands, so expectations are met in
+# the order the calls were made, and a hit answers the state that built it, never a newer one.
 ANSWERS: dict[Observation, Answers] = {
-    # One renewal answers one command: the most recent. An earlier command still waiting (an identity
-    # change the tag ignored, then a logout) keeps waiting and is judged at its deadline.
-    Observation.NEW_USER_ID: Answers.LATEST_CALL,
-    Observation.RENEWAL_PAGEVIEW: Answers.EVERY_CALL,
+    # One new user ID answers one call: the earliest waiting for one (or, if none, breaks the
+    # earliest open guard).
+    Observation.NEW_USER_ID: Answers.EARLIEST_CALL,
+    # A renewal pageview answers the call that started its user (or, if the tag renewed nothing, the
+    # earliest call that expects a renewal from the user it carries).
+    Observation.RENEWAL_PAGEVIEW: Answers.USERS_CALL,
     Observation.NEW_SESSION: Answers.EVERY_CALL,
 }
 
+# An observer cookie snapshot taken right after a command names it (trigger "command:<name>"): a new
+# user ID it shows answers the earliest open call of that name, and takes back a user ID that a hit
+# (which names no call) had credited to a call of another name.
+TRIGGER_CALLS: dict[str, frozenset[IdentityCall]] = {
+    "command:identify": frozenset({SAME, OTHER}),
+    "command:resetIdentity": frozenset({RESET}),
+}
+
+# How many recent users a device keeps, whatever their deadlines (a page that changes identity in a
+# loop must not grow memory): beyond this, the oldest one's late hits read as a change back.
+RECENT_USERS = 32
+
 # An observation no open expectation takes: the rule it breaks (None: not judged here; session
-# numbers are judged hit to hit, and a renewal pageview is also explained by an explained user-ID
-# change not yet followed by one, or by the session's expiry).
+# numbers are judged hit to hit). A renewal pageview is first the answer of its user's call, then
+# accepted as the first renewal of a user a call started, then breaks an open guard, then is
+# tolerated by an open outcome, then starts a session after expiry; only then is it unexplained.
 UNEXPLAINED: dict[Observation, str | None] = {
     Observation.NEW_USER_ID: "unexpected-user-id-change",
     Observation.RENEWAL_PAGEVIEW: "renewal-pageview-unexpected",

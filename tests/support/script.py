@@ -74,9 +74,11 @@ class Script:
                       uu=uu, sn=sn, pn=pn, request=Request(method="POST", url=url)))
         return self
 
-    def cookies(self, uu: str | None, sn: int | None = None, pn: int | None = None) -> Script:
+    def cookies(self, uu: str | None, sn: int | None = None, pn: int | None = None,
+                trigger: str = "") -> Script:
+        """The observer's cookie snapshot (``trigger``: why it was taken, e.g. "command:identify")."""
         self._add(Cookies(user_id=uu, session_number=sn, page_number=pn,
-                          storage=Storage(cookies={"_cs_id": f"{uu}.1.{sn}.1.1.1.1"})))
+                          storage=Storage(cookies={"_cs_id": f"{uu}.1.{sn}.1.1.1.1"}, trigger=trigger)))
         return self
 
     def tick(self) -> Script:
