@@ -22,6 +22,12 @@ EXPECTATION_MESSAGES: dict[tuple[ExpectKind, Observation], str] = {
     (ExpectKind.NO_RESET, Observation.NEW_USER_ID): "{title}: user ID {old} → {new}",
     (ExpectKind.NO_RESET, Observation.RENEWAL_PAGEVIEW): "{title}: a renewal pageview restarted the session",
     (ExpectKind.NO_RESET, Observation.NEW_SESSION): "{title}: session {prev_sn} → {sn}",
+    (ExpectKind.INFERRED_CALL, Observation.RENEWAL_PAGEVIEW):
+        "User ID changed {old} → {new} with a renewal pageview: inferred as an identify or resetIdentity "
+        "the capture does not show (network evidence only)",
+    (ExpectKind.INFERRED_CALL, Observation.DEADLINE):
+        "User ID changed {old} → {new} with no identify or resetIdentity seen and no renewal pageview "
+        "of the new user within {deadline:g} s",
 }
 
 # An observation no expectation explains.

@@ -39,6 +39,7 @@ from inspector.model.history import History
 from inspector.model.identity_checks import Finding, check_identity, check_property, identity_text, is_foreign
 from inspector.model.rules import RULES
 from inspector.model.state import (
+    Basis,
     DeviceState,
     Expectation,
     ExpectKind,
@@ -56,9 +57,13 @@ from inspector.model.state import (
 from inspector.model.transitions import (
     ANSWERS,
     DETACHES_ON_USER_CHANGE,
+    INFERRED_CHANGE,
     MEETS,
+    OBSERVER_KINDS,
     PRECEDENCE,
     RECENT_USERS,
+    RENEWAL_STARTS,
+    REPORTS,
     RESET_REASON,
     TRANSITIONS,
     TRIGGER_CALLS,
@@ -150,6 +155,8 @@ class ReferenceModel:
         self._seq = -1
         # Devices whose page commands are visible: hits then only complement them (see _on_hit).
         self._commands_seen: set[str] = set()
+        # Devices with any of the observer's reports; the others are judged on network evidence alone.
+        self._observed: set[str] = set()
         # Devices that have (or recently had) pending expectations.
         self._waiting: set[str] = set()
         self._shared_devices: dict[str, DeviceState] | None = None
@@ -189,6 +196,8 @@ class ReferenceModel:
         # Classified before anything changes: a row missing from the table is our bug, raised here.
         self._plan = self._identity_plan(self.device(envelope.device), envelope)
         self._last_seq[envelope.device] = self._seq = envelope.seq
+        if envelope.event.kind in OBSERVER_KINDS:
+            self._observed.add(envelope.device)
         self._out = []
         self._env = envelope
         self._now = max(self._now, envelope.time)
@@ -238,7 +247,7 @@ class ReferenceModel:
             rule=rule.id, severity=rule.severity,
             time=self._now if time is None else time, device=device, tab=tab,
             message=messages.one_line(message), fix=rule.fix, events=tuple(sorted(set(events))),
-            details=details or {},
+            details=details or {}, basis=Basis.OBSERVED if device in self._observed else Basis.NETWORK,
         ))
 
     def _flush(self) -> list[Verdict]:
@@ -310,12 +319,15 @@ class ReferenceModel:
         if outcome is Outcome.MET:
             return  # e.g. a guard that expires quietly: the expected outcome
         details: dict[str, JsonValue] = {}
-        if exp.kind is not ExpectKind.RENEWAL_PAGEVIEW:
+        new = next((k.user_id for k in dev.recent if k.call_seq == exp.since_seq), None)
+        if exp.kind is ExpectKind.INFERRED_CALL:
+            details = {"old_user_id": exp.old_user_id, "new_user_id": new}
+        elif exp.kind is not ExpectKind.RENEWAL_PAGEVIEW:
             details["user_id"] = exp.old_user_id
         if outcome is Outcome.REPORTED:
             details = {"outcome": messages.OUTCOME_WORDS[Observation.DEADLINE], **details}
-        message = messages.expectation_message(exp.rule, exp.kind, Observation.DEADLINE,
-                                               old=exp.old_user_id, deadline=self.config.deadline_s)
+        message = messages.expectation_message(exp.rule, exp.kind, Observation.DEADLINE, old=exp.old_user_id,
+                                               new=new, deadline=self.config.deadline_s)
         self._fire(exp.rule, dev.device, [exp.since_seq], message, details, time=self._at(exp), since=exp)
         if exp.kind is ExpectKind.NEW_USER_ID and exp.identity is not None:
             # The tag kept the user: the identity goes with the user it had when the call was made.
@@ -481,7 +493,7 @@ class ReferenceModel:
                            messages.hit_missing_ids(hit.hit_type.value, missing),
                            {"missing": list[JsonValue](missing)})
         dev = self._start_queued_clocks(dev, env)
-        dev = self._observe_user(dev, env, hit.uu)
+        dev = self._observe_user(dev, env, hit.uu, pageview=hit if hit.hit_type == HitType.PAGEVIEW else None)
         if dev.device not in self._commands_seen:
             dev = self._complement_from_hit(dev, env, hit)
         if hit.hit_type == HitType.PAGEVIEW:
@@ -513,7 +525,8 @@ class ReferenceModel:
         return tuple(user if k.user_id == user.user_id else k for k in recent)
 
     def _observe_user(self, dev: DeviceState, env: Envelope, user_id: str | None,
-                      calls: frozenset[IdentityCall] | None = None) -> DeviceState:
+                      calls: frozenset[IdentityCall] | None = None,
+                      pageview: Hit | None = None) -> DeviceState:
         if not user_id or (user_id == dev.user_id and calls is None):
             return dev
         if dev.user_id is None:  # first sighting: nothing changed
@@ -548,7 +561,8 @@ class ReferenceModel:
                 # The faulty call started this user: its renewal pageview is that same fault.
                 newcomer = replace(newcomer, call_seq=exp.since_seq, call=exp.call)
                 continue
-            reason = RESET_REASON[exp.call]
+            if exp.call is not None:
+                reason = RESET_REASON[exp.call]
             newcomer = replace(newcomer, call_seq=exp.since_seq, call=exp.call,
                                answered=(*newcomer.answered, exp))
             if exp.identity is not None:
@@ -557,7 +571,18 @@ class ReferenceModel:
                 self._fire(exp.rule, dev.device, [exp.since_seq, env.seq],
                            messages.expectation_message(exp.rule, exp.kind, Observation.NEW_USER_ID),
                            {**details, "outcome": messages.OUTCOME_WORDS[Observation.NEW_USER_ID]}, since=exp)
-        if not taken:
+        # Network evidence only: the renewal pageview of an unseen call may be this hit, or follow it
+        # (unless this is the new user's first pageview and no renewal).
+        inferring = not taken and dev.device not in self._observed and (
+            pageview is None or (pageview.pvt == PageviewType.RENEWAL
+                                 and (pageview.sn, pageview.pn) == RENEWAL_STARTS))
+        if inferring:
+            x = INFERRED_CHANGE
+            inferred = Expectation(x.rule, x.kind, None, env.seq, env.time + self.config.deadline_s, old,
+                                   tab=env.tab)
+            dev = replace(dev, pending=(*dev.pending, inferred))
+            newcomer = replace(newcomer, call_seq=env.seq)
+        elif not taken:
             rule = UNEXPLAINED[Observation.NEW_USER_ID]
             assert rule is not None
             self._fire(rule, dev.device, [env.seq],
@@ -660,7 +685,7 @@ class ReferenceModel:
         # to that state's session, so they are not judged against the current one.
         late = bool(hit.uu) and hit.uu != dev.user_id
         if hit.pvt == PageviewType.RENEWAL:
-            dev = self._renewal(dev, env, hit.uu or dev.user_id, expired)
+            dev = self._renewal(dev, env, hit, expired)
         if late:
             return replace(dev, last_activity=env.time)
         pending = dev.pending
@@ -702,12 +727,15 @@ class ReferenceModel:
         return tuple(e for e in pending if not (e.kind is ExpectKind.NO_RESET and e.since_seq == latest
                                                 and e.old_user_id == user_id))
 
-    def _renewal(self, dev: DeviceState, env: Envelope, user_id: str | None, expired: bool) -> DeviceState:
-        """A renewal pageview carrying ``user_id``: evidence of the call that started that user."""
+    def _renewal(self, dev: DeviceState, env: Envelope, hit: Hit, expired: bool) -> DeviceState:
+        """A renewal pageview: evidence of the call that started the user it carries."""
+        user_id = hit.uu or dev.user_id
         user = next((k for k in reversed(dev.recent) if k.user_id == user_id), None)
         credited = {k.call_seq for k in dev.recent if k.call_seq is not None}
 
         def renews(e: Expectation) -> bool:
+            if e.kind is ExpectKind.INFERRED_CALL and (hit.sn, hit.pn) != RENEWAL_STARTS:
+                return False  # not the start of a new user's first session
             if user is not None and user.call_seq is not None:
                 return e.since_seq == user.call_seq
             # The tag renewed nothing but sent the renewal: it answers a call still waiting for a user.
@@ -715,6 +743,12 @@ class ReferenceModel:
 
         pending = dev.pending
         taken = self._take(pending, Observation.RENEWAL_PAGEVIEW, PRECEDENCE[:1], scope=renews, strict=True)
+        for exp, outcome in taken:
+            if outcome is Outcome.REPORTED:
+                self._fire(REPORTS.get(exp.kind, exp.rule), dev.device, [exp.since_seq, env.seq],
+                           messages.expectation_message(exp.rule, exp.kind, Observation.RENEWAL_PAGEVIEW,
+                                                        old=exp.old_user_id, new=user_id),
+                           {"old_user_id": exp.old_user_id, "new_user_id": user_id, "inferred": True})
         if not taken and not (user is not None and user.call is not None and not user.renewal_seen):
             # Not the first renewal of a user a call explains: it may break a guard, or be tolerated.
             taken = self._take(pending, Observation.RENEWAL_PAGEVIEW, PRECEDENCE[1:])

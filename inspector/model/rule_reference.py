@@ -87,6 +87,16 @@ PAGES: dict[str, RulePage] = {
          "identify or resetIdentity called where the observer cannot see it (another frame)."),
         ("Look at the `_cs_id` cookie around the change in the timeline.",
          "Check cookie domain settings and consent handling.")),
+    "user-id-change-inferred": RulePage(
+        "The capture holds none of the page's own reports (a HAR file, a capture without the observer), "
+        "so its identify and resetIdentity calls cannot be seen. The user ID changed together with the "
+        "renewal pageview such a call sends: this is what a correct login as someone else or logout "
+        "looks like on the network, so it is reported, not judged.",
+        f"A change of {_SAME_USER_ID} on a device with no observer reports, and a pageview with "
+        "`pvt=r` of the new user starting session 1 at page 1 within the deadline.",
+        ("A sign-in as another person, or a sign-out, on a site recorded as a HAR file.",),
+        ("Nothing, if the journey had a sign-in or sign-out here.",
+         "To judge the call itself (identity value, timing), capture the journey with the observer.")),
     "getidentity-returned-raw": RulePage(
         "getIdentity must return a hash of the identity, never the identity itself: anything on the "
         "page (other scripts, extensions) could read the raw value back.",

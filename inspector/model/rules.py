@@ -50,6 +50,10 @@ _CATALOGUE: tuple[Rule, ...] = (
          "The user ID changed with no identify or resetIdentity to explain it",
          "Look for lost or blocked _cs_id cookies (consent banners, cookie domain, cross-domain "
          "navigation, cleared storage) around this point."),
+    Rule("user-id-change-inferred", INFO,
+         "The user ID changed with a renewal pageview: an identify or resetIdentity not captured",
+         "The capture holds no page commands (a HAR file, no observer): this is what a correct identity "
+         "change or logout sends. Capture with the observer to judge the call itself."),
     Rule("getidentity-returned-raw", V,
          "getIdentity returned the identity itself instead of a hash",
          "getIdentity must never expose the raw identity; update the tag and do not read identities "

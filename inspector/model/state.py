@@ -26,6 +26,15 @@ class Severity(StrEnum):
         return {"info": 0, "warning": 1, "violation": 2}[self.value]
 
 
+class Basis(StrEnum):
+    """The kind of evidence a verdict rests on."""
+
+    # The device's events include the observer's reports (commands, results, pages, callbacks).
+    OBSERVED = "observed"
+    # Network evidence only (a HAR file, a capture without the observer): calls are inferred.
+    NETWORK = "network"
+
+
 class Verdict(BaseModel):
     """One departure from (or note about) the documented behaviour."""
 
@@ -43,6 +52,8 @@ class Verdict(BaseModel):
     # Rule-specific facts (old/new user ID, old/new property value, ...). May hold personal data:
     # views mask it unless the user reveals it.
     details: dict[str, JsonValue] = {}
+    # What it rests on: the page's own reports (observer) or the tag's network traffic alone.
+    basis: Basis = Basis.OBSERVED
 
 
 class IdentityState(StrEnum):
@@ -69,6 +80,9 @@ class ExpectKind(StrEnum):
     NO_RESET = "no-reset"
     # Either outcome is accepted; what happened is reported.
     OUTCOME = "outcome"
+    # Network evidence only: a user-ID change no command explains must come with the renewal
+    # pageview an unseen identify or resetIdentity sends.
+    INFERRED_CALL = "inferred-call"
 
 
 class ResetReason(StrEnum):
@@ -129,7 +143,7 @@ class Expectation:
 
     rule: str  # the rule that fires if it does not happen (or, for a guard, if it does)
     kind: ExpectKind
-    call: IdentityCall  # the command that raised it
+    call: IdentityCall | None  # the command that raised it (None: inferred from the network)
     since_seq: int
     deadline: float
     old_user_id: str | None = None

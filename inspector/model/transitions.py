@@ -15,7 +15,7 @@ from inspector.model.state import ExpectKind, IdentityCall, IdentityState, Reset
 ANONYMOUS, IDENTIFIED = IdentityState.ANONYMOUS, IdentityState.IDENTIFIED
 SAME, OTHER, RESET = IdentityCall.IDENTIFY_SAME, IdentityCall.IDENTIFY_OTHER, IdentityCall.RESET
 NEW_USER_ID, RENEWAL = ExpectKind.NEW_USER_ID, ExpectKind.RENEWAL_PAGEVIEW
-NO_RESET, OUTCOME = ExpectKind.NO_RESET, ExpectKind.OUTCOME
+NO_RESET, OUTCOME, INFERRED = ExpectKind.NO_RESET, ExpectKind.OUTCOME, ExpectKind.INFERRED_CALL
 
 
 class IdentityAfter(StrEnum):
@@ -98,7 +98,21 @@ MEETS: dict[tuple[ExpectKind, Observation], Outcome] = {
     (OUTCOME, Observation.NEW_USER_ID): Outcome.REPORTED,  # the tag renewed the user
     (OUTCOME, Observation.RENEWAL_PAGEVIEW): Outcome.TOLERATED,  # restarting is an accepted outcome
     (OUTCOME, Observation.DEADLINE): Outcome.REPORTED,  # the tag kept the user
+    (INFERRED, Observation.RENEWAL_PAGEVIEW): Outcome.REPORTED,  # an unseen call, reported as inferred
+    (INFERRED, Observation.DEADLINE): Outcome.BROKEN,  # no renewal: the change stays unexpected
 }
+
+# The rule an answered expectation reports, where it is not the rule it fires when broken.
+REPORTS: dict[ExpectKind, str] = {INFERRED: "user-id-change-inferred"}
+
+# --------------------------------------------------------------------------- network evidence only
+
+# When a device's events hold none of the observer's reports (kinds below), its commands cannot be
+# seen: a user-ID change no command explains waits for the renewal pageview an unseen identify or
+# resetIdentity sends (pvt renewal, starting session 1 at page 1) and is then reported as inferred.
+OBSERVER_KINDS = frozenset({"command", "result", "callback", "page"})
+INFERRED_CHANGE = Expect(INFERRED, "unexpected-user-id-change")
+RENEWAL_STARTS = (1, 1)  # (sn, pn) of the renewal pageview of a new user
 
 # Which open expectations an observation goes to, first match wins: those it answers (MET or
 # REPORTED), else a guard it breaks, else one that tolerates it; with none, it is unexplained.

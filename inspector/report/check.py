@@ -170,6 +170,7 @@ def verdict_document(verdict: Verdict, reveal: bool) -> dict[str, JsonValue]:
         "message": verdict.message,
         "fix": verdict.fix,
         "events": list(verdict.events),
+        "basis": verdict.basis.value,
         "details": details,
     }
 

@@ -24,7 +24,7 @@ DOCUMENTED = {
     "property-overwrite": "info", "property-invalid": "violation", "property-value-long": "warning",
     "properties-detached": "info", "session-number-jump": "warning", "page-number-gap": "warning",
     "renewal-pageview-unexpected": "warning", "hit-missing-ids": "violation",
-    "command-malformed": "violation", "command-unknown": "warning",
+    "command-malformed": "violation", "command-unknown": "warning", "user-id-change-inferred": "info",
 }
 
 
@@ -100,6 +100,9 @@ CASES: list[Case] = [
     ("hit-missing-ids", lambda: Script().pageview(A, 1, None), lambda: Script().pageview(A, 1, 1)),
     ("command-malformed", lambda: anon().raw_push("identify"), lambda: anon().push("identify", "c-1")),
     ("command-unknown", lambda: anon().push("identifyUser", "c-1"), lambda: anon().push("trackPageview")),
+    # Network evidence only (no observer reports): a renewal of a new user is an unseen call.
+    ("user-id-change-inferred", lambda: anon().wait(5).pageview(B, 1, 1, pvt="r"),
+     lambda: anon().push("trackPageview").wait(5).pageview(B, 1, 1, pvt="r")),
 ]
 
 
