@@ -32,7 +32,7 @@ from inspector.launch.browser import (
     launch,
 )
 from inspector.launch.profiles import Profile, named_profile, temporary_profile
-from inspector.launch.proxy import CaptureProcess, ca_fingerprint, free_port, start_capture
+from inspector.launch.proxy import BlockingProxy, ca_fingerprint, free_port, start_capture
 
 DEMO_DEVICE = "demo"
 
@@ -65,7 +65,7 @@ class DemoSession:
     profile_name: str | None = None  # a kept profile (device); None: a fresh visitor each time
     open_browser: bool = True
     site: DemoSite | None = field(default=None, init=False)
-    capture: CaptureProcess | None = field(default=None, init=False)
+    capture: BlockingProxy | None = field(default=None, init=False)
     browser: BrowserProcess | None = field(default=None, init=False)
     fingerprint: str | None = field(default=None, init=False)
 

@@ -38,7 +38,7 @@ def run(path: Path | None = None, demo: bool = False) -> int:
     if path is not None:
         window.open_file(path)
     elif demo:
-        QTimer.singleShot(0, window.run_demo)  # once the window is on screen
+        QTimer.singleShot(0, window.controller.run_demo)  # once the window is on screen
     _close_on_signals(window)
     return int(app.exec())
 

@@ -1,17 +1,17 @@
-"""The app's partners outside Qt: the capture command line, browsers and profiles, the demo, reports.
+"""The app's partners outside Qt: the capture command line, browsers and profiles, reports.
 
-Thin calls into the rest of the project, kept in one place so the window stays about widgets. The
-capture child runs mitmproxy; the app itself never imports it, it only checks that it is installed.
+Thin calls into the rest of the project, kept in one place so the window and the controller stay
+about widgets and lifecycles. The capture child runs mitmproxy; the app itself never imports it, it
+only checks that it is installed.
 """
 
 from __future__ import annotations
 
 import importlib.util
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from inspector.demo.session import DemoSession
+from inspector.gui.live.connection import CaptureCommand
 from inspector.gui.settings import Settings
 from inspector.launch import browser, profiles
 from inspector.launch import proxy as launcher
@@ -22,7 +22,6 @@ from inspector.wire.endpoints import TOKEN_ENV
 
 if TYPE_CHECKING:
     from inspector.gui.inspection import Inspection
-    from inspector.gui.main_window import MainWindow
 
 
 class UnavailableError(Exception):
@@ -39,16 +38,6 @@ def capture_unavailable() -> str | None:
 # --------------------------------------------------------------------------- capture
 
 
-@dataclass(frozen=True, slots=True)
-class CaptureCommand:
-    program: str
-    args: list[str]
-    proxy_address: str
-    ca_fingerprint: str | None = None
-    # Secrets go to the child in its environment, not on its command line (visible in ps).
-    env: dict[str, str] = field(default_factory=dict)
-
-
 def capture_command(settings: Settings, stream_port: int, token: str, journal: Path,
                     confdir: Path | None = None, devices: dict[int, str] | None = None) -> CaptureCommand:
     """The mitmdump command line for a capture streaming to ``127.0.0.1:stream_port``; ``devices``
@@ -58,8 +47,7 @@ def capture_command(settings: Settings, stream_port: int, token: str, journal: P
         raise UnavailableError(why)
     argv = launcher.build_command(listen_port=settings.proxy_port, devices=devices, sink=settings.sink,
                                   journal=journal, stream_port=stream_port, confdir=confdir)
-    return CaptureCommand(argv[0], argv[1:], f"127.0.0.1:{settings.proxy_port}", ca_fingerprint(confdir),
-                          {TOKEN_ENV: token})
+    return CaptureCommand(argv[0], argv[1:], f"127.0.0.1:{settings.proxy_port}", {TOKEN_ENV: token})
 
 
 def ca_fingerprint(confdir: Path | None = None) -> str | None:
@@ -105,30 +93,6 @@ def profile_names() -> list[str]:
         return profiles.list_profiles()
     except OSError:  # profiles are a convenience: the combo box stays editable
         return []
-
-
-def start_demo(window: MainWindow) -> DemoSession:
-    """Start the built-in demo (site + capture in sink mode + browser) streaming into ``window``.
-
-    A sink-mode capture the window already runs is reused; a forward-mode one is stopped first, so
-    the demo's stand-in traffic never reaches the vendor. Otherwise the demo starts its own sink
-    capture, which connects to the window's listener like any capture child.
-    """
-    if window.capture.is_running() and window.settings.sink:
-        session = DemoSession(proxy_port=window.settings.proxy_port)
-    else:
-        why = capture_unavailable()
-        if why:
-            raise UnavailableError(why)
-        if window.capture.is_running():
-            window.stop_capture()
-        if window.inspection.steps and window.inspection.source:
-            window.inspection.clear()  # the demo is a fresh inspection, not an appendix to a file
-        window.inspection.set_config(window.settings.model_config())
-        listener = window.capture.listener
-        session = DemoSession(stream_port=listener.listen(), token=listener.token)
-    session.start()
-    return session
 
 
 def report_html(inspection: Inspection, reveal: bool) -> str:

@@ -1,7 +1,7 @@
 """The main window: timeline in the middle, panels in docks around it, capture controls on top.
 
-It wires parts together and holds no logic of its own beyond that: the engine lives in
-``Inspection``, the live socket in ``Listener``, the proxy child in ``CaptureProcess``.
+It lays out widgets and wires signals, and holds no logic of its own beyond that: the engine lives
+in ``Inspection``, the capture child, browsers and the demo in ``Controller``.
 """
 
 from __future__ import annotations
@@ -23,11 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector.demo.session import DemoSession
 from inspector.gui import integrations, theme
 from inspector.gui import settings as settings_store
+from inspector.gui.controller import Controller, Partners
 from inspector.gui.inspection import Inspection
-from inspector.gui.live.connection import CaptureConnection
 from inspector.gui.models.rows import Row
 from inspector.gui.models.timeline_filter import TimelineFilter
 from inspector.gui.models.timeline_model import TimelineModel
@@ -47,7 +46,6 @@ from inspector.gui.widgets.panels import (
 from inspector.gui.widgets.settings_dialog import SettingsDialog
 from inspector.gui.widgets.status_bar import StatusBar
 from inspector.gui.widgets.timeline_view import TimelineView
-from inspector.launch.browser import BrowserProcess
 from inspector.model.state import Severity, Snapshot
 from inspector.report.files import write_replacing
 
@@ -59,27 +57,26 @@ FILE_FILTER = ("Captures (*.jsonl *.ndjson *.json *.har);;Recordings (*.jsonl *.
 
 class MainWindow(QMainWindow):
     def __init__(self, settings: Settings | None = None, store: QSettings | None = None,
-                 dark: bool = False) -> None:
+                 dark: bool = False, partners: Partners | None = None) -> None:
         super().__init__()
         self.store = store or settings_store.qsettings()
-        self.settings = settings or settings_store.load(self.store)
+        settings = settings or settings_store.load(self.store)
         self.dark = dark
-        self.reveal = not self.settings.mask_personal_data
+        self.reveal = not settings.mask_personal_data
         self.setWindowTitle("UXA Inspector")
         self.resize(1400, 860)
         self.setDockNestingEnabled(True)
 
-        self.inspection = Inspection(self.settings.model_config(), self)
+        self.inspection = Inspection(settings.model_config(), self)
+        self.controller = Controller(self.inspection, settings, partners,
+                                     list(dict.fromkeys(["default", "laptop", "phone",
+                                                         *integrations.profile_names()])), self)
         self.timeline_model = TimelineModel(self.inspection, dark)
         self.timeline_model.reveal = self.reveal
         self.timeline_model.relative_time = self.settings.relative_time
         self.proxy = TimelineFilter(self.timeline_model)
         self.verdicts_model = VerdictsModel(self.inspection, dark)
-        self.capture = CaptureConnection(self)
-        self._settings_dialog: SettingsDialog | None = None
-        # What the window started and must stop when it closes.
-        self._browsers: list[BrowserProcess] = []
-        self._demo: DemoSession | None = None
+        self.settings_dialog: SettingsDialog | None = None
         self._selected = -1
 
         self._build_central()
@@ -90,6 +87,10 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self._refresh_panels()
         self._update_status()
+
+    @property
+    def settings(self) -> Settings:
+        return self.controller.settings
 
     # ------------------------------------------------------------------ construction
 
@@ -161,7 +162,7 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
-        self.capture_action = self._action("● Capture", self.toggle_capture, "Ctrl+R",
+        self.capture_action = self._action("● Capture", self._toggle_capture, "Ctrl+R",
                                            "Start or stop the capture proxy", checkable=True)
         self.mode_combo = QComboBox()
         self.mode_combo.addItems(["sink", "forward"])
@@ -169,23 +170,24 @@ class MainWindow(QMainWindow):
         self.mode_combo.setToolTip("sink: the inspector answers the vendor's hosts, nothing leaves this "
                                    "machine · forward: requests go on to Contentsquare")
         pix = QStyle.StandardPixmap
-        self.browser_action = self._action("Launch browser", self.launch_browser, "Ctrl+B",
+        self.browser_action = self._action("Launch browser",
+                                           lambda _checked=False: self.controller.launch_browser(), "Ctrl+B",
                                            "Open a browser that goes through the capture proxy",
                                            icon=pix.SP_ComputerIcon)
         self.fresh_browser_action = self._action(
-            "Launch fresh visitor", lambda: self.launch_browser(fresh=True), "Ctrl+Shift+B",
+            "Launch fresh visitor", lambda _checked=False: self.controller.launch_browser(fresh=True),
+            "Ctrl+Shift+B",
             "Open a browser with a new, empty profile under the chosen device name (a first-time "
             "visitor); it is thrown away when the browser is stopped")
         self.forget_profile_action = self._action(
-            "Forget profile", self.forget_profile, None,
+            "Forget profile", self.controller.forget_profile, None,
             "Delete the chosen profile's cookies and data: its next launch is a new visitor")
         self.profile_combo = QComboBox()
         self.profile_combo.setEditable(True)
-        self.profile_combo.addItems(list(dict.fromkeys(["default", "laptop", "phone",
-                                                        *integrations.profile_names()])))
+        self.profile_combo.addItems(self.controller.profiles)
         self.profile_combo.setCurrentText(self.settings.browser_profile)
         self.profile_combo.setToolTip("Browser profile: one cookie jar, one device in the inspector")
-        self.demo_action = self._action("Demo", self.run_demo, "Ctrl+D",
+        self.demo_action = self._action("Demo", self.controller.run_demo, "Ctrl+D",
                                         "Run the built-in demo shop through the capture",
                                         icon=pix.SP_MediaPlay)
         self.open_action = self._action("Open…", self.open_dialog, QKeySequence.StandardKey.Open,
@@ -266,7 +268,7 @@ class MainWindow(QMainWindow):
 
     def _build_status(self) -> None:
         self.status = StatusBar()
-        self.status.restart.connect(self.restart_capture)
+        self.status.restart.connect(self.controller.start_capture)
         self.setStatusBar(self.status)
 
     def _connect(self) -> None:
@@ -285,13 +287,15 @@ class MainWindow(QMainWindow):
         self.timeline.activated.connect(lambda _i: self.details_dock.raise_())
         for panel in (self.sessions_panel, self.properties_panel, self.graph_panel, self.verdicts_panel):
             panel.jump.connect(self.show_event)
-        self.capture.envelope.connect(ins.enqueue)
-        self.capture.bad_line.connect(ins.note_bad_line)
-        self.capture.message.connect(self.log)
-        self.capture.health_changed.connect(lambda _health: self._update_status())
-        self.capture.stopped.connect(self._on_capture_stopped)
-        self.capture.crashed.connect(self._on_capture_crashed)
-        self.banner.restart.connect(self.restart_capture)
+        ctl = self.controller
+        ctl.log.connect(self.log)
+        ctl.capturing.connect(self._show_capturing)
+        ctl.problem.connect(self._show_problem)
+        ctl.notice.connect(lambda message: self.statusBar().showMessage(message, 5000))
+        ctl.status_changed.connect(self._update_status)
+        self.mode_combo.currentTextChanged.connect(lambda mode: ctl.choose_mode(mode == "sink"))
+        self.profile_combo.currentTextChanged.connect(ctl.choose_profile)
+        self.banner.restart.connect(ctl.start_capture)
         # Panels are rebuilt at most once per batch, after the rows are in.
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
@@ -326,8 +330,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.save_layout()
         self.inspection.cancel_load()
-        self.capture.close()
-        self._stop_partners()
+        self.controller.close()
         super().closeEvent(event)
 
     # ------------------------------------------------------------------ data flow
@@ -394,13 +397,7 @@ class MainWindow(QMainWindow):
             self.log(f"event #{seq} on {device} is not in the timeline")
             return False
         if not self.timeline.select_source_row(row):
-            self.filter_bar.text.clear()
-            for button in self.filter_bar.toggles.values():
-                button.setChecked(True)
-            for combo in (self.filter_bar.severity, self.filter_bar.device, self.filter_bar.tab,
-                          self.filter_bar.rule):
-                combo.setCurrentIndex(0)
-            self.filter_bar._apply()
+            self.filter_bar.show_all()
             self.timeline.select_source_row(row)
         self.timeline.setFocus()
         return True
@@ -438,6 +435,7 @@ class MainWindow(QMainWindow):
         self.details.set_reveal(reveal)
         self.properties_panel.set_reveal(reveal)
         self.graph_panel.set_reveal(reveal)
+        self.filter_bar.apply()  # the text filter searches what is shown: revealed values too
 
     def set_relative_time(self, relative: bool) -> None:
         self.timeline_model.set_relative_time(relative)
@@ -495,18 +493,18 @@ class MainWindow(QMainWindow):
         self.log(f"report written to {path}")
         return True
 
-    def show_settings(self) -> None:
-        if self._settings_dialog is None:
-            self._settings_dialog = SettingsDialog(self.settings, self)
-            self._settings_dialog.applied.connect(self.apply_settings)
-        self._settings_dialog.load(self.settings)
-        self._settings_dialog.show()
-        self._settings_dialog.raise_()
+    def show_settings(self) -> SettingsDialog:
+        if self.settings_dialog is None:
+            self.settings_dialog = SettingsDialog(self.settings, self)
+            self.settings_dialog.applied.connect(self.apply_settings)
+        self.settings_dialog.load(self.settings)
+        self.settings_dialog.show()
+        self.settings_dialog.raise_()
+        return self.settings_dialog
 
     def apply_settings(self, new: Settings) -> None:
-        self.settings = new
+        self.controller.set_settings(new)
         self.mode_combo.setCurrentText("sink" if new.sink else "forward")
-        self.inspection.set_config(new.model_config())
         settings_store.save(new, self.store)
         app = QApplication.instance()
         if isinstance(app, QApplication):
@@ -517,126 +515,24 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ capture
 
-    def toggle_capture(self, checked: bool) -> None:
+    def _toggle_capture(self, checked: bool) -> None:
         if checked:
-            self.start_capture()
+            self.controller.start_capture()
         else:
-            self.stop_capture()
-
-    def start_capture(self) -> bool:
-        if self.capture.is_running():
-            return True
-        self.settings = self.settings.with_(sink=self.mode_combo.currentText() == "sink")
-        self.inspection.set_config(self.settings.model_config())
-        try:
-            self.capture.start(self.settings, self._profile_ports())
-        except (integrations.UnavailableError, OSError) as exc:
-            self.capture_action.setChecked(False)
-            self.banner.show_problem("The capture could not start", [str(exc)], can_restart=False)
-            self.log(f"capture: {exc}")
-            return False
-        if self.inspection.steps and self.inspection.source:
-            self.inspection.clear()  # a capture starts a fresh inspection, not an appendix to a file
-        self.banner.hide()
-        self.status.restart_button.hide()
-        self._show_capturing(True)
-        return True
-
-    def stop_capture(self) -> None:
-        self.capture.stop()
-        self._show_capturing(False)
-
-    def restart_capture(self) -> None:
-        self.banner.hide()
-        self.status.restart_button.hide()
-        self.start_capture()
+            self.controller.stop_capture()
 
     def _show_capturing(self, capturing: bool) -> None:
+        if capturing:
+            self.banner.hide()
+            self.status.restart_button.hide()
         self.capture_action.setChecked(capturing)
         self.capture_action.setText("■ Stop" if capturing else "● Capture")
         self.mode_combo.setEnabled(not capturing)
 
-    def _on_capture_stopped(self) -> None:
-        self.inspection.finish()
-        self._update_status()
-
-    def _on_capture_crashed(self, reason: str, lines: list[str]) -> None:
-        self.inspection.flush()
-        self._show_capturing(False)
-        self.banner.show_problem(reason.capitalize(), lines)
-        self.status.restart_button.show()
-        self.log(reason)
-
-    # ------------------------------------------------------------------ partners
-
-    def _profile_ports(self) -> dict[int, str]:
-        """Every profile in the picker gets its own proxy port, so each is judged as its own device."""
-        names = [self.profile_combo.itemText(i) for i in range(self.profile_combo.count())]
-        current = self.profile_combo.currentText().strip()
-        try:
-            return integrations.profile_ports(self.settings, [*names, *([current] if current else [])])
-        except Exception as exc:  # an odd profile name: fall back to one device
-            self.log(f"one device for all profiles: {exc}")
-            return {}
-
-    def launch_browser(self, fresh: bool = False) -> None:
-        profile = self.profile_combo.currentText().strip() or "default"
-        if not self.capture.is_running() and not self.start_capture():
-            return
-        port = next((p for p, name in self.capture.devices.items() if name == profile), None)
-        if port is None:
-            self.log(f"profile {profile!r} started after the capture: it shares the first port's device; "
-                     "restart the capture to give it its own")
-        try:
-            self._browsers.append(integrations.launch_browser(self.settings, profile, port=port, fresh=fresh))
-        except integrations.UnavailableError as exc:
-            self.log(f"browser: {exc}")
-        except Exception as exc:  # no browser found: its message says what to do by hand
-            self.banner.show_problem("The browser could not start", str(exc).splitlines(), can_restart=False)
-            self.log(f"browser could not start: {type(exc).__name__}: {exc}")
-        else:
-            self.log(f"browser started as a fresh visitor on device {profile!r} (its profile is thrown away "
-                     "when it stops)" if fresh else f"browser started with profile {profile!r}")
-
-    def forget_profile(self) -> bool:
-        """Delete the chosen kept profile, unless a browser launched here still uses it."""
-        name = self.profile_combo.currentText().strip() or "default"
-        if any(b.profile.name == name and b.profile.keep and b.running() for b in self._browsers):
-            self.statusBar().showMessage(f"Close the browser using profile {name!r} first", 5000)
-            return False
-        try:
-            forgotten = integrations.forget_profile(name)
-        except (OSError, ValueError) as exc:
-            self.log(f"profile {name!r} could not be forgotten: {exc}")
-            return False
-        message = (f"profile {name!r} forgotten: its next launch is a new visitor" if forgotten
-                   else f"profile {name!r} has no saved data")
-        self.log(message)
-        self.statusBar().showMessage(message.capitalize(), 5000)
-        return forgotten
-
-    def run_demo(self) -> None:
-        try:
-            if self._demo is not None:
-                self._demo.stop()  # one demo at a time: its site, capture and browser go first
-                self._demo = None
-            self._demo = integrations.start_demo(self)
-        except integrations.UnavailableError as exc:
-            self.log(f"demo: {exc}")
-        except Exception as exc:
-            self.log(f"demo could not start: {type(exc).__name__}: {exc}")
-
-    def _stop_partners(self) -> None:
-        partners: list[tuple[str, BrowserProcess | DemoSession]] = [("browser", b) for b in self._browsers]
-        if self._demo is not None:
-            partners.append(("demo", self._demo))
-        for name, partner in partners:
-            try:
-                partner.stop()
-            except Exception as exc:  # closing the window must go on whatever a partner does
-                self.log(f"{name} did not stop cleanly: {exc}")
-        self._browsers.clear()
-        self._demo = None
+    def _show_problem(self, title: str, lines: list[str], can_restart: bool) -> None:
+        self.banner.show_problem(title, lines, can_restart=can_restart)
+        if can_restart:
+            self.status.restart_button.show()
 
     # ------------------------------------------------------------------ status
 
@@ -662,7 +558,8 @@ class MainWindow(QMainWindow):
 
     def _update_status(self) -> None:
         ins = self.inspection
-        self.status.show_capture(self.capture.proxy_address, self.capture.health)
+        capture = self.controller.connection
+        self.status.show_capture(capture.proxy_address, capture.health)
         self.status.show_counts(ins.events, ins.verdict_counts, ins.dropped, ins.bad_lines)
 
 

@@ -87,8 +87,10 @@ def wait_for_port(host: str, port: int, timeout: float, alive: Callable[[], bool
 
 
 @dataclass
-class CaptureProcess:
-    """A running capture child; ``stop()`` asks it to finish its journal, then kills if it must."""
+class BlockingProxy:
+    """A capture child run with ``subprocess`` for callers without an event loop (CLI, demo, tests):
+    ``start()`` blocks until every port answers; ``stop()`` asks it to finish its journal, then kills
+    if it must. (The GUI's event-driven twin is ``gui.live.proxy_child.ProxyChild``.)"""
 
     argv: list[str]
     ports: list[int]
@@ -98,7 +100,7 @@ class CaptureProcess:
     tail: collections.deque[str] = field(default_factory=lambda: collections.deque(maxlen=40))
     _reader: threading.Thread | None = field(default=None, init=False, repr=False)
 
-    def start(self, timeout: float = 20.0) -> CaptureProcess:
+    def start(self, timeout: float = 20.0) -> BlockingProxy:
         self.process = subprocess.Popen(
             self.argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             env={**os.environ, **self.env}, start_new_session=True)
@@ -137,7 +139,7 @@ class CaptureProcess:
 
 def start_capture(*, ports: Mapping[int, str] | None = None, listen_host: str = LOOPBACK, sink: bool = False,
                   journal: Path | None = None, stream_port: int | None = None, token: str = "",
-                  confdir: Path | None = None, extra_hosts: tuple[str, ...] = ()) -> CaptureProcess:
+                  confdir: Path | None = None, extra_hosts: tuple[str, ...] = ()) -> BlockingProxy:
     """Start a capture child and wait until every listen port answers.
 
     Raises ``CaptureStartError`` (a ``RuntimeError``) when a port is taken, the CA folder cannot be
@@ -150,7 +152,7 @@ def start_capture(*, ports: Mapping[int, str] | None = None, listen_host: str = 
                          stream_port=stream_port, confdir=confdir, extra_hosts=extra_hosts)
     env = {TOKEN_ENV: token} if token else {}
     probe_host = listen_host if listen_host != "0.0.0.0" else LOOPBACK
-    return CaptureProcess(argv, list(ports), probe_host, env).start()
+    return BlockingProxy(argv, list(ports), probe_host, env).start()
 
 
 def ca_fingerprint(confdir: Path | None = None) -> str | None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from inspector.launch.proxy import CaptureProcess, ca_fingerprint, free_port, start_capture
+from inspector.launch.proxy import BlockingProxy, ca_fingerprint, free_port, start_capture
 from inspector.wire.envelope import Envelope, parse_envelope
 
 pytestmark = pytest.mark.e2e
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.e2e
 
 @dataclass
 class RunningCapture:
-    process: CaptureProcess
+    process: BlockingProxy
     port: int
     journal: Path
     fingerprint: str

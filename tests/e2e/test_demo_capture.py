@@ -21,7 +21,7 @@ from inspector.demo.scenario import (
 from inspector.demo.site import DemoSite
 from inspector.launch.browser import LaunchOptions, dump_dom, find_browser
 from inspector.launch.profiles import temporary_profile
-from inspector.launch.proxy import CaptureProcess, ca_fingerprint, free_port, start_capture
+from inspector.launch.proxy import BlockingProxy, ca_fingerprint, free_port, start_capture
 from inspector.model.state import Severity
 from inspector.session.engine import Engine
 from inspector.wire.envelope import Envelope, parse_envelope
@@ -35,7 +35,7 @@ RUNS = ["clean", *sorted(FAULT_RULES)]
 @dataclass
 class Rig:
     site: DemoSite
-    capture: CaptureProcess
+    capture: BlockingProxy
     ports: dict[str, int]
     journal: Path
     fingerprint: str

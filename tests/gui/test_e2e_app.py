@@ -13,7 +13,9 @@ import pytest
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
+from inspector.demo.session import DemoSession
 from inspector.gui import integrations
+from inspector.gui.controller import Partners
 from inspector.gui.main_window import MainWindow
 from inspector.gui.settings import Settings
 from inspector.launch.proxy import free_port, wait_for_port
@@ -44,9 +46,10 @@ def test_live_capture_of_a_real_browser_fills_the_panels(qtbot: QtBot, store: QS
     qtbot.addWidget(window)
     window.show()
     try:
-        assert window.start_capture(), window.log_panel.toPlainText()
+        assert window.controller.start_capture(), window.log_panel.toPlainText()
         assert wait_for_port("127.0.0.1", window.settings.proxy_port, 30), window.log_panel.toPlainText()
-        qtbot.waitUntil(lambda: window.capture.health == "healthy", timeout=20000)
+        capture = window.controller.connection
+        qtbot.waitUntil(lambda: capture.health == "healthy", timeout=20000)
         spki = integrations.ca_fingerprint()
         assert spki, "the proxy made no CA"
         dom = dump_dom(f"{site}/shop.html", window.settings.proxy_port, spki, profile=tmp_path / "profile")
@@ -70,24 +73,22 @@ def test_live_capture_of_a_real_browser_fills_the_panels(qtbot: QtBot, store: QS
         rules = {v.rule for v in window.verdicts_model.verdicts}
         assert "property-overwrite" in rules
         assert not {"identity-change-reset-missing", "unexpected-reset-first-identify"} & rules
-        with qtbot.waitSignal(window.capture.stopped, timeout=15000):
-            window.stop_capture()
+        with qtbot.waitSignal(capture.stopped, timeout=15000):
+            window.controller.stop_capture()
     finally:
-        window.capture.close()
+        window.controller.close()
 
 
-def test_demo_button_streams_the_demo_into_the_window(qtbot: QtBot, store: QSettings,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_demo_button_streams_the_demo_into_the_window(qtbot: QtBot, store: QSettings) -> None:
     # No display here: the demo's own window stays closed and its scripted scenario plays headless.
-    monkeypatch.setattr(integrations, "DemoSession",
-                        functools.partial(integrations.DemoSession, open_browser=False))
-    window = MainWindow(Settings(proxy_port=free_port(), sink=True), store)
+    partners = Partners(demo_session=functools.partial(DemoSession, open_browser=False))
+    window = MainWindow(Settings(proxy_port=free_port(), sink=True), store, partners=partners)
     qtbot.addWidget(window)
     try:
-        window.run_demo()
-        session = window._demo
-        assert session is not None, window.log_panel.toPlainText()
-        qtbot.waitUntil(window.capture.listener.is_connected, timeout=20000)
+        window.demo_action.trigger()
+        session = window.controller.demo
+        assert isinstance(session, DemoSession), window.log_panel.toPlainText()
+        qtbot.waitUntil(window.controller.connection.listener.is_connected, timeout=20000)
         session.play_scenario([])
         def identified() -> bool:
             return any(getattr(s.envelope.event, "name", None) == "identify" for s in window.inspection.steps)

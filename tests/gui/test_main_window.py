@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
-import textwrap
 from collections.abc import Iterator
 from importlib.util import find_spec
 from pathlib import Path
@@ -17,20 +15,27 @@ from pytestqt.qtbot import QtBot
 
 from inspector.gui import integrations
 from inspector.gui import settings as settings_store
+from inspector.gui.controller import Partners
 from inspector.gui.main_window import MainWindow
 from inspector.gui.settings import Settings
 from inspector.wire.envelope import Envelope, parse_envelope
+from tests.gui.fake_child import FakeChild
 from tests.gui.scenario import UU_B
+
+
+def new_window(qtbot: QtBot, store: QSettings, partners: Partners | None = None) -> MainWindow:
+    win = MainWindow(Settings(), store, partners=partners)
+    qtbot.addWidget(win)  # closed at the end of the test: its capture child and browsers stop
+    win.resize(1400, 850)
+    win.show()
+    return win
 
 
 @pytest.fixture
 def window(qtbot: QtBot, store: QSettings) -> Iterator[MainWindow]:
-    win = MainWindow(Settings(), store)
-    qtbot.addWidget(win)
-    win.resize(1400, 850)
-    win.show()
+    win = new_window(qtbot, store)
     yield win
-    win.capture.close()
+    win.controller.close()
 
 
 def open_and_wait(qtbot: QtBot, win: MainWindow, path: Path) -> None:
@@ -124,8 +129,7 @@ def test_filters_and_search(qtbot: QtBot, window: MainWindow, recording: Path) -
     qtbot.waitUntil(lambda: window.proxy.rowCount() == 1, timeout=2000)
     bar.text.setText("customer-0001")  # masked values are not searchable until revealed
     qtbot.waitUntil(lambda: window.proxy.rowCount() == 0, timeout=2000)
-    window.reveal_action.trigger()
-    bar._apply()
+    window.reveal_action.trigger()  # revealed values become searchable at once
     assert window.proxy.rowCount() == 2
     bar.text.clear()
     bar.rule.setCurrentText("property-overwrite")
@@ -220,12 +224,11 @@ def test_settings_round_trip_and_survive_bad_values(store: QSettings) -> None:
 
 
 def test_settings_dialog_is_not_modal_and_applies(qtbot: QtBot, window: MainWindow, store: QSettings) -> None:
-    window.show_settings()
-    dialog = window._settings_dialog
-    assert dialog is not None and dialog.isVisible() and not dialog.isModal()
+    dialog = window.show_settings()
+    assert dialog.isVisible() and not dialog.isModal()
     dialog.deadline.setValue(3)
     dialog.mode.setCurrentIndex(1)
-    dialog._accept()
+    dialog.accept()
     assert window.settings.deadline_s == 3 and not window.settings.sink
     assert window.inspection.config.deadline_s == 3
     assert window.mode_combo.currentText() == "forward"
@@ -241,53 +244,30 @@ def test_without_mitmproxy_capture_and_demo_say_why_and_files_still_open(
     for action in (win.capture_action, win.demo_action):
         assert not action.isEnabled()
         assert "unavailable: mitmproxy is not installed" in action.toolTip()
-    assert not win.start_capture()
+    assert not win.controller.start_capture()
     assert "mitmproxy is not installed" in win.banner.lines.text()
     assert win.open_action.isEnabled() and win.report_action.isEnabled() and win.browser_action.isEnabled()
     open_and_wait(qtbot, win, recording)
     assert win.inspection.events > 0
 
 
-# A stand-in capture child speaking the real protocol over the real socket (the real mitmdump child
-# is driven by the e2e test); it sends the recording given on its command line, then waits.
-FAKE_CHILD = textwrap.dedent("""
-    import json, socket, sys, time
-    port, token, path, then = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
-    s = socket.create_connection(("127.0.0.1", port))
-    s.sendall((json.dumps({"hello": "uxa-inspector", "v": 1, "token": token, "pid": 77}) + "\\n").encode())
-    s.sendall(open(path, "rb").read())
-    print("sent everything", flush=True)
-    if then == "crash":
-        print("Traceback: proxy exploded", file=sys.stderr, flush=True)
-        sys.exit(70)
-    time.sleep(60)
-""")
-
-
-def fake_child(monkeypatch: pytest.MonkeyPatch, recording: Path, then: str) -> None:
-    def command(settings: Settings, port: int, token: str, journal: Path,
-                devices: dict[int, str] | None = None) -> integrations.CaptureCommand:
-        return integrations.CaptureCommand(sys.executable, ["-c", FAKE_CHILD, str(port), token,
-                                                            str(recording), then], "127.0.0.1:8080")
-    monkeypatch.setattr(integrations, "capture_command", command)
-
-
-def test_live_events_flow_from_the_capture_child(qtbot: QtBot, window: MainWindow, recording: Path,
-                                                 monkeypatch: pytest.MonkeyPatch, demo: list[Envelope]) -> None:
-    fake_child(monkeypatch, recording, "wait")
-    assert window.start_capture()
+def test_live_events_flow_from_the_capture_child(qtbot: QtBot, store: QSettings, recording: Path,
+                                                 demo: list[Envelope]) -> None:
+    window = new_window(qtbot, store, FakeChild(recording).partners())
+    window.capture_action.trigger()
     qtbot.waitUntil(lambda: window.inspection.events == len(demo) - 1, timeout=15000)
-    assert window.capture.health == "healthy" and window.status.health_label.text() == "capture healthy"
+    capture = window.controller.connection
+    assert capture.health == "healthy" and window.status.health_label.text() == "capture healthy"
     assert window.status.proxy_label.text() == "proxy 127.0.0.1:8080"
     assert window.capture_action.text() == "■ Stop" and not window.mode_combo.isEnabled()
     assert window.verdicts_model.rowCount() == 3
-    with qtbot.waitSignal(window.capture.stopped, timeout=10000):
-        window.stop_capture()
+    with qtbot.waitSignal(capture.stopped, timeout=10000):
+        window.capture_action.trigger()
     assert window.status.health_label.text() == "capture stopped"
 
 
 def test_closing_the_window_stops_every_browser_it_launched(
-        qtbot: QtBot, store: QSettings, recording: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        qtbot: QtBot, store: QSettings, recording: Path) -> None:
     stopped: list[str] = []
 
     class Launched:
@@ -297,17 +277,16 @@ def test_closing_the_window_stops_every_browser_it_launched(
         def stop(self) -> None:
             stopped.append(self.profile)
 
-    fake_child(monkeypatch, recording, "wait")
-    monkeypatch.setattr(integrations, "launch_browser",
-                        lambda settings, profile, port=None, fresh=False: Launched(profile))
-    win = MainWindow(Settings(), store)
+    partners = FakeChild(recording).partners(
+        launch_browser=lambda settings, profile, port, fresh: Launched(profile))
+    win = MainWindow(Settings(), store, partners=partners)
     qtbot.addWidget(win)
     for profile in ("laptop", "phone"):
         win.profile_combo.setCurrentText(profile)
-        win.launch_browser()
-    assert win.capture.is_running()  # launching a browser starts the capture it goes through
+        win.browser_action.trigger()
+    assert win.controller.connection.is_running()  # launching a browser starts the capture it goes through
     win.close()
-    assert stopped == ["laptop", "phone"] and not win.capture.is_running()
+    assert stopped == ["laptop", "phone"] and not win.controller.connection.is_running()
 
 
 def test_a_fresh_visitor_is_thrown_away_and_a_kept_profile_can_be_forgotten(
@@ -336,8 +315,7 @@ def test_a_fresh_visitor_is_thrown_away_and_a_kept_profile_can_be_forgotten(
     monkeypatch.setattr(profiles, "profiles_root", lambda: tmp_path / "profiles")
     monkeypatch.setattr(integrations.browser, "find_browser", lambda *a, **k: Browser("fake", Path("/bin/true")))
     monkeypatch.setattr(integrations.browser, "launch", launch)
-    fake_child(monkeypatch, recording, "wait")
-    win = MainWindow(Settings(), store)
+    win = MainWindow(Settings(), store, partners=FakeChild(recording).partners())
     qtbot.addWidget(win)
     win.profile_combo.setCurrentText("laptop")
     win.fresh_browser_action.trigger()
@@ -347,43 +325,43 @@ def test_a_fresh_visitor_is_thrown_away_and_a_kept_profile_can_be_forgotten(
     win.browser_action.trigger()
     kept = launched[-1]
     assert kept.profile.keep and kept.profile.path == tmp_path / "profiles" / "laptop"
-    assert not win.forget_profile()  # its browser still runs
+    assert not win.controller.forget_profile()  # its browser still runs
     assert "Close the browser" in win.statusBar().currentMessage()
     kept.alive = False
-    assert win.forget_profile() and not kept.profile.path.exists()
-    assert not win.forget_profile()  # nothing left to forget
+    assert win.controller.forget_profile() and not kept.profile.path.exists()
+    assert not win.controller.forget_profile()  # nothing left to forget
     win.close()
     assert not fresh.path.exists()  # the fresh visitor's profile went with its browser
 
 
 def test_a_late_process_started_signal_keeps_a_connected_capture_healthy(
-        qtbot: QtBot, window: MainWindow, recording: Path, monkeypatch: pytest.MonkeyPatch,
-        demo: list[Envelope]) -> None:
-    fake_child(monkeypatch, recording, "wait")
-    assert window.start_capture()
-    qtbot.waitUntil(lambda: window.capture.health == "healthy", timeout=15000)
+        qtbot: QtBot, store: QSettings, recording: Path) -> None:
+    window = new_window(qtbot, store, FakeChild(recording).partners())
+    capture = window.controller.connection
+    assert window.controller.start_capture()
+    qtbot.waitUntil(lambda: capture.health == "healthy", timeout=15000)
     # On a loaded machine Qt may deliver QProcess.started after the child's hello was read.
-    window.capture.process.started.emit()
-    assert window.capture.health == "healthy"
-    with qtbot.waitSignal(window.capture.stopped, timeout=10000):
-        window.stop_capture()
+    capture.process.started.emit()
+    assert capture.health == "healthy"
+    with qtbot.waitSignal(capture.stopped, timeout=10000):
+        window.controller.stop_capture()
 
 
-def test_a_crashing_capture_shows_its_last_lines_and_can_restart(qtbot: QtBot, window: MainWindow,
-                                                                  recording: Path,
-                                                                  monkeypatch: pytest.MonkeyPatch,
-                                                                  demo: list[Envelope]) -> None:
-    fake_child(monkeypatch, recording, "crash")
-    window.start_capture()
-    qtbot.waitUntil(lambda: window.capture.health == "crashed", timeout=15000)
+def test_a_crashing_capture_shows_its_last_lines_and_can_restart(qtbot: QtBot, store: QSettings,
+                                                                  recording: Path, demo: list[Envelope]) -> None:
+    child = FakeChild(recording, "crash")
+    window = new_window(qtbot, store, child.partners())
+    capture = window.controller.connection
+    window.capture_action.trigger()
+    qtbot.waitUntil(lambda: capture.health == "crashed", timeout=15000)
     assert window.banner.isVisible() and "exited with code 70" in window.banner.title.text()
     assert "Traceback: proxy exploded" in window.banner.lines.text()
     assert window.status.restart_button.isVisible() and not window.capture_action.isChecked()
     assert window.inspection.events == len(demo) - 1  # what arrived before the crash is kept
     assert QGuiApplication.modalWindow() is None
-    fake_child(monkeypatch, recording, "wait")
+    child.then = "wait"
     window.banner.restart_button.click()
-    qtbot.waitUntil(lambda: window.capture.health == "healthy", timeout=15000)
+    qtbot.waitUntil(lambda: capture.health == "healthy", timeout=15000)
     assert not window.banner.isVisible()
 
 

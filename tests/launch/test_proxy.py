@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from inspector.launch.proxy import ADDON_PATH, CaptureProcess, build_command, free_port
+from inspector.launch.proxy import ADDON_PATH, BlockingProxy, build_command, free_port
 
 
 def option(argv: list[str], name: str) -> list[str]:
@@ -59,7 +59,7 @@ while True:
 @pytest.mark.parametrize(("behaviour", "code", "slow"), [("exit", 0, False), ("ignore", -9, True)])
 def test_stop_asks_with_sigint_then_kills_after_the_grace(behaviour: str, code: int, slow: bool) -> None:
     port = free_port()
-    child = CaptureProcess([sys.executable, "-c", CHILD, str(port), behaviour], [port]).start(timeout=10)
+    child = BlockingProxy([sys.executable, "-c", CHILD, str(port), behaviour], [port]).start(timeout=10)
     assert child.running()
     started = time.monotonic()
     assert child.stop(grace=1.0) == code
@@ -71,5 +71,5 @@ def test_a_child_that_dies_at_start_is_reported_at_once_with_its_output() -> Non
     port = free_port()
     started = time.monotonic()
     with pytest.raises(RuntimeError, match=r"did not start.*no such option"):
-        CaptureProcess([sys.executable, "-c", "import sys; print('no such option'); sys.exit(2)"], [port]).start(10)
+        BlockingProxy([sys.executable, "-c", "import sys; print('no such option'); sys.exit(2)"], [port]).start(10)
     assert time.monotonic() - started < 5  # not the whole port timeout

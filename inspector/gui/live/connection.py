@@ -10,15 +10,28 @@ machine; the health never goes back from ``healthy`` to ``starting``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from inspector.gui import integrations
-from inspector.gui.live.capture_process import CaptureProcess
 from inspector.gui.live.listener import Listener
-from inspector.gui.settings import Settings
+from inspector.gui.live.proxy_child import ProxyChild
 from inspector.launch import locations
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureCommand:
+    program: str
+    args: list[str]
+    proxy_address: str
+    # Secrets go to the child in its environment, not on its command line (visible in ps).
+    env: dict[str, str] = field(default_factory=dict)
+
+
+# (stream port, token, journal) -> the child's command: the caller decides what the child is.
+CommandFor = Callable[[int, str, Path], CaptureCommand]
 
 
 class CaptureConnection(QObject):
@@ -29,13 +42,12 @@ class CaptureConnection(QObject):
     crashed = Signal(str, list)  # why, the child's last output lines
     message = Signal(str)  # for the capture log: what started, connected, was refused, printed
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, token: str | None = None) -> None:
         super().__init__(parent)
-        self.listener = Listener(self)
-        self.process = CaptureProcess(self)
+        self.listener = Listener(self, token)
+        self.process = ProxyChild(self)
         self.health = "idle"
         self.proxy_address = ""
-        self.devices: dict[int, str] = {}  # listen port -> profile (device)
         self.journal: Path | None = None
         self._stopping = False  # asked to stop: the stream closing first is expected, not "lost"
         self.listener.envelope.connect(self.envelope)
@@ -51,16 +63,16 @@ class CaptureConnection(QObject):
     def is_running(self) -> bool:
         return self.process.is_running()
 
-    def start(self, settings: Settings, devices: dict[int, str]) -> None:
-        """Start the child for ``settings`` with one listen port per device. Raises
-        ``integrations.UnavailableError`` or ``OSError`` (one line each) when it cannot."""
+    def start(self, command_for: CommandFor) -> None:
+        """Listen, then start the child ``command_for`` makes for this socket, token and a new journal.
+        Raises what ``command_for`` raises, or ``OSError`` (one line each), when it cannot."""
         if self.is_running():
             return
         port = self.listener.listen()
         journal = locations.private_dir(locations.journals_dir()) / dt.datetime.now().strftime(
             "capture-%Y%m%d-%H%M%S.jsonl")
-        command = integrations.capture_command(settings, port, self.listener.token, journal, devices=devices)
-        self.devices, self.journal, self.proxy_address = dict(devices), journal, command.proxy_address
+        command = command_for(port, self.listener.token, journal)
+        self.journal, self.proxy_address = journal, command.proxy_address
         self.message.emit(f"starting capture: {command.program} {' '.join(command.args)}")
         self.message.emit(f"journal: {journal}")
         self._stopping = False

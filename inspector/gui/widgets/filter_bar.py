@@ -45,7 +45,7 @@ class FilterBar(QWidget):
             button.setChecked(True)
             button.setToolTip(f"Show {category} rows")
             button.setAutoRaise(True)
-            button.toggled.connect(self._apply)
+            button.toggled.connect(self.apply)
             self.toggles[category] = button
             layout.addWidget(button)
         self.severity = QComboBox()
@@ -62,7 +62,7 @@ class FilterBar(QWidget):
         for combo in (self.severity, self.device, self.tab, self.rule):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(5)
-            combo.currentIndexChanged.connect(self._apply)
+            combo.currentIndexChanged.connect(self.apply)
             layout.addWidget(combo)
         self.text = FilterLine()
         self.text.setPlaceholderText("Filter (Ctrl+F): text in summaries, rule ids, #seq…")
@@ -71,7 +71,7 @@ class FilterBar(QWidget):
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(150)
-        self._debounce.timeout.connect(self._apply)
+        self._debounce.timeout.connect(self.apply)
         self.text.textChanged.connect(lambda _t: self._debounce.start())
         self.text.setMinimumWidth(120)
         layout.addWidget(self.text, 1)
@@ -95,9 +95,23 @@ class FilterBar(QWidget):
                 combo.removeItem(1)
             combo.setCurrentIndex(0)
             combo.blockSignals(False)
-        self._apply()
+        self.apply()
 
-    def _apply(self) -> None:
+    def show_all(self) -> None:
+        """Clear every filter: all rows shown."""
+        for widget in (self.text, *self.toggles.values(), self.severity, self.device, self.tab, self.rule):
+            widget.blockSignals(True)
+        self.text.clear()
+        for button in self.toggles.values():
+            button.setChecked(True)
+        for combo in (self.severity, self.device, self.tab, self.rule):
+            combo.setCurrentIndex(0)
+        for widget in (self.text, *self.toggles.values(), self.severity, self.device, self.tab, self.rule):
+            widget.blockSignals(False)
+        self.apply()
+
+    def apply(self) -> None:
+        """Filter the timeline by what the bar shows now (typing applies it after a short pause)."""
         self._debounce.stop()
         self.proxy.set_filter(
             categories=frozenset(c for c, b in self.toggles.items() if b.isChecked()),

@@ -56,7 +56,7 @@ class SettingsDialog(QDialog):
         form.addRow("Colours", self.scheme)
         standard = QDialogButtonBox.StandardButton
         buttons = QDialogButtonBox(standard.Ok | standard.Cancel)
-        buttons.accepted.connect(self._accept)
+        buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
         self.load(settings)
@@ -76,9 +76,10 @@ class SettingsDialog(QDialog):
                                browser_path=self.browser.text().strip(),
                                color_scheme=self.scheme.currentText())
 
-    def _accept(self) -> None:
+    def accept(self) -> None:
+        """OK: hand the values over (``applied``), then close."""
         self.applied.emit(self.value())
-        self.accept()
+        super().accept()
 
     def _browse(self) -> None:
         dialog = QFileDialog(self, "Browser executable")

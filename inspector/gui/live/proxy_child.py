@@ -1,4 +1,6 @@
-"""Owns the capture child (mitmdump with our addon) as a ``QProcess``: start, stop, crash reports.
+"""The capture child (mitmdump with our addon) as a ``QProcess`` on the GUI's event loop: start,
+stop, its last output lines, crash reports. (``launch.proxy.BlockingProxy`` is the blocking twin the
+CLI and the demo use.)
 
 The proxy is never embedded in the Qt process. A crash (or a start failure) is reported with the
 child's last output lines and the app offers a restart; the window never goes down with it. Stop
@@ -17,7 +19,7 @@ STOP_GRACE_MS = 3000
 TAIL_LINES = 40
 
 
-class CaptureProcess(QObject):
+class ProxyChild(QObject):
     started = Signal()
     stopped = Signal()  # a stop the user asked for
     crashed = Signal(str, object)  # one-line reason, last output lines: list[str]
@@ -28,8 +30,6 @@ class CaptureProcess(QObject):
         self.process: QProcess | None = None
         self.tail: deque[str] = deque(maxlen=TAIL_LINES)
         self.program = ""
-        self.args: list[str] = []
-        self.env: dict[str, str] = {}
         self._stopping = False
         self._partial = b""
         # Owned by this object, so it dies with it: a bare QTimer.singleShot to a bound method can
@@ -42,13 +42,10 @@ class CaptureProcess(QObject):
     def is_running(self) -> bool:
         return self.process is not None and self.process.state() != QProcess.ProcessState.NotRunning
 
-    def pid(self) -> int:
-        return int(self.process.processId()) if self.process is not None else 0
-
     def start(self, program: str, args: list[str], env: dict[str, str] | None = None) -> None:
         if self.is_running():
             raise RuntimeError("the capture is already running")
-        self.program, self.args, self.env = program, list(args), dict(env or {})
+        self.program = program
         self.tail.clear()
         self._stopping = False
         self._partial = b""
@@ -65,9 +62,6 @@ class CaptureProcess(QObject):
         proc.started.connect(self.started)
         self.process = proc
         proc.start(program, args)
-
-    def restart(self) -> None:
-        self.start(self.program, self.args, self.env)
 
     def stop(self) -> None:
         proc = self.process

@@ -1,0 +1,252 @@
+"""The lifecycle of what the app starts outside itself: the capture child, browsers, the demo.
+
+The window only lays out widgets and forwards the user's choices (mode, profile) here; this object
+is given everything else it needs (the inspection to feed, the settings, and ``Partners``: the
+command builder, browser launcher and demo factory) and reports back through signals, so it never
+reaches into a widget. Nothing here is modal: a problem is a signal the window shows in a banner.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from PySide6.QtCore import QObject, Signal
+
+from inspector.demo.session import DemoSession
+from inspector.gui import integrations
+from inspector.gui.inspection import Inspection
+from inspector.gui.live.connection import CaptureCommand, CaptureConnection
+from inspector.gui.settings import Settings
+from inspector.launch.profiles import Profile
+
+
+class Launched(Protocol):
+    """What the controller needs of a browser it launched (``launch.browser.BrowserProcess``)."""
+
+    @property
+    def profile(self) -> Profile: ...
+
+    def running(self) -> bool: ...
+
+    def stop(self) -> None: ...
+
+
+class Demo(Protocol):
+    def start(self) -> object: ...
+
+    def stop(self) -> None: ...
+
+
+# settings, stream port, token, journal, devices (listen port -> profile) -> the child's command
+CommandBuilder = Callable[[Settings, int, str, Path, dict[int, str]], CaptureCommand]
+
+
+def _capture_command(settings: Settings, stream_port: int, token: str, journal: Path,
+                     devices: dict[int, str]) -> CaptureCommand:
+    return integrations.capture_command(settings, stream_port, token, journal, devices=devices)
+
+
+def _launch_browser(settings: Settings, profile: str, port: int | None, fresh: bool) -> Launched:
+    return integrations.launch_browser(settings, profile, port=port, fresh=fresh)
+
+
+@dataclass(frozen=True, slots=True)
+class Partners:
+    """The calls the controller makes outside Qt; tests hand in stand-ins for the ones they fake."""
+
+    capture_command: CommandBuilder = _capture_command
+    launch_browser: Callable[[Settings, str, int | None, bool], Launched] = _launch_browser
+    demo_session: Callable[..., Demo] = DemoSession
+
+
+class Controller(QObject):
+    log = Signal(str)  # a line for the capture log
+    capturing = Signal(bool)  # the capture now runs, or no longer does
+    problem = Signal(str, object, bool)  # title, detail lines: list[str], whether a restart may help
+    notice = Signal(str)  # a short message for the status bar
+    status_changed = Signal()  # the proxy address or the capture's health changed
+
+    def __init__(self, inspection: Inspection, settings: Settings, partners: Partners | None = None,
+                 profiles: Sequence[str] = (), parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.inspection = inspection
+        self.settings = settings
+        self.partners = partners or Partners()
+        self.connection = CaptureConnection(self)
+        self.profiles = list(profiles)  # known profile names: each gets its own port (device)
+        self.profile = settings.browser_profile
+        self.sink = settings.sink
+        self.devices: dict[int, str] = {}  # listen port -> profile, of the running capture
+        self.browsers: list[Launched] = []
+        self.demo: Demo | None = None
+        conn = self.connection
+        conn.envelope.connect(inspection.enqueue)
+        conn.bad_line.connect(inspection.note_bad_line)
+        conn.message.connect(self.log)
+        conn.health_changed.connect(lambda _health: self.status_changed.emit())
+        conn.stopped.connect(self._on_stopped)
+        conn.crashed.connect(self._on_crashed)
+
+    # ------------------------------------------------------------------ the user's choices
+
+    def set_settings(self, settings: Settings) -> None:
+        self.settings = settings
+        self.sink = settings.sink
+        self.inspection.set_config(settings.model_config())
+
+    def choose_mode(self, sink: bool) -> None:
+        """Sink or forward, for the next capture."""
+        self.sink = sink
+
+    def choose_profile(self, name: str) -> None:
+        self.profile = name.strip() or "default"
+
+    # ------------------------------------------------------------------ capture
+
+    def start_capture(self) -> bool:
+        conn = self.connection
+        if conn.is_running():
+            return True
+        self.settings = self.settings.with_(sink=self.sink)
+        self.inspection.set_config(self.settings.model_config())
+        devices = self._profile_ports()
+        settings, build = self.settings, self.partners.capture_command
+        try:
+            conn.start(lambda port, token, journal: build(settings, port, token, journal, devices))
+        except (integrations.UnavailableError, OSError) as exc:
+            self.capturing.emit(False)
+            self.problem.emit("The capture could not start", [str(exc)], False)
+            self.log.emit(f"capture: {exc}")
+            return False
+        self.devices = devices
+        self._fresh_inspection()  # a capture starts a fresh inspection, not an appendix to a file
+        self.capturing.emit(True)
+        self.status_changed.emit()
+        return True
+
+    def stop_capture(self) -> None:
+        self.connection.stop()
+        self.capturing.emit(False)
+
+    def _fresh_inspection(self) -> None:
+        if self.inspection.steps and self.inspection.source:
+            self.inspection.clear()
+
+    def _on_stopped(self) -> None:
+        self.inspection.finish()
+        self.status_changed.emit()
+
+    def _on_crashed(self, reason: str, lines: list[str]) -> None:
+        self.inspection.flush()
+        self.capturing.emit(False)
+        self.problem.emit(reason.capitalize(), lines, True)
+        self.log.emit(reason)
+
+    def _profile_ports(self) -> dict[int, str]:
+        """Every known profile gets its own proxy port, so each is judged as its own device."""
+        try:
+            return integrations.profile_ports(self.settings, [*self.profiles, self.profile])
+        except Exception as exc:  # an odd profile name: fall back to one device
+            self.log.emit(f"one device for all profiles: {exc}")
+            return {}
+
+    # ------------------------------------------------------------------ browsers and profiles
+
+    def launch_browser(self, fresh: bool = False) -> bool:
+        """A browser on the chosen profile through the capture (started first when needed); with
+        ``fresh`` an empty profile under that device name, thrown away when the browser stops."""
+        profile = self.profile
+        if not self.connection.is_running() and not self.start_capture():
+            return False
+        port = next((p for p, name in self.devices.items() if name == profile), None)
+        if port is None:
+            self.log.emit(f"profile {profile!r} started after the capture: it shares the first port's "
+                          "device; restart the capture to give it its own")
+        try:
+            self.browsers.append(self.partners.launch_browser(self.settings, profile, port, fresh))
+        except integrations.UnavailableError as exc:
+            self.log.emit(f"browser: {exc}")
+            return False
+        except Exception as exc:  # no browser found: its message says what to do by hand
+            self.problem.emit("The browser could not start", str(exc).splitlines(), False)
+            self.log.emit(f"browser could not start: {type(exc).__name__}: {exc}")
+            return False
+        self.log.emit(f"browser started as a fresh visitor on device {profile!r} (its profile is thrown "
+                      "away when it stops)" if fresh else f"browser started with profile {profile!r}")
+        return True
+
+    def forget_profile(self) -> bool:
+        """Delete the chosen kept profile, unless a browser launched here still uses it."""
+        name = self.profile
+        if any(b.profile.name == name and b.profile.keep and b.running() for b in self.browsers):
+            self.notice.emit(f"Close the browser using profile {name!r} first")
+            return False
+        try:
+            forgotten = integrations.forget_profile(name)
+        except (OSError, ValueError) as exc:
+            self.log.emit(f"profile {name!r} could not be forgotten: {exc}")
+            return False
+        message = (f"profile {name!r} forgotten: its next launch is a new visitor" if forgotten
+                   else f"profile {name!r} has no saved data")
+        self.log.emit(message)
+        self.notice.emit(message.capitalize())
+        return forgotten
+
+    # ------------------------------------------------------------------ demo
+
+    def run_demo(self) -> bool:
+        """Start the built-in demo (site + sink capture + browser) streaming into the inspection.
+
+        A sink-mode capture already running is reused; a forward-mode one is stopped first, so the
+        demo's stand-in traffic never reaches the vendor. Otherwise the demo starts its own sink
+        capture, which connects back to this controller's listener like any capture child.
+        """
+        try:
+            if self.demo is not None:
+                self.demo.stop()  # one demo at a time: its site, capture and browser go first
+                self.demo = None
+            self.demo = self._start_demo()
+        except integrations.UnavailableError as exc:
+            self.log.emit(f"demo: {exc}")
+            return False
+        except Exception as exc:
+            self.log.emit(f"demo could not start: {type(exc).__name__}: {exc}")
+            return False
+        return True
+
+    def _start_demo(self) -> Demo:
+        conn = self.connection
+        if conn.is_running() and self.settings.sink:
+            session = self.partners.demo_session(proxy_port=self.settings.proxy_port)
+        else:
+            why = integrations.capture_unavailable()
+            if why:
+                raise integrations.UnavailableError(why)
+            if conn.is_running():
+                self.stop_capture()
+            self._fresh_inspection()  # the demo is a fresh inspection, not an appendix to a file
+            self.inspection.set_config(self.settings.model_config())
+            listener = conn.listener
+            session = self.partners.demo_session(stream_port=listener.listen(), token=listener.token)
+        session.start()
+        return session
+
+    # ------------------------------------------------------------------ shutdown
+
+    def close(self) -> None:
+        """End the capture child (waiting for it), every browser launched here and the demo."""
+        self.connection.close()
+        partners: list[tuple[str, Launched | Demo]] = [("browser", b) for b in self.browsers]
+        if self.demo is not None:
+            partners.append(("demo", self.demo))
+        for name, partner in partners:
+            try:
+                partner.stop()
+            except Exception as exc:  # closing the window must go on whatever a partner does
+                self.log.emit(f"{name} did not stop cleanly: {exc}")
+        self.browsers.clear()
+        self.demo = None
+
