@@ -12,8 +12,9 @@ from typing import Any, TextIO
 from urllib.parse import urlsplit
 
 from inspector.cli.helptext import add_command
-from inspector.launch.proxy import LOOPBACK, ca_fingerprint, default_confdir, start_capture
+from inspector.launch.proxy import ca_fingerprint, default_confdir, start_capture
 from inspector.launch.stream_server import StreamServer
+from inspector.wire.endpoints import LOOPBACK
 from inspector.wire.envelope import Envelope
 
 

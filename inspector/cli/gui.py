@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from inspector.cli.helptext import add_command
+from inspector.launch.browser import has_display
 
 
 def register(subparsers: Any) -> None:
@@ -44,8 +45,5 @@ def run(args: argparse.Namespace) -> int:
 
 
 def no_display() -> bool:
-    """Linux and other X11/Wayland systems need one of these; Qt would abort without (macOS and
-    Windows always have a screen, and QT_QPA_PLATFORM picks another platform on purpose)."""
-    if sys.platform in ("darwin", "win32") or os.environ.get("QT_QPA_PLATFORM"):
-        return False
-    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    """Qt would abort without a display (QT_QPA_PLATFORM picks another platform on purpose)."""
+    return not os.environ.get("QT_QPA_PLATFORM") and not has_display()

@@ -42,9 +42,6 @@ _PATTERNS: tuple[tuple[re.Pattern[str], HostRole], ...] = (
     (re.compile(r"^([a-z0-9-]+\.)*clicktale\.net$"), HostRole.OTHER),
 )
 
-TAG_HOST_PATTERNS: tuple[str, ...] = (*_EXACT, *(p.pattern for p, _ in _PATTERNS))
-
-
 def host_role(host: str) -> HostRole | None:
     """The role of a tag host, or None for any other host."""
     host = host.lower().rstrip(".")

@@ -12,6 +12,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from inspector.paths import RESOURCES
+from inspector.wire.endpoints import LOOPBACK
 
 DEMO_ROOT = RESOURCES / "demo"
 
@@ -28,7 +29,7 @@ class _Handler(SimpleHTTPRequestHandler):
 class DemoSite:
     """``start()`` binds ``host`` on a free port (or ``port``); ``url`` is then the shop's address."""
 
-    def __init__(self, root: Path = DEMO_ROOT, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, root: Path = DEMO_ROOT, host: str = LOOPBACK, port: int = 0) -> None:
         if not (root / "index.html").is_file():
             raise FileNotFoundError(f"the demo site is missing: no index.html in {root}")
         self.root = root

@@ -18,7 +18,7 @@ from inspector.launch import proxy as launcher
 from inspector.report.capture import InputFile
 from inspector.report.check import run_check
 from inspector.report.html import render_html
-from inspector.wire.endpoints import TOKEN_ENV
+from inspector.wire.endpoints import LOOPBACK, TOKEN_ENV
 
 if TYPE_CHECKING:
     from inspector.gui.inspection import Inspection
@@ -47,7 +47,7 @@ def capture_command(settings: Settings, stream_port: int, token: str, journal: P
         raise UnavailableError(why)
     argv = launcher.build_command(listen_port=settings.proxy_port, devices=devices, sink=settings.sink,
                                   journal=journal, stream_port=stream_port, confdir=confdir)
-    return CaptureCommand(argv[0], argv[1:], f"127.0.0.1:{settings.proxy_port}", {TOKEN_ENV: token})
+    return CaptureCommand(argv[0], argv[1:], f"{LOOPBACK}:{settings.proxy_port}", {TOKEN_ENV: token})
 
 
 def ca_fingerprint(confdir: Path | None = None) -> str | None:
@@ -76,7 +76,7 @@ def launch_browser(settings: Settings, profile: str, urls: tuple[str, ...] = (),
     Raises ``BrowserNotFoundError`` (its message has the manual steps) or ``OSError``.
     """
     port = port or settings.proxy_port
-    found = browser.find_browser(settings.browser_path or None, proxy=f"127.0.0.1:{port}")
+    found = browser.find_browser(settings.browser_path or None, proxy=f"{LOOPBACK}:{port}")
     options = browser.LaunchOptions(proxy_port=port, spki=ca_fingerprint(),
                                     headless=not browser.has_display() if headless is None else headless)
     chosen = profiles.temporary_profile(profile) if fresh else profiles.named_profile(profile)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PureWindowsPath
 
 from inspector.launch.profiles import Profile
+from inspector.wire.endpoints import LOOPBACK
 
 # Looked up on PATH, in order of preference (Linux package names, and what macOS/Windows users may
 # have linked into PATH).
@@ -127,7 +128,7 @@ def _platform_candidates(platform: str, env: Mapping[str, str]) -> list[Browser]
     )]
 
 
-def find_browser(preferred: str | None = None, proxy: str = "127.0.0.1:8080",
+def find_browser(preferred: str | None = None, proxy: str = f"{LOOPBACK}:8080",
                  search: Callable[[], list[Browser]] = find_browsers) -> Browser:
     """The browser to launch: ``preferred`` may be a path or a name ("chrome", "edge", "brave").
     Raises ``BrowserNotFoundError`` with the manual steps when there is none."""
@@ -161,7 +162,7 @@ HEADLESS_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu")
 
 @dataclass
 class LaunchOptions:
-    proxy_host: str = "127.0.0.1"
+    proxy_host: str = LOOPBACK
     # None: no proxy at all (only for testing the demo site without a capture).
     proxy_port: int | None = 8080
     # Base64 SHA-256 of the capture CA's public key (inspector.launch.certs.spki_fingerprint); None for

@@ -9,7 +9,7 @@ import socket
 import threading
 from collections.abc import Callable
 
-from inspector.wire.endpoints import LOOPBACK_HOSTS
+from inspector.wire.endpoints import LOOPBACK, LOOPBACK_HOSTS
 from inspector.wire.envelope import MAX_LINE_BYTES, Envelope, Hello
 from inspector.wire.stream import Greeted, Outcome, Refused, StreamProtocol
 
@@ -24,7 +24,7 @@ class StreamServer:
     ``errors``, never raised into the reader). ``refusals`` and ``errors`` keep what was turned away.
     """
 
-    def __init__(self, token: str | None = None, host: str = "127.0.0.1", port: int = 0,
+    def __init__(self, token: str | None = None, host: str = LOOPBACK, port: int = 0,
                  on_envelope: Callable[[Envelope], None] | None = None,
                  max_line: int = MAX_LINE_BYTES, hello_timeout: float = HELLO_TIMEOUT_S) -> None:
         if host not in LOOPBACK_HOSTS:

@@ -103,10 +103,6 @@ class Pseudonyms:
         """Every original worth sweeping for, longest first (so no shorter one splits a longer one)."""
         return sorted((v for v in self._by_original if len(v) >= MIN_SWEEP), key=len, reverse=True)
 
-    @property
-    def originals(self) -> set[str]:
-        return set(self._by_original)
-
     def lookup(self, value: str) -> str | None:
         return self._by_original.get(value)
 

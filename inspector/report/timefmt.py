@@ -1,8 +1,11 @@
-"""One way to print capture times everywhere (UTC, so reports read the same on every machine)."""
+"""The two ways capture times are printed: dated UTC in reports (they read the same on every machine)
+and local time of day in the window (next to the user's own clock)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+
+NO_TIME = "—"
 
 
 def clock(time: float) -> str:
@@ -12,3 +15,14 @@ def clock(time: float) -> str:
     except (OverflowError, OSError, ValueError):
         return f"{time:.3f}"
     return moment.strftime("%Y-%m-%d %H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def time_of_day(time: float | None) -> str:
+    """``11:40:00.250`` in local time; a dash for no time, a number for one out of a datetime's range."""
+    if time is None:
+        return NO_TIME
+    try:
+        moment = datetime.fromtimestamp(time)
+    except (OverflowError, OSError, ValueError):
+        return f"{time:.3f}"
+    return moment.strftime("%H:%M:%S.") + f"{moment.microsecond // 1000:03d}"

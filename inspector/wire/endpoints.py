@@ -8,3 +8,5 @@ TOKEN_ENV = "UXA_INSPECTOR_TOKEN"
 
 # The names and addresses that reach only this machine.
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+# The one the project listens on and connects to by default.
+LOOPBACK = "127.0.0.1"

@@ -219,8 +219,3 @@ Event = Annotated[
     Command | Result | Request | Storage | Page | Callback | Tick | Dropped | Notice | Hit | Cookies,
     Field(discriminator="kind"),
 ]
-
-EVENT_KINDS: tuple[str, ...] = (
-    "command", "result", "request", "storage", "page", "callback",
-    "tick", "dropped", "notice", "hit", "cookies",
-)

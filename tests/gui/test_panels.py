@@ -53,9 +53,8 @@ def test_identity_card_switches_device_and_marks_unexplained_reset(qtbot: QtBot,
     card = IdentityCard()
     qtbot.addWidget(card)
     card.set_snapshot(fed.latest())
-    with qtbot.waitSignal(card.device_chosen) as chosen:
-        card.devices.setCurrentText("phone")
-    assert chosen.args == ["phone"]
+    card.devices.setCurrentText("phone")
+    assert card.device == "phone" and card.state() is fed.latest().devices["phone"]
     assert "unexplained" in card.reset_badge.text()
     assert "c•••1" in card.identity.text()
 

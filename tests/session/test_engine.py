@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from inspector.model.reference import ModelConfig
 from inspector.session.engine import Engine
 from inspector.wire.envelope import Envelope
@@ -76,16 +74,6 @@ def test_raw_storage_and_unknown_requests_never_break_the_engine() -> None:
     assert {v.rule for v in engine.verdicts} <= {"hit-missing-ids"}
 
 
-def _decoder_landed() -> bool:
-    from inspector.decode.pipeline import decode_envelope
-
-    probe = Envelope(seq=0, time=0.0, event=Request(method="GET", url=PAGEVIEW_URL))
-    return decode_envelope(probe).event.kind == "hit"
-
-
-# Depends on the decoders helper's decode_envelope; strict xfail flips to a failure once it lands,
-# so this marker must then be removed (it is not a skip: the test runs either way).
-@pytest.mark.xfail(not _decoder_landed(), reason="decode_envelope is still a stub", strict=True)
 def test_raw_pageview_request_is_decoded_before_the_model_sees_it() -> None:
     engine = Engine()
     step = engine.feed(Envelope(seq=0, time=1.0, device="laptop", tab="t1",

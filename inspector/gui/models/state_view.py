@@ -6,12 +6,12 @@ state right after the selected event, each line marked when it differs from the 
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from inspector.gui.models.rows import short_id
 from inspector.model.privacy import show
 from inspector.model.state import DeviceState, Reset
+from inspector.report.timefmt import time_of_day
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,16 +23,10 @@ class StateLine:
     before: str = ""
 
 
-def clock(time: float | None) -> str:
-    if time is None:
-        return "—"
-    return dt.datetime.fromtimestamp(time).strftime("%H:%M:%S.%f")[:-3]
-
-
 def reset_text(reset: Reset | None) -> str:
     if reset is None:
         return "—"
-    return f"{reset.reason.value} at {clock(reset.time)} (#{reset.seq})"
+    return f"{reset.reason.value} at {time_of_day(reset.time)} (#{reset.seq})"
 
 
 def state_lines(state: DeviceState | None, reveal: bool) -> dict[str, str]:
@@ -44,7 +38,7 @@ def state_lines(state: DeviceState | None, reveal: bool) -> dict[str, str]:
         "user ID": state.user_id or "—",
         "session": "—" if state.session_number is None else str(state.session_number),
         "page": "—" if state.page_number is None else str(state.page_number),
-        "identified since": clock(state.identified_since),
+        "identified since": time_of_day(state.identified_since),
         "getIdentity": "—" if state.last_get_identity is None else show(state.last_get_identity, reveal),
         "last reset": reset_text(state.last_reset),
         "user IDs seen": ", ".join(short_id(u) for u in state.user_ids) or "—",
@@ -55,7 +49,7 @@ def state_lines(state: DeviceState | None, reveal: bool) -> dict[str, str]:
     for key, value in state.properties.items():
         lines[f"property {key}"] = show(value, reveal)
     for exp in state.pending:
-        lines[f"expects {exp.kind.value} (#{exp.since_seq})"] = f"by {clock(exp.deadline)} or {exp.rule}"
+        lines[f"expects {exp.kind.value} (#{exp.since_seq})"] = f"by {time_of_day(exp.deadline)} or {exp.rule}"
     return lines
 
 

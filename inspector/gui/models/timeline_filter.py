@@ -43,10 +43,6 @@ class TimelineFilter(QSortFilterProxyModel):
         else:  # pragma: no cover - older Qt
             self.invalidateRowsFilter()
 
-    def is_active(self) -> bool:
-        return bool(self.categories != DEFAULT_CATEGORIES or self.severities is not None or self.device
-                    or self.tab or self.rule or self.text)
-
     def filterAcceptsRow(self, source_row: int,  # noqa: N802 - Qt override
                          source_parent: QModelIndex | QPersistentModelIndex) -> bool:
         row = self.timeline.rows[source_row]

@@ -6,7 +6,6 @@ Rows are only ever appended (``beginInsertRows``); a reset happens only when the
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
@@ -17,6 +16,7 @@ from inspector.gui.inspection import Inspection
 from inspector.gui.models.rows import Row, rows_for_step, verdict_row
 from inspector.gui.models.table_base import AnyIndex, AppendOnlyTable
 from inspector.model.state import Verdict
+from inspector.report.timefmt import time_of_day
 from inspector.session.engine import Step
 
 COLUMNS = ("#", "Time", "Device", "Tab", "Kind", "Summary", "Verdict")
@@ -95,11 +95,6 @@ class TimelineModel(AppendOnlyTable):
     def row_for_event(self, device: str, seq: int) -> int | None:
         return self._by_seq.get((device, seq))
 
-    def step_of(self, row: int) -> Step | None:
-        if 0 <= row < len(self.rows):
-            return self.inspection.steps[self.rows[row].step] if self.inspection.steps else None
-        return None
-
     def summary(self, row: int) -> str:
         r = self.rows[row]
         step = self.inspection.steps[r.step] if r.verdict is None else None
@@ -109,7 +104,7 @@ class TimelineModel(AppendOnlyTable):
         if self.relative_time:
             base = self.inspection.steps[0].envelope.time if self.inspection.steps else row.time
             return f"+{row.time - base:.3f} s"
-        return dt.datetime.fromtimestamp(row.time).strftime("%H:%M:%S.%f")[:-3]
+        return time_of_day(row.time)
 
     # ------------------------------------------------------------------ QAbstractTableModel
 

@@ -15,9 +15,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QStandardItem, QStandardItemModel
 
 from inspector.gui.models.rows import short_id
-from inspector.gui.models.state_view import clock
 from inspector.model.privacy import show
 from inspector.model.state import DeviceState, PropertyChange, Reset, Snapshot
+from inspector.report.timefmt import time_of_day
 
 SEQ_ROLE = Qt.ItemDataRole.UserRole + 1
 DEVICE_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -95,18 +95,19 @@ class SessionsModel(SnapshotTreeModel):
             if session.reset_before is not None:
                 r = session.reset_before
                 dev_item.appendRow(_row(_item(_reset_label(r), r.seq, name, color=RESET_COLOR),
-                                        _item(clock(r.time)), _item(f"#{r.seq}")))
+                                        _item(time_of_day(r.time)), _item(f"#{r.seq}")))
             user_item = user_items.get(session.user_id)
             if user_item is None:
                 current = "  (current)" if session.user_id == dev.user_id else ""
                 user_item = _item(f"user {short_id(session.user_id, 13)}{current}", session.first_seq, name,
                                   tooltip=session.user_id or "")
                 user_items[session.user_id] = user_item
-                dev_item.appendRow(_row(user_item, _item(clock(session.started)),
+                dev_item.appendRow(_row(user_item, _item(time_of_day(session.started)),
                                         _item(f"#{session.first_seq}")))
             number = "?" if session.number is None else str(session.number)
             s_item = _item(f"session {number}  ({len(session.pageviews)} pageviews)", session.first_seq, name)
-            user_item.appendRow(_row(s_item, _item(clock(session.started)), _item(f"#{session.first_seq}")))
+            user_item.appendRow(_row(s_item, _item(time_of_day(session.started)),
+                                     _item(f"#{session.first_seq}")))
             shown = session.pageviews[-MAX_CHILDREN:]
             if len(shown) < len(session.pageviews):
                 s_item.appendRow(_row(_item(_earlier(len(session.pageviews) - len(shown), "pageviews"),
@@ -115,7 +116,7 @@ class SessionsModel(SnapshotTreeModel):
                 pvt = f" pvt={pv.pvt}" if pv.pvt else ""
                 page = "?" if pv.page_number is None else str(pv.page_number)
                 s_item.appendRow(_row(_item(f"page {page}{pvt}  {pv.url or ''}", pv.seq, name),
-                                      _item(clock(pv.time)), _item(f"#{pv.seq}")))
+                                      _item(time_of_day(pv.time)), _item(f"#{pv.seq}")))
 
 
 class PropertiesModel(SnapshotTreeModel):
@@ -153,7 +154,7 @@ class PropertiesModel(SnapshotTreeModel):
             label = f"{key}" + (f"  ({overwrites} overwrite{'s' * (overwrites != 1)})" if overwrites else "")
             last = changes[-1] if changes else None
             key_item = _item(label, last.seq if last else None, device, color="#7f8c8d" if detached else None)
-            parent.appendRow(_row(key_item, _item(value), _item(clock(last.time) if last else ""),
+            parent.appendRow(_row(key_item, _item(value), _item(time_of_day(last.time) if last else ""),
                                   _item(last.page_url if last else "")))
             if len(changes) > MAX_CHILDREN:
                 earlier = _item(_earlier(len(changes) - MAX_CHILDREN, "changes"), color="#7f8c8d")
@@ -161,8 +162,8 @@ class PropertiesModel(SnapshotTreeModel):
             for c in changes[-MAX_CHILDREN:]:
                 old = show(c.old, reveal) if c.had_old else "(unset)"
                 text = f"{old} → {show(c.new, reveal)}"
-                key_item.appendRow(_row(_item(f"#{c.seq}", c.seq, device), _item(text), _item(clock(c.time)),
-                                        _item(c.page_url)))
+                key_item.appendRow(_row(_item(f"#{c.seq}", c.seq, device), _item(text),
+                                        _item(time_of_day(c.time)), _item(c.page_url)))
 
 
 class GraphModel(SnapshotTreeModel):
@@ -182,12 +183,12 @@ class GraphModel(SnapshotTreeModel):
                               f"{len(devices)} device{'s' * (len(devices) != 1)}",
                               link.first_seq, link.device, bold=True)
                 identities[link.identity] = ident
-                root.appendRow(_row(ident, _item(clock(link.first_time)), _item(f"#{link.first_seq}")))
+                root.appendRow(_row(ident, _item(time_of_day(link.first_time)), _item(f"#{link.first_seq}")))
             user = users.get((link.identity, link.user_id))
             if user is None:
                 user = _item(f"user {short_id(link.user_id, 13)}", link.first_seq, link.device,
                              tooltip=link.user_id or "")
                 users[(link.identity, link.user_id)] = user
-                ident.appendRow(_row(user, _item(clock(link.first_time)), _item(f"#{link.first_seq}")))
+                ident.appendRow(_row(user, _item(time_of_day(link.first_time)), _item(f"#{link.first_seq}")))
             user.appendRow(_row(_item(f"device {link.device}", link.first_seq, link.device),
-                                _item(clock(link.first_time)), _item(f"#{link.first_seq}")))
+                                _item(time_of_day(link.first_time)), _item(f"#{link.first_seq}")))

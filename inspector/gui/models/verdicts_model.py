@@ -12,9 +12,9 @@ from PySide6.QtGui import QColor
 
 from inspector.gui import theme
 from inspector.gui.inspection import Inspection
-from inspector.gui.models.state_view import clock
 from inspector.gui.models.table_base import AnyIndex, AppendOnlyTable
 from inspector.model.state import Verdict
+from inspector.report.timefmt import time_of_day
 from inspector.session.engine import Step
 
 COLUMNS = ("Severity", "Rule", "Message", "Device", "Time", "Evidence")
@@ -68,7 +68,7 @@ class VerdictsModel(AppendOnlyTable):
                 v.rule,
                 v.message,
                 v.device,
-                clock(v.time),
+                time_of_day(v.time),
                 ", ".join(f"#{seq}" for seq in v.events) or "—",
             )[col]
         if role == VERDICT_ROLE:

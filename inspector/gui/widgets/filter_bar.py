@@ -11,7 +11,6 @@ from inspector.gui.models.timeline_filter import TimelineFilter
 from inspector.model.rules import RULES
 from inspector.model.state import Severity
 
-ANY = "any"
 SEVERITY_CHOICES: dict[str, frozenset[Severity] | None] = {
     "any severity": None,
     "violations": frozenset({Severity.VIOLATION}),

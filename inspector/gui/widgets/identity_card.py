@@ -5,7 +5,7 @@ The identity is masked until the user presses Show (or reveals personal data glo
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -17,13 +17,13 @@ from PySide6.QtWidgets import (
 )
 
 from inspector.gui.models.rows import short_id
-from inspector.gui.models.state_view import clock, reset_text
+from inspector.gui.models.state_view import reset_text
 from inspector.model.privacy import show
 from inspector.model.state import DeviceState, Snapshot
+from inspector.report.timefmt import time_of_day
 
 
 class IdentityCard(QWidget):
-    device_chosen = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -114,8 +114,6 @@ class IdentityCard(QWidget):
     def _on_device(self, name: str) -> None:
         self.device = name or None
         self._refresh()
-        if name:
-            self.device_chosen.emit(name)
 
     # ------------------------------------------------------------------ rendering
 
@@ -144,7 +142,7 @@ class IdentityCard(QWidget):
         sn = "—" if state.session_number is None else str(state.session_number)
         pn = "—" if state.page_number is None else str(state.page_number)
         self.session.setText(f"session {sn} · page {pn}")
-        self.since.setText(clock(state.identified_since))
+        self.since.setText(time_of_day(state.identified_since))
         self.get_identity.setText("—" if state.last_get_identity is None
                                   else show(state.last_get_identity, reveal))
         if state.last_reset is None:
@@ -154,7 +152,7 @@ class IdentityCard(QWidget):
                 f"<span style='background:#c0392b;color:white;border-radius:3px;padding:1px 4px'>"
                 f"&nbsp;↺ {len(state.resets)}&nbsp;</span> {_html(reset_text(state.last_reset))}")
         if state.pending:
-            waits = (f"{_html(p.kind.value)} by {clock(p.deadline)}" for p in state.pending)
+            waits = (f"{_html(p.kind.value)} by {time_of_day(p.deadline)}" for p in state.pending)
             self.pending.setText("<br>".join(waits))
         else:
             self.pending.setText("nothing")
