@@ -63,6 +63,11 @@ class StreamProtocol:
         self._buffer = bytearray()
         self._skipping = False  # inside an over-long line: drop bytes up to the next newline
 
+    @property
+    def buffered(self) -> int:
+        """Bytes of an unfinished line held until its newline (never more than ``max_line``)."""
+        return len(self._buffer)
+
     def feed(self, data: bytes) -> list[Outcome]:
         out: list[Outcome] = []
         start = 0

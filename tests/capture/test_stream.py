@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from pathlib import Path
 
 from inspector.capture.stream import EventStream
@@ -53,14 +54,17 @@ def test_the_next_event_after_drops_is_a_dropped_counter(tmp_path: Path) -> None
     stream = EventStream(tmp_path / "j.jsonl", max_queue=100, start=False)
     for _ in range(105):
         stream.emit(Tick())
-    drained = [stream._queue.get_nowait() for _ in range(100)]  # the writer catches up
-    assert len(drained) == 100
+    journal = tmp_path / "j.jsonl"
+    stream.start()  # the writer catches up: the 100 queued ticks reach the journal
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and len(journal.read_text().splitlines() if journal.exists() else []) < 100:
+        time.sleep(0.01)
     stream.emit(Page(url="https://shop.example/"))
-    stream.start()
     stream.close()
-    envelopes = [parse_envelope(x) for x in (tmp_path / "j.jsonl").read_text().splitlines()]
-    assert isinstance(envelopes[0].event, Dropped) and envelopes[0].event.count == 5
-    assert isinstance(envelopes[1].event, Page) and envelopes[1].seq == envelopes[0].seq + 1
+    envelopes = [parse_envelope(x) for x in journal.read_text().splitlines()]
+    assert len(envelopes) == 102
+    assert isinstance(envelopes[100].event, Dropped) and envelopes[100].event.count == 5
+    assert isinstance(envelopes[101].event, Page) and envelopes[101].seq == envelopes[100].seq + 1
 
 
 def test_unreachable_app_still_journals(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""GUI tests: real Qt widgets on the offscreen platform; any Qt warning fails the test.
+"""GUI tests: real Qt widgets on the offscreen platform (a Qt warning fails any test: pyproject.toml).
 
 The platform must be chosen before Qt is imported, hence at the top of this conftest. Settings and
 data directories point into each test's tmp dir so tests never touch the user's own.
@@ -23,13 +23,9 @@ from tests.gui.scenario import demo_envelopes
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # Same effect as ``qt_log_level_fail = "WARNING"`` in the ini file, for this directory only.
     here = Path(__file__).parent
     for item in items:
         if here in Path(str(item.fspath)).parents:
-            item.add_marker(pytest.mark.qt_log_level_fail("WARNING"))
-            # The offscreen platform says these when a top-level window shows or is raised; not ours.
-            item.add_marker(pytest.mark.qt_log_ignore(r"^This plugin does not support (propagateSizeHints|raise)\(\)"))
             item.add_marker(pytest.mark.gui)
 
 

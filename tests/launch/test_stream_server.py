@@ -71,7 +71,7 @@ def test_an_over_long_line_is_dropped_without_buffering_it_whole() -> None:
     out = proto.feed(hello_line())
     out += proto.feed(b"x" * 300)
     out += proto.feed(b"x" * 300)  # over the limit: reported now, the rest of the line skipped
-    assert len(proto._buffer) == 0
+    assert proto.buffered == 0
     out += proto.feed(b"y" * 5000 + b"\n" + envelope_line(7))
     assert isinstance(out[1], BadLine) and "longer than 400 bytes" in out[1].reason
     assert [o.seq for o in out if isinstance(o, Envelope)] == [7]
