@@ -19,7 +19,7 @@ from inspector.gui.controller import Partners
 from inspector.gui.main_window import MainWindow
 from inspector.gui.settings import Settings
 from inspector.launch.proxy import free_port, wait_for_port
-from tests.gui.test_panels import texts
+from tests.gui.widgets.test_panels import texts
 from tests.support.chromium import dump_dom
 
 pytestmark = pytest.mark.e2e
