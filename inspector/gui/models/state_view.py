@@ -49,7 +49,8 @@ def state_lines(state: DeviceState | None, reveal: bool) -> dict[str, str]:
     for key, value in state.properties.items():
         lines[f"property {key}"] = show(value, reveal)
     for exp in state.pending:
-        lines[f"expects {exp.kind.value} (#{exp.since_seq})"] = f"by {time_of_day(exp.deadline)} or {exp.rule}"
+        lines[f"expects {exp.kind.value} (#{exp.since_seq})"] = (
+            f"by {time_of_day(exp.deadline)} or {exp.rule}")
     return lines
 
 
