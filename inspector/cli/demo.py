@@ -16,7 +16,7 @@ from inspector.demo.scenario import FAULT_RULES, masked_step, steps_for
 from inspector.demo.session import DemoSession, NoDisplayError
 from inspector.launch.browser import BrowserNotFoundError
 from inspector.model.state import Severity, Verdict
-from inspector.session.engine import Engine
+from inspector.session.store import CaptureStore
 
 
 def register(sub: Any) -> None:
@@ -113,17 +113,18 @@ def _print_verdicts(session: DemoSession, faults: list[str]) -> int:
     except CaptureFileError as exc:
         print(f"uxa-inspector demo: {exc}", file=sys.stderr)
         return 2
-    engine = Engine()
-    engine.feed_many(loaded.envelopes)
-    engine.finish()
+    store = CaptureStore()
+    for raw in loaded.envelopes:
+        store.feed(raw)
+    store.finish()
     print(f"recorded     {len(loaded.envelopes)} events in {session.journal}")
-    for verdict in engine.verdicts:
+    for verdict in store.verdicts:
         print(_line(verdict))
-    if not engine.verdicts:
+    if not store.verdicts:
         print("verdicts     none")
-    fired = {v.rule for v in engine.verdicts}
+    fired = set(store.rule_counts)
     if not faults:
-        return 1 if any(v.severity == Severity.VIOLATION for v in engine.verdicts) else 0
+        return 1 if store.severity_counts[Severity.VIOLATION] else 0
     missed = [f for f in faults if FAULT_RULES[f] not in fired]
     for fault in faults:
         print(f"fault {fault}: {FAULT_RULES[fault]} {'caught' if fault not in missed else 'NOT caught'}")

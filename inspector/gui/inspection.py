@@ -1,4 +1,5 @@
-"""The GUI's one source of truth: raw envelopes, the engine's steps, and counters.
+"""The GUI's adapter over the session store (``session.store.CaptureStore``): the one judged capture
+the views, the status bar and the exports read, with Qt signals for what changed.
 
 Live envelopes are queued as they arrive and applied in batches on a timer (about every 75 ms, at
 most ``BUDGET_S`` of work per tick), so 2,000 events a second never starve the event loop. Files are
@@ -21,8 +22,8 @@ from inspector.model.reference import ModelConfig
 from inspector.model.state import Severity, Snapshot, Verdict
 from inspector.report.files import replacing_text
 from inspector.session.engine import Engine, Step
+from inspector.session.store import CaptureStore
 from inspector.wire.envelope import Envelope, dump_envelope
-from inspector.wire.events import Dropped, Tick
 
 BATCH_INTERVAL_MS = 75
 BUDGET_S = 0.04
@@ -49,14 +50,7 @@ class Inspection(QObject):
         if app is not None:
             collector.install(app)
         self.config = config or ModelConfig()
-        self.engine = Engine(self.config)
-        self.raws: list[Envelope] = []
-        self.steps: list[Step] = []
-        self.verdicts: list[Verdict] = []
-        self.verdict_counts: Counter[Severity] = Counter()  # kept as verdicts arrive: no recount per batch
-        self.dropped = 0
-        # Events the page or the tag made (ticks are bookkeeping).
-        self.events = 0
+        self.store = CaptureStore(self.config)
         self.bad_lines = 0
         self.source: str = ""
         self.loading = False
@@ -97,7 +91,7 @@ class Inspection(QObject):
         while self._queue:
             raw = self._queue.popleft()
             try:
-                step = self.engine.feed(raw)
+                step = self.store.engine.feed(raw)
             except Exception as exc:  # a model bug on one event must not stop the capture
                 self.problem.emit(f"event #{raw.seq} could not be applied: {type(exc).__name__}: {exc}")
                 continue
@@ -116,8 +110,8 @@ class Inspection(QObject):
     def finish(self) -> list[Verdict]:
         """End of a live capture: judge the open expectations."""
         self.flush()
-        final = self.engine.finish()
-        self._add_final(final)
+        final = self.store.finish()
+        self._announce_final(final)
         return final
 
     # ------------------------------------------------------------------ files
@@ -179,11 +173,12 @@ class Inspection(QObject):
         if self.sender() is not worker or worker is None:
             return
         if worker.engine is not None:
-            self.engine = worker.engine  # later live events continue this model
+            self.store.adopt(worker.engine)  # later live events continue this model
         self._worker = None
         self._set_loading(False)
         self.bad_lines += len(errors)
-        self._add_final(final)
+        self.store.add_final(final)
+        self._announce_final(final)
         self.counts_changed.emit()
         self.load_finished.emit(errors, kind)
 
@@ -205,14 +200,8 @@ class Inspection(QObject):
     # ------------------------------------------------------------------ state
 
     def clear(self) -> None:
-        self.engine = Engine(self.config)
-        self.raws.clear()
-        self.steps.clear()
-        self.verdicts.clear()
-        self.verdict_counts.clear()
+        self.store = CaptureStore(self.config)
         self._queue.clear()
-        self.dropped = 0
-        self.events = 0
         self.bad_lines = 0
         self.source = ""
         self.cleared.emit()
@@ -222,10 +211,37 @@ class Inspection(QObject):
         """Takes effect for the next capture or file (a running model keeps its deadline)."""
         self.config = config
 
+    # What the store holds, read by views and exports (the store is the only copy).
+    @property
+    def engine(self) -> Engine:
+        return self.store.engine
+
+    @property
+    def raws(self) -> list[Envelope]:
+        return self.store.raws
+
+    @property
+    def steps(self) -> list[Step]:
+        return self.store.steps
+
+    @property
+    def verdicts(self) -> list[Verdict]:
+        return self.store.verdicts
+
+    @property
+    def verdict_counts(self) -> Counter[Severity]:
+        return self.store.severity_counts
+
+    @property
+    def events(self) -> int:
+        return self.store.events
+
+    @property
+    def dropped(self) -> int:
+        return self.store.dropped
+
     def snapshot_at(self, index: int) -> Snapshot | None:
-        if 0 <= index < len(self.steps):
-            return self.steps[index].snapshot
-        return None
+        return self.store.snapshot_at(index)
 
     def latest(self) -> Snapshot | None:
         return self.steps[-1].snapshot if self.steps else None
@@ -238,24 +254,11 @@ class Inspection(QObject):
         if not steps:
             return
         first = len(self.steps)
-        # Raw envelopes are kept as captured so a saved recording improves with future decoders.
-        self.raws.extend(raws)
-        self.steps.extend(steps)
-        for step in steps:
-            if step.verdicts:
-                self.verdicts.extend(step.verdicts)
-                self.verdict_counts.update(v.severity for v in step.verdicts)
-            event = step.envelope.event
-            if isinstance(event, Dropped):
-                self.dropped += event.count
-            if not isinstance(event, Tick):
-                self.events += 1
+        self.store.record(raws, steps)
         self.steps_appended.emit(first, steps)
         self.counts_changed.emit()
 
-    def _add_final(self, final: list[Verdict]) -> None:
+    def _announce_final(self, final: list[Verdict]) -> None:
         if final:
-            self.verdicts.extend(final)
-            self.verdict_counts.update(v.severity for v in final)
             self.final_verdicts.emit(final)
             self.counts_changed.emit()

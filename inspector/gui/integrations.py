@@ -16,7 +16,7 @@ from inspector.gui.settings import Settings
 from inspector.launch import browser, profiles
 from inspector.launch import proxy as launcher
 from inspector.report.capture import InputFile
-from inspector.report.check import run_check
+from inspector.report.check import CheckRun
 from inspector.report.html import render_html
 from inspector.wire.endpoints import LOOPBACK, TOKEN_ENV
 
@@ -96,12 +96,12 @@ def profile_names() -> list[str]:
 
 
 def report_html(inspection: Inspection, reveal: bool) -> str:
-    """The self-contained HTML report of what the inspection holds (masked unless revealed).
+    """The self-contained HTML report of what the inspection holds now (masked unless revealed).
 
-    The same engine runs again over the raw envelopes, so the report and the window agree and the
-    report reads exactly like ``uxa-inspector report`` on the saved recording.
+    It renders the inspection's own store, so it says exactly what the window shows; a live capture's
+    open expectations are judged when the capture stops, as in the window.
     """
     source = inspection.source or "live capture"
     item = InputFile(path=source, kind="recording", envelopes=tuple(inspection.raws))
-    run = run_check([item], deadline_s=inspection.config.deadline_s)
+    run = CheckRun((item,), inspection.store, inspection.config.deadline_s)
     return render_html(run, reveal=reveal, title=f"UXA Inspector report — {Path(source).name}")

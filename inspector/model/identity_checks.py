@@ -101,3 +101,18 @@ def check_property(key: str, value: JsonValue) -> list[Finding]:
     if isinstance(value, str) and len(value) > PROPERTY_VALUE_MAX:
         return [Finding("property-value-long", f"value of '{key}' has {len(value)} characters")]
     return []
+
+
+@dataclass(frozen=True, slots=True)
+class IdentifyArgs:
+    """What an ``identify`` push says: the identity as passed, and whether ``{hash: true}`` was asked."""
+
+    value: JsonValue
+    given: bool  # False for ``["identify"]`` with no identity at all
+    hashed: bool
+
+
+def identify_args(args: tuple[JsonValue, ...] | list[JsonValue]) -> IdentifyArgs:
+    """Read ``identify``'s arguments (``[identity, {hash: true}]``) in the one place they are read."""
+    options = args[1] if len(args) > 1 and isinstance(args[1], dict) else {}
+    return IdentifyArgs(args[0] if args else None, bool(args), options.get("hash") is True)

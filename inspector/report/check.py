@@ -14,49 +14,48 @@ from dataclasses import dataclass
 from pydantic import JsonValue
 
 from inspector.model.privacy import show
-from inspector.model.reference import ModelConfig, ModelUsageError
+from inspector.model.reference import ModelConfig
 from inspector.model.rules import RULES
 from inspector.model.state import DeviceState, Severity, Snapshot, Verdict
 from inspector.report.capture import InputFile, keep_devices_apart, merged
 from inspector.report.grouping import group_by_rule
-from inspector.session.engine import Engine
-from inspector.wire.envelope import Envelope
-from inspector.wire.events import Command, Hit, PageviewType, Result
+from inspector.session.moments import Moment
+from inspector.session.store import CaptureStore
+from inspector.wire.events import PageviewType
 
 SCHEMA = "uxa-inspector/check/1"
 # Verdict details that carry what the page sent (identities, property values): masked unless revealed.
 PERSONAL_DETAILS = frozenset({"identity", "value", "old", "new", "returned"})
 PROGRESS_EVERY = 500
-IDENTITY_COMMANDS = frozenset({"identify", "resetIdentity", "getIdentity", "addUserProperties"})
-
-
-@dataclass(frozen=True, slots=True)
-class Moment:
-    """One point of a device's identity story (a command, a user ID change, a session, a renewal)."""
-
-    device: str
-    seq: int
-    time: float
-    tab: str | None
-    what: str  # identify | resetIdentity | getIdentity | addUserProperties | user-id | session | renewal
-    text: str  # what happened, without personal data
-    value: JsonValue = None  # the personal part (identity, properties, returned hash), masked when shown
-    has_value: bool = False
-    # The user IDs involved (old then new for a change) and why, for comparisons that ignore the text.
-    users: tuple[str | None, ...] = ()
-    reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class CheckRun:
+    """A judged capture for the renderings: its inputs and the one store that judged them."""
+
     inputs: tuple[InputFile, ...]
-    verdicts: tuple[Verdict, ...]
-    snapshot: Snapshot
-    timeline: tuple[Moment, ...]
-    events: int
-    # Events the model refused (a recording whose sequence numbers go backwards), one line each.
-    refused: tuple[str, ...]
+    store: CaptureStore
     deadline_s: float
+
+    @property
+    def verdicts(self) -> tuple[Verdict, ...]:
+        return tuple(self.store.verdicts)
+
+    @property
+    def snapshot(self) -> Snapshot:
+        return self.store.snapshot()
+
+    @property
+    def timeline(self) -> tuple[Moment, ...]:
+        return tuple(self.store.timeline)
+
+    @property
+    def events(self) -> int:
+        return self.store.applied
+
+    @property
+    def refused(self) -> tuple[str, ...]:
+        return tuple(self.store.refused)
 
     @property
     def devices(self) -> list[DeviceState]:
@@ -78,77 +77,18 @@ class CheckRun:
 
 def run_check(inputs: Sequence[InputFile], deadline_s: float = 10.0,
               on_events: Callable[[int], None] | None = None) -> CheckRun:
-    """Feed every readable input, merged in time order, to one engine and judge what stays open.
+    """Feed every readable input, merged in time order, to one store and judge what stays open.
 
     ``on_events`` is told how many events have been judged, every ``PROGRESS_EVERY`` events."""
     inputs = keep_devices_apart(inputs)
-    engine = Engine(ModelConfig(deadline_s=deadline_s))
-    timeline: list[Moment] = []
-    refused: list[str] = []
-    before: dict[str, DeviceState] = {}
-    count = 0
-    for raw in merged(inputs):
-        try:
-            step = engine.feed(raw)
-        except ModelUsageError as exc:
-            refused.append(f"event {raw.seq} of device {raw.device}: {exc}")
-            continue
-        count += 1
+    store = CaptureStore(ModelConfig(deadline_s=deadline_s))
+    for count, raw in enumerate(merged(inputs), 1):
+        store.feed(raw)
         if on_events is not None and count % PROGRESS_EVERY == 0:
             on_events(count)
-        after = step.snapshot.devices.get(raw.device)
-        if after is not None:
-            timeline.extend(_moments(step.envelope, before.get(raw.device), after))
-            before[raw.device] = after
     end = max((env.time for item in inputs for env in item.envelopes[-1:]), default=None)
-    engine.finish(end)
-    return CheckRun(tuple(inputs), tuple(engine.verdicts), engine.snapshot(), tuple(timeline), count,
-                    tuple(refused), deadline_s)
-
-
-def _moments(env: Envelope, old: DeviceState | None, new: DeviceState) -> list[Moment]:
-    out: list[Moment] = []
-
-    def add(what: str, text: str, value: JsonValue = None, has_value: bool = False,
-            users: tuple[str | None, ...] = (), reason: str = "") -> None:
-        out.append(Moment(env.device, env.seq, env.time, env.tab, what, text, value, has_value,
-                          users, reason))
-
-    event = env.event
-    if isinstance(event, Command) and event.name in IDENTITY_COMMANDS:
-        args = event.args
-        if event.name == "identify":
-            hashed = len(args) > 1 and isinstance(args[1], dict) and args[1].get("hash") is True
-            add("identify", "identify" + (" {hash: true}" if hashed else ""), args[0] if args else None,
-                bool(args))
-        elif event.name == "addUserProperties":
-            add("addUserProperties", "addUserProperties", args[0] if args else None, bool(args))
-        else:
-            add(event.name, event.name)
-    elif isinstance(event, Result) and event.name == "getIdentity" and event.has_return:
-        add("getIdentity", "getIdentity returned", event.returned, True)
-    elif (isinstance(event, Hit) and new.identity is not None
-          and (old is None or old.identity != new.identity)):
-        # HAR files have no commands: identity hits stand in, so the change shows here.
-        add("identify", f"identity from a {event.hit_type.value} hit", new.identity, True)
-    previous_user = old.user_id if old is not None else None
-    if new.user_id != previous_user and new.user_id is not None:
-        grew = old is None or len(new.resets) > len(old.resets)
-        if previous_user is None:
-            add("user-id", f"user ID {new.user_id} first seen", users=(new.user_id,), reason="first seen")
-        elif grew and new.last_reset is not None:
-            reason = new.last_reset.reason.value
-            add("user-id", f"user ID {previous_user} → {new.user_id} ({reason})",
-                users=(previous_user, new.user_id), reason=reason)
-    old_sessions = len(old.sessions) if old is not None else 0
-    if len(new.sessions) > old_sessions:
-        session = new.sessions[-1]
-        reason = session.reset_before.reason.value if session.reset_before else "first seen"
-        add("session", f"session {session.number if session.number is not None else '?'} "
-                       f"of user {session.user_id} ({reason})", users=(session.user_id,), reason=reason)
-    if isinstance(event, Hit) and event.pvt == PageviewType.RENEWAL:
-        add("renewal", f"renewal pageview (uu {event.uu}, sn {event.sn}, pn {event.pn})", users=(event.uu,))
-    return out
+    store.finish(end)
+    return CheckRun(tuple(inputs), store, deadline_s)
 
 
 # --------------------------------------------------------------------------- the JSON contract

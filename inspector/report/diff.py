@@ -14,7 +14,8 @@ from difflib import SequenceMatcher
 
 from pydantic import JsonValue
 
-from inspector.report.check import CheckRun, Moment
+from inspector.report.check import CheckRun
+from inspector.session.moments import Moment
 
 SCHEMA = "uxa-inspector/diff/1"
 
@@ -84,7 +85,7 @@ def trace(run: CheckRun, device_names: dict[str, str]) -> dict[str, list[Item]]:
 def _items(m: Moment, users: _Names, identities: _Names, overwritten: list[str]) -> list[Item]:
     if m.what == "identify":
         value = m.value if isinstance(m.value, str) else str(m.value)
-        suffix = " {hash: true}" if "hash" in m.text else ""
+        suffix = " {hash: true}" if m.hashed else ""
         return [Item("command", f"identify {identities(value)}{suffix}")]
     if m.what == "addUserProperties":
         keys = sorted(m.value) if isinstance(m.value, dict) else []

@@ -19,9 +19,10 @@ from inspector.model.rule_reference import PAGES
 from inspector.model.rules import RULES
 from inspector.model.state import DeviceState, Severity, Verdict
 from inspector.report.capture import InputFile
-from inspector.report.check import CheckRun, Moment, identities_of, identity_groups
+from inspector.report.check import CheckRun, identities_of, identity_groups
 from inspector.report.grouping import FIRST_OCCURRENCES, group_by_rule, plural, severity_counts
 from inspector.report.timefmt import clock
+from inspector.session.moments import Moment
 
 _WHAT = {"identify": "identify", "resetIdentity": "resetIdentity", "getIdentity": "getIdentity",
          "addUserProperties": "properties", "user-id": "user ID", "session": "session",

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from inspector.gui import integrations
+from inspector.gui.inspection import Inspection
 from inspector.gui.settings import Settings
 from inspector.wire.endpoints import TOKEN_ENV
 
@@ -38,3 +39,12 @@ def test_without_mitmproxy_the_capture_command_says_what_to_install(monkeypatch:
     monkeypatch.setattr(integrations.importlib.util, "find_spec", lambda name, *a: None)
     with pytest.raises(integrations.UnavailableError, match="mitmproxy is not installed"):
         integrations.capture_command(Settings(), 4321, "t", tmp_path / "j.jsonl")
+
+
+def test_the_html_export_renders_the_inspection_s_own_store(fed: Inspection) -> None:
+    assert fed.verdicts is fed.store.verdicts and fed.steps is fed.store.steps  # one copy
+    before = len(fed.store.steps)
+    html = integrations.report_html(fed, reveal=False)
+    assert len(fed.store.steps) == before  # nothing ran again
+    for rule in {v.rule for v in fed.verdicts}:
+        assert rule in html
