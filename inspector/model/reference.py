@@ -56,6 +56,7 @@ from inspector.model.state import (
 )
 from inspector.model.transitions import (
     ANSWERS,
+    BROKEN_GUARD,
     DETACHES_ON_USER_CHANGE,
     INFERRED_CHANGE,
     MEETS,
@@ -271,9 +272,10 @@ class ReferenceModel:
             if taken and scope is not None and Outcome.MET in group:
                 scoped = [(e, o) for e, o in taken if scope(e)]
                 taken = scoped if scoped or strict else taken
-            answers = ANSWERS[observation]
-            if taken and (answers is Answers.EARLIEST_CALL
-                          or (answers is Answers.USERS_CALL and Outcome.MET in group)):
+            if taken and Outcome.BROKEN in group:  # one observation breaks one call's guard
+                chosen = BROKEN_GUARD(e.since_seq for e, _ in taken)
+                taken = [(e, o) for e, o in taken if e.since_seq == chosen]
+            elif taken and Outcome.MET in group and ANSWERS[observation] is not Answers.EVERY_CALL:
                 earliest = min(e.since_seq for e, _ in taken)
                 taken = [(e, o) for e, o in taken if e.since_seq == earliest]
             if taken:
@@ -709,8 +711,8 @@ class ReferenceModel:
                                    messages.expectation_message(exp.rule, exp.kind, Observation.NEW_SESSION,
                                                                 prev_sn=prev_sn, sn=sn))
                 pending = self._close(pending, taken)
-            elif sn == prev_sn and pending:
-                pending = self._settle_guards(pending, hit.uu)
+            elif sn == prev_sn and pending and hit.pvt != PageviewType.RENEWAL:
+                pending = self._settle_guards(pending, hit.uu, env.time + self.config.deadline_s)
         # One replace per pageview: it is the hottest path of a capture.
         return replace(dev, pending=pending, last_activity=env.time,
                        last_hit_session=sn if sn is not None else prev_sn,
@@ -720,12 +722,14 @@ class ReferenceModel:
                        sessions=self._sessions_after(dev, env, hit, expired))
 
     @staticmethod
-    def _settle_guards(pending: tuple[Expectation, ...], user_id: str | None) -> tuple[Expectation, ...]:
-        """A pageview of the same user and session after the latest call: that call reset nothing (the
-        tag sends what a call causes before what it builds later), so its guard is met."""
-        latest = max(e.since_seq for e in pending)
-        return tuple(e for e in pending if not (e.kind is ExpectKind.NO_RESET and e.since_seq == latest
-                                                and e.old_user_id == user_id))
+    def _settle_guards(pending: tuple[Expectation, ...], user_id: str | None,
+                       deadline_now: float) -> tuple[Expectation, ...]:
+        """A pageview of the same user and session after calls that must not reset: they reset nothing
+        (the tag sends what a call causes before what it builds later), so their guards are met. Not
+        a guard whose clock this very hit started (``deadline_now``): a call queued before the tag
+        loaded runs after the tag's first pageview."""
+        return tuple(e for e in pending if not (e.kind is ExpectKind.NO_RESET and e.old_user_id == user_id
+                                                and e.deadline < deadline_now))
 
     def _renewal(self, dev: DeviceState, env: Envelope, hit: Hit, expired: bool) -> DeviceState:
         """A renewal pageview: evidence of the call that started the user it carries."""

@@ -131,14 +131,19 @@ class Answers(StrEnum):
 # late: hits and cookie snapshots reach the model after later commands, so expectations are met in
 # the order the calls were made, and a hit answers the state that built it, never a newer one.
 ANSWERS: dict[Observation, Answers] = {
-    # One new user ID answers one call: the earliest waiting for one (or, if none, breaks the
-    # earliest open guard).
+    # One new user ID answers one call: the earliest waiting for one.
     Observation.NEW_USER_ID: Answers.EARLIEST_CALL,
     # A renewal pageview answers the call that started its user (or, if the tag renewed nothing, the
     # earliest call that expects a renewal from the user it carries).
     Observation.RENEWAL_PAGEVIEW: Answers.USERS_CALL,
     Observation.NEW_SESSION: Answers.EVERY_CALL,
 }
+
+# A reset that no call expects breaks the guard of one call: the latest that still has one. Guards
+# stay open to their deadline (a lagging hit may still break them), so several can be open; which of
+# them misbehaved the network cannot say, and a page that calls identify twice in a row most often
+# sees the second call reset (as the tag double's faults do).
+BROKEN_GUARD = max
 
 # An observer cookie snapshot taken right after a command names it (trigger "command:<name>"): a new
 # user ID it shows answers the earliest open call of that name, and takes back a user ID that a hit

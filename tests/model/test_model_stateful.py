@@ -123,7 +123,7 @@ TestModelMachine = ModelMachine.TestCase
 # --------------------------------------------------------------------------- a lagging tag
 
 # Ambiguities the evidence leaves (documented in README): a faulty reset on a call the tag must not
-# reset on is reported against the earliest such call of the block; a logout that keeps the user,
+# reset on is reported against the latest such call of the block; a logout that keeps the user,
 # followed by a resetIdentity while anonymous that renews it, looks like a correct tag (the sources
 # accept both outcomes of the anonymous reset).
 GUARD_RULES = {"unexpected-reset-first-identify", "unexpected-reset-same-identity"}
