@@ -60,7 +60,7 @@ def take(out_dir: Path) -> list[Path]:
             window.grab().save(str(path))
             written.append(path)
             if scheme == "light":
-                window.show_event("phone", 15)
+                window.show_event("phone", 17)
                 window.verdicts_dock.raise_()
                 window.verdicts_panel.table.selectRow(2)
                 settle()

@@ -87,14 +87,14 @@ def test_selecting_an_event_travels_back_in_time(qtbot: QtBot, window: MainWindo
 def test_a_verdict_jumps_to_its_evidence_even_when_filtered_out(qtbot: QtBot, window: MainWindow,
                                                                  recording: Path) -> None:
     open_and_wait(qtbot, window, recording)
-    window.filter_bar.toggles["command"].setChecked(False)
+    window.filter_bar.toggles["hit"].setChecked(False)
     violation = next(r for r in range(3) if window.verdicts_model.verdicts[r].rule.startswith("unexpected"))
     window.verdicts_panel.table.activated.emit(window.verdicts_model.index(violation, 0))
     selected = window.timeline.selected_source_row()
     row = window.timeline_model.rows[selected]
-    # Its first evidence: the identify that should not have reset anything.
-    assert (row.device, row.seq, row.kind) == ("phone", 15, "command")
-    assert window.filter_bar.toggles["command"].isChecked()  # the filter that hid it was cleared
+    # Its evidence: the phone's hit with a user ID that nothing explains.
+    assert (row.device, row.seq, row.kind) == ("phone", 17, "hit")
+    assert window.filter_bar.toggles["hit"].isChecked()  # the filter that hid it was cleared
 
 
 def test_f8_walks_the_problems_shown_and_says_when_there_is_none(qtbot: QtBot, window: MainWindow,
@@ -103,7 +103,7 @@ def test_f8_walks_the_problems_shown_and_says_when_there_is_none(qtbot: QtBot, w
     window.timeline.setFocus()
     qtbot.keyClick(window.timeline, Qt.Key.Key_F8)
     row = window.timeline_model.rows[window.timeline.selected_source_row()]
-    assert row.verdict is not None and row.rules == ("unexpected-reset-first-identify",)
+    assert row.verdict is not None and row.rules == ("unexpected-user-id-change",)
     assert not window.timeline.follow  # looking back leaves follow mode
     # The recording holds one violation and no warning (the two info verdicts are skipped).
     assert not window.next_problem()
@@ -191,7 +191,7 @@ def test_report_export_writes_masked_html(qtbot: QtBot, window: MainWindow, reco
     out = tmp_path / "report.html"
     assert window.write_report(out)
     html = out.read_text()
-    assert "unexpected-reset-first-identify" in html
+    assert "unexpected-user-id-change" in html
     assert "customer-0001" not in html
 
 

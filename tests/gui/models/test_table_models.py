@@ -61,7 +61,7 @@ def test_verdicts_model_appends(qtmodeltester: ModelTester, demo: list[Envelope]
         inspection.enqueue(env)
     inspection.flush()
     assert [model.index(r, 1).data() for r in range(model.rowCount())] == [
-        "property-overwrite", "properties-detached", "unexpected-reset-first-identify"]
+        "property-overwrite", "properties-detached", "unexpected-user-id-change"]
 
 
 def test_tree_models(qtmodeltester: ModelTester, fed: Inspection) -> None:
