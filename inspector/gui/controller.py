@@ -123,6 +123,7 @@ class Controller(QObject):
             return False
         self.devices = devices
         self._fresh_inspection()  # a capture starts a fresh inspection, not an appendix to a file
+        self.inspection.begin_run()  # or carries on after an earlier run: its numbers start again
         self.capturing.emit(True)
         self.status_changed.emit()
         return True

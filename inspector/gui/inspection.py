@@ -52,6 +52,9 @@ class Inspection(QObject):
         self.config = config or ModelConfig()
         self.store = CaptureStore(self.config)
         self.bad_lines = 0
+        # Per device: the seq added to a new capture run's numbers, and the highest seq seen.
+        self._offsets: dict[str, int] = {}
+        self._last_seq: dict[str, int] = {}
         self.source: str = ""
         self.loading = False
         self._switch_interval = sys.getswitchinterval()
@@ -86,21 +89,39 @@ class Inspection(QObject):
         if not self._queue:
             return 0
         deadline = time.perf_counter() + BUDGET_S
-        raws: list[Envelope] = []
         steps: list[Step] = []
         while self._queue:
-            raw = self._queue.popleft()
+            raw = self._renumbered(self._queue.popleft())
+            refused = len(self.store.refused)
             try:
-                step = self.store.engine.feed(raw)
+                step = self.store.feed(raw)
             except Exception as exc:  # a model bug on one event must not stop the capture
                 self.problem.emit(f"event #{raw.seq} could not be applied: {type(exc).__name__}: {exc}")
                 continue
-            raws.append(raw)
+            if step is None:  # refused by the model: counted and said, never silent
+                if refused == 0:
+                    self.problem.emit(f"events refused: {self.store.refused[-1]}")
+                continue
             steps.append(step)
             if len(steps) % 64 == 0 and time.perf_counter() > deadline:
                 break
-        self._append(raws, steps)
+        if steps:
+            first = len(self.store.steps) - len(steps)
+            self.steps_appended.emit(first, steps)
+        self.counts_changed.emit()
         return len(steps)
+
+    def begin_run(self) -> None:
+        """A new capture run continues this inspection: its children number events from 0 again, so
+        each device's numbers carry on after the highest seen (the model needs them increasing)."""
+        self._offsets = {device: last + 1 for device, last in self._last_seq.items()}
+
+    def _renumbered(self, raw: Envelope) -> Envelope:
+        offset = self._offsets.get(raw.device, 0)
+        if offset:
+            raw = raw.model_copy(update={"seq": raw.seq + offset})
+        self._last_seq[raw.device] = max(raw.seq, self._last_seq.get(raw.device, -1))
+        return raw
 
     def flush(self) -> None:
         """Apply everything queued now (tests, end of capture)."""
@@ -202,6 +223,8 @@ class Inspection(QObject):
     def clear(self) -> None:
         self.store = CaptureStore(self.config)
         self._queue.clear()
+        self._offsets.clear()
+        self._last_seq.clear()
         self.bad_lines = 0
         self.source = ""
         self.cleared.emit()
@@ -239,6 +262,10 @@ class Inspection(QObject):
     @property
     def dropped(self) -> int:
         return self.store.dropped
+
+    @property
+    def refused(self) -> int:
+        return len(self.store.refused)
 
     def snapshot_at(self, index: int) -> Snapshot | None:
         return self.store.snapshot_at(index)

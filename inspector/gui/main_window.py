@@ -560,7 +560,7 @@ class MainWindow(QMainWindow):
         ins = self.inspection
         capture = self.controller.connection
         self.status.show_capture(capture.proxy_address, capture.health)
-        self.status.show_counts(ins.events, ins.verdict_counts, ins.dropped, ins.bad_lines)
+        self.status.show_counts(ins.events, ins.verdict_counts, ins.dropped, ins.bad_lines, ins.refused)
 
 
 def _is_problem(row: Row) -> bool:

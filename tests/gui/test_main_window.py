@@ -16,8 +16,10 @@ from pytestqt.qtbot import QtBot
 from inspector.gui import integrations
 from inspector.gui import settings as settings_store
 from inspector.gui.controller import Partners
+from inspector.gui.inspection import Inspection
 from inspector.gui.main_window import MainWindow
 from inspector.gui.settings import Settings
+from inspector.gui.widgets.status_bar import StatusBar
 from inspector.wire.envelope import Envelope, parse_envelope
 from tests.gui.fake_child import FakeChild
 from tests.gui.scenario import UU_B
@@ -264,6 +266,34 @@ def test_live_events_flow_from_the_capture_child(qtbot: QtBot, store: QSettings,
     with qtbot.waitSignal(capture.stopped, timeout=10000):
         window.capture_action.trigger()
     assert window.status.health_label.text() == "capture stopped"
+
+
+def test_a_restarted_capture_is_a_new_run_whose_events_all_arrive(qtbot: QtBot, store: QSettings,
+                                                                   recording: Path, demo: list[Envelope]) -> None:
+    """Stop, Capture again: the new child numbers its events from 0; none may be refused silently."""
+    window = new_window(qtbot, store, FakeChild(recording).partners())
+    live = len(demo) - 1  # the recording's tick is bookkeeping
+    for run in (1, 2):
+        window.capture_action.trigger()
+        qtbot.waitUntil(lambda run=run: window.inspection.events == run * live, timeout=15000)
+        with qtbot.waitSignal(window.controller.connection.stopped, timeout=10000):
+            window.capture_action.trigger()
+    assert window.inspection.refused == 0 and "refused" not in window.status.dropped_label.text()
+    seqs = [raw.seq for raw in window.inspection.raws if raw.device == "phone"]
+    assert seqs == sorted(set(seqs))  # one increasing numbering per device across both runs
+
+
+def test_events_the_model_refuses_are_counted_in_the_status_bar(qtbot: QtBot, demo: list[Envelope]) -> None:
+    inspection = Inspection()
+    for env in [*demo, *demo[:3]]:  # the same numbers again, without a new run: refused
+        inspection.enqueue(env)
+    with qtbot.waitSignal(inspection.problem, timeout=5000):
+        inspection.flush()
+    assert inspection.refused == 3
+    bar = StatusBar()
+    qtbot.addWidget(bar)
+    bar.show_counts(inspection.events, inspection.verdict_counts, inspection.dropped, 0, inspection.refused)
+    assert "3 refused" in bar.dropped_label.text()
 
 
 def test_closing_the_window_stops_every_browser_it_launched(

@@ -48,13 +48,14 @@ class StatusBar(QStatusBar):
         self.health_label.setText(HEALTH_TEXT.get(health, health))
 
     def show_counts(self, events: int, verdicts: Mapping[Severity, int], dropped: int,
-                    bad_lines: int) -> None:
+                    bad_lines: int, refused: int = 0) -> None:
         self.events_label.setText(f"{events:,} events")
         self.verdicts_label.setText(" ".join(
             f"<span style='color:{theme.SEVERITY_BADGE[s]}'>{theme.SEVERITY_MARK[s]} "
             f"{verdicts.get(s, 0)}</span>" for s in sorted(Severity, key=lambda s: -s.rank)))
-        self.dropped_label.setText(f"{dropped} dropped · {bad_lines} bad lines" if dropped + bad_lines
-                                   else "0 dropped")
+        lost = [f"{dropped} dropped"] + ([f"{bad_lines} bad lines"] if bad_lines else []) + (
+            [f"{refused} refused"] if refused else [])
+        self.dropped_label.setText(" · ".join(lost))
 
     def show_loading(self, done: int | None = None, total: int = 0) -> None:
         """Progress of a file being opened; ``done`` None while it is still being read."""
