@@ -20,7 +20,9 @@ from inspector.gui import integrations
 from inspector.gui.inspection import Inspection
 from inspector.gui.live.connection import CaptureCommand, CaptureConnection
 from inspector.gui.settings import Settings
+from inspector.launch.preflight import CaptureStartError, check_ports_free
 from inspector.launch.profiles import Profile
+from inspector.wire.endpoints import LOOPBACK
 
 
 class Launched(Protocol):
@@ -41,6 +43,9 @@ class Demo(Protocol):
 
 
 # settings, stream port, token, journal, devices (listen port -> profile) -> the child's command
+# Devices kept free at each capture start for fresh visitors (Launch fresh visitor), one per browser.
+VISITOR_DEVICES = ("visitor-1", "visitor-2", "visitor-3")
+
 CommandBuilder = Callable[[Settings, int, str, Path, dict[int, str]], CaptureCommand]
 
 
@@ -60,6 +65,7 @@ class Partners:
     capture_command: CommandBuilder = _capture_command
     launch_browser: Callable[[Settings, str, int | None, bool], Launched] = _launch_browser
     demo_session: Callable[..., Demo] = DemoSession
+    check_ports: Callable[[str, Sequence[int]], None] = check_ports_free
 
 
 class Controller(QObject):
@@ -115,6 +121,15 @@ class Controller(QObject):
         devices = self._profile_ports()
         settings, build = self.settings, self.partners.capture_command
         try:
+            # The child would fail a moment later, after a browser was already sent to it.
+            self.partners.check_ports(LOOPBACK, list(devices) or [settings.proxy_port])
+        except CaptureStartError as exc:
+            self.capturing.emit(False)
+            self.problem.emit("The capture could not start",
+                              [str(exc), "Choose another proxy port in Settings, then Capture again."], False)
+            self.log.emit(f"capture: {exc}")
+            return False
+        try:
             conn.start(lambda port, token, journal: build(settings, port, token, journal, devices))
         except (integrations.UnavailableError, OSError) as exc:
             self.capturing.emit(False)
@@ -149,7 +164,8 @@ class Controller(QObject):
     def _profile_ports(self) -> dict[int, str]:
         """Every known profile gets its own proxy port, so each is judged as its own device."""
         try:
-            return integrations.profile_ports(self.settings, [*self.profiles, self.profile])
+            names = list(dict.fromkeys([*self.profiles, self.profile, *VISITOR_DEVICES]))
+            return integrations.profile_ports(self.settings, names)
         except Exception as exc:  # an odd profile name: fall back to one device
             self.log.emit(f"one device for all profiles: {exc}")
             return {}
@@ -162,6 +178,10 @@ class Controller(QObject):
         profile = self.profile
         if not self.connection.is_running() and not self.start_capture():
             return False
+        if fresh:
+            # A fresh visitor is another person: a device (and port) of its own, never the named one.
+            busy = {b.profile.name for b in self.browsers if b.running()}
+            profile = next((name for name in VISITOR_DEVICES if name not in busy), VISITOR_DEVICES[-1])
         port = next((p for p, name in self.devices.items() if name == profile), None)
         if port is None:
             self.log.emit(f"profile {profile!r} started after the capture: it shares the first port's "

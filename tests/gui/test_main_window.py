@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import socket
 from collections.abc import Iterator
 from importlib.util import find_spec
 from pathlib import Path
@@ -326,8 +327,8 @@ def test_a_fresh_visitor_is_thrown_away_and_a_kept_profile_can_be_forgotten(
     from inspector.launch.browser import Browser
 
     class Launched:
-        def __init__(self, profile: profiles.Profile) -> None:
-            self.profile, self.alive = profile, True
+        def __init__(self, profile: profiles.Profile, port: int) -> None:
+            self.profile, self.port, self.alive = profile, port, True
 
         def running(self) -> bool:
             return self.alive
@@ -339,7 +340,7 @@ def test_a_fresh_visitor_is_thrown_away_and_a_kept_profile_can_be_forgotten(
     launched: list[Launched] = []
 
     def launch(found: Browser, profile: profiles.Profile, options: object, urls: object = ()) -> Launched:
-        launched.append(Launched(profile))
+        launched.append(Launched(profile, options.proxy_port))  # type: ignore[attr-defined]
         return launched[-1]
 
     monkeypatch.setattr(profiles, "profiles_root", lambda: tmp_path / "profiles")
@@ -350,10 +351,16 @@ def test_a_fresh_visitor_is_thrown_away_and_a_kept_profile_can_be_forgotten(
     win.profile_combo.setCurrentText("laptop")
     win.fresh_browser_action.trigger()
     fresh = launched[-1].profile
-    assert (fresh.name, fresh.keep) == ("laptop", False) and fresh.path.is_dir()
+    # A fresh visitor is another person: its own device and proxy port, never the named profile's.
+    assert (fresh.name, fresh.keep) == ("visitor-1", False) and fresh.path.is_dir()
     assert not (tmp_path / "profiles" / "laptop").exists()  # nothing kept for a fresh visitor
+    win.fresh_browser_action.trigger()
+    assert launched[-1].profile.name == "visitor-2"  # the first still runs: the next is someone else
     win.browser_action.trigger()
     kept = launched[-1]
+    ports = {launch.profile.name: launch.port for launch in launched}
+    assert len(set(ports.values())) == 3 and win.controller.devices[ports["laptop"]] == "laptop"
+    assert win.controller.devices[ports["visitor-1"]] == "visitor-1"
     assert kept.profile.keep and kept.profile.path == tmp_path / "profiles" / "laptop"
     assert not win.controller.forget_profile()  # its browser still runs
     assert "Close the browser" in win.statusBar().currentMessage()
@@ -362,6 +369,23 @@ def test_a_fresh_visitor_is_thrown_away_and_a_kept_profile_can_be_forgotten(
     assert not win.controller.forget_profile()  # nothing left to forget
     win.close()
     assert not fresh.path.exists()  # the fresh visitor's profile went with its browser
+
+
+def test_capture_on_a_taken_port_fails_at_once_and_no_browser_is_sent_to_it(
+        qtbot: QtBot, store: QSettings, recording: Path) -> None:
+    launched: list[str] = []
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        taken = squatter.getsockname()[1]
+        partners = FakeChild(recording).partners(
+            launch_browser=lambda settings, profile, port, fresh: launched.append(profile))
+        win = MainWindow(Settings(proxy_port=taken), store, partners=partners)
+        qtbot.addWidget(win)
+        win.browser_action.trigger()
+    assert launched == [] and not win.controller.connection.is_running()
+    assert f"port {taken} on 127.0.0.1 is already in use" in win.banner.lines.text()
+    assert "Choose another proxy port in Settings" in win.banner.lines.text()
 
 
 def test_a_late_process_started_signal_keeps_a_connected_capture_healthy(
