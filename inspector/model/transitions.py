@@ -105,15 +105,6 @@ MEETS: dict[tuple[ExpectKind, Observation], Outcome] = {
 # The rule an answered expectation reports, where it is not the rule it fires when broken.
 REPORTS: dict[ExpectKind, str] = {INFERRED: "user-id-change-inferred"}
 
-# --------------------------------------------------------------------------- network evidence only
-
-# When a device's events hold none of the observer's reports (kinds below), its commands cannot be
-# seen: a user-ID change no command explains waits for the renewal pageview an unseen identify or
-# resetIdentity sends (pvt renewal, starting session 1 at page 1) and is then reported as inferred.
-OBSERVER_KINDS = frozenset({"command", "result", "callback", "page"})
-INFERRED_CHANGE = Expect(INFERRED, "unexpected-user-id-change")
-RENEWAL_STARTS = (1, 1)  # (sn, pn) of the renewal pageview of a new user
-
 # Which open expectations an observation goes to, first match wins: those it answers (MET or
 # REPORTED), else a guard it breaks, else one that tolerates it; with none, it is unexplained.
 PRECEDENCE: tuple[frozenset[Outcome], ...] = (
@@ -145,9 +136,10 @@ ANSWERS: dict[Observation, Answers] = {
 # sees the second call reset (as the tag double's faults do).
 BROKEN_GUARD = max
 
-# An observer cookie snapshot taken right after a command names it (trigger "command:<name>"): a new
-# user ID it shows answers the earliest open call of that name, and takes back a user ID that a hit
-# (which names no call) had credited to a call of another name.
+# An observer cookie snapshot taken right after a command names it (trigger "command:<name>") and
+# snapshots come in call order: a new user ID it shows answers the earliest open call of that name
+# made after the previous snapshot's call, and takes back a user ID that a hit (which names no call)
+# had credited to a call of another name.
 TRIGGER_CALLS: dict[str, frozenset[IdentityCall]] = {
     "command:identify": frozenset({SAME, OTHER}),
     "command:resetIdentity": frozenset({RESET}),
@@ -169,5 +161,14 @@ UNEXPLAINED: dict[Observation, str | None] = {
 
 # A user-ID change detaches the previous user's properties, unless it answers a call whose transition
 # detached them already (MET: an expected renewal).
-DETACHES_ON_USER_CHANGE: frozenset[Outcome | None] = frozenset({Outcome.REPORTED, Outcome.BROKEN, None})
+DETACHES_ON_USER_CHANGE: frozenset[Outcome] = frozenset({Outcome.REPORTED, Outcome.BROKEN})
 
+
+# --------------------------------------------------------------------------- network evidence only
+
+# When a device's events hold none of the observer's reports (kinds below), its commands cannot be
+# seen: a user-ID change no command explains waits for the renewal pageview an unseen identify or
+# resetIdentity sends (pvt renewal, starting session 1 at page 1) and is then reported as inferred.
+OBSERVER_KINDS = frozenset({"command", "result", "callback", "page"})
+INFERRED_CHANGE = Expect(INFERRED, "unexpected-user-id-change")
+RENEWAL_STARTS = (1, 1)  # (sn, pn) of the renewal pageview of a new user
