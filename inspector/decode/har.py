@@ -41,6 +41,8 @@ _LONG_PAGE_ID = 12
 # Where exporters say why a request got no answer: DevTools ``_error``, Playwright ``_failureText``,
 # ``_blocked`` / ``_blockedReason`` in other tools [guess: seen named, shapes vary].
 _FAILURE_KEYS = ("_error", "_failureText", "_blocked", "_blockedReason", "_blocked_reason")
+# The code of the notice that follows a tag request that never reached the vendor.
+FAILED_HIT = "hit-failed"
 
 
 @dataclass
@@ -170,7 +172,7 @@ def _failure(entry: Mapping[str, JsonValue], response: Mapping[str, JsonValue]) 
 
 def _failed_hit(method: str, url: str, reason: str) -> Notice:
     where = url.split("?", 1)[0].split("://", 1)[-1][:120]  # no query: it may carry personal data
-    return Notice(level="warning", code="hit-failed",
+    return Notice(level="warning", code=FAILED_HIT,
                   message=f"{method} {where}: {reason}. The tag sent this hit; it did not reach "
                           "the vendor (judged as sent, not as missing)")
 
