@@ -12,7 +12,8 @@ A HAR is network evidence only: it never holds the page's ``_uxa`` calls. What i
   run the tag too, with their own visitor's cookies, and would look like a change of user;
 * each page a document request loaded becomes a ``page`` event (its title from ``log.pages``), and
   every envelope carries its page as ``tab``: the entry's ``pageref`` (Playwright: one per browser
-  tab; DevTools and Firefox: one per navigation), else the page its ``Referer`` names (mitmproxy).
+  tab; DevTools and Firefox: one per navigation), else the page its ``Referer`` names (mitmproxy);
+  a cookie snapshot names the URL of that page's document, not of the request that carried it.
 
 One device per file. Exporters differ in what they leave out, so every field but the URL is
 optional; an entry that cannot be read is reported and skipped, never fatal.
@@ -329,6 +330,7 @@ class _Pages:
         self.by_url: dict[str, str] = {}
         self.by_origin: dict[str, str] = {}
         self.documents: dict[str, int] = {}  # page -> documents loaded in it
+        self.address: dict[str, str] = {}  # page -> the URL of the document it shows now
         self.latest: str | None = None
 
     def _name(self, pageref: str | None) -> str:
@@ -341,7 +343,8 @@ class _Pages:
         self.names[pageref if pageref is not None else f"\0{len(self.names)}"] = name
         return name
 
-    def of(self, item: _Entry) -> str | None:
+    def of(self, item: _Entry) -> tuple[str | None, str | None]:
+        """The entry's page and the URL of the document that page showed then (None: unknown)."""
         page: str | None = None
         loads = item.loads_page
         if item.pageref is not None:
@@ -353,13 +356,16 @@ class _Pages:
             # A bare origin is what cross-site requests send: it names the latest page of that origin.
             exact = None if item.referer.rstrip("/") == origin else self.by_url.get(item.referer)
             page = exact or self.by_origin.get(origin)
+            if exact is not None:
+                return exact, item.referer  # the request of a page already left (still in flight)
         else:
             page = self.latest  # nothing says: the page loaded last
         if loads and page is not None:
             self.by_url[item.url] = self.by_origin[_origin(item.url)] = page
             self.documents[page] = self.documents.get(page, 0) + 1
+            self.address[page] = item.url
             self.latest = page
-        return page
+        return page, None if page is None else self.address.get(page)
 
 
 def _titles(log: Mapping[str, JsonValue]) -> dict[str, str]:
@@ -371,10 +377,10 @@ def _titles(log: Mapping[str, JsonValue]) -> dict[str, str]:
 def _emit(read: list[_Entry], device: str, result: HarResult, titles: Mapping[str, str]) -> None:
     site = _tested_site(read)
     pages = _Pages()
-    tabs = [pages.of(item) for item in read]
+    placed = [pages.of(item) for item in read]
     previous: dict[str, str] | None = None
     skipped = 0
-    for item, tab in zip(read, tabs, strict=True):
+    for item, (tab, page_url) in zip(read, placed, strict=True):
         for event in item.events:
             if isinstance(event, Storage):
                 if item.site != site:
@@ -383,6 +389,8 @@ def _emit(read: list[_Entry], device: str, result: HarResult, titles: Mapping[st
                 if event.cookies == previous:
                     continue  # the same cookies on every request of the page: keep only changes
                 previous = dict(event.cookies)
+                if page_url is not None:  # the page the cookies were seen on, not the request's URL
+                    event = event.model_copy(update={"page_url": page_url})  # noqa: PLW2901
             elif (isinstance(event, Page) and event.top_frame and item.pageref is not None
                   and tab is not None and pages.documents.get(tab) == 1 and titles.get(item.pageref)):
                 # The title a HAR gives belongs to its page's last document: only certain for one.

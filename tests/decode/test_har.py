@@ -101,6 +101,7 @@ def test_without_pageref_the_referer_names_the_page() -> None:
     assert [(env.event.kind, env.tab) for env in envelopes] == [
         ("page", "page_1"), ("page", "page_2"), ("request", "page_2"), ("storage", "page_1")]
     assert envelopes[1].event.referrer == "https://shop.example/a"  # type: ignore[union-attr]
+    assert envelopes[3].event.page_url == "https://shop.example/a"  # type: ignore[union-attr]  # not /api
 
 
 def test_an_identity_sent_in_the_clear_is_an_identity() -> None:
