@@ -10,10 +10,11 @@ A HAR is network evidence only: it never holds the page's ``_uxa`` calls. What i
   of every request become ``storage`` events whenever they change, but only on the tested site: the
   site of the first page (document) in the file. Other sites (a widget's iframe, a payment page) may
   run the tag too, with their own visitor's cookies, and would look like a change of user;
-* each page a document request loaded becomes a ``page`` event (its title from ``log.pages``), and
-  every envelope carries its page as ``tab``: the entry's ``pageref`` (Playwright: one per browser
-  tab; DevTools and Firefox: one per navigation), else the page its ``Referer`` names (mitmproxy);
-  a cookie snapshot names the URL of that page's document, not of the request that carried it.
+* every envelope carries the page its request belongs to as ``tab``: the entry's ``pageref``
+  (Playwright: one per browser tab; DevTools and Firefox: one per navigation), else the page its
+  ``Referer`` names (mitmproxy); a cookie snapshot names the URL of that page's document, not of the
+  request that carried it. No ``page`` event is made: those are the observer's reports, and a file
+  holding them would no longer be judged as the network-only evidence it is.
 
 One device per file. Exporters differ in what they leave out, so every field but the URL is
 optional; an entry that cannot be read is reported and skipped, never fatal.
@@ -35,7 +36,7 @@ from inspector.decode.hosts import is_tag_host
 from inspector.decode.lz import SURROGATE
 from inspector.decode.payloads import parse_json
 from inspector.wire.envelope import Envelope
-from inspector.wire.events import Event, Notice, Page, Request, Storage
+from inspector.wire.events import Event, Notice, Request, Storage
 
 # Page ids longer than this (Playwright's ``page@<32 hex>``) are renumbered ``page_N`` for display.
 _LONG_PAGE_ID = 12
@@ -261,7 +262,6 @@ def _entry(entry: Mapping[str, JsonValue], index: int, started: float) -> _Entry
             out.events.append(_failed_hit(method.upper(), url, reason))
     elif out.document:
         out.top = (_header(headers, "sec-fetch-dest") or "").lower() != "iframe"
-        out.events.append(Page(url=url, top_frame=out.top, referrer=out.referer or ""))
     out.events.extend(_cookie_events(request, response, headers, url, started))
     return out
 
@@ -297,7 +297,7 @@ def parse_har(content: str | object, device: str) -> HarResult:
         else:
             last_time = started
     read.sort(key=lambda item: (item.started, item.index))
-    _emit(read, device, result, _titles(log) if isinstance(log, dict) else {})
+    _emit(read, device, result)
     return result
 
 
@@ -329,7 +329,6 @@ class _Pages:
         self.names: dict[str, str] = {}
         self.by_url: dict[str, str] = {}
         self.by_origin: dict[str, str] = {}
-        self.documents: dict[str, int] = {}  # page -> documents loaded in it
         self.address: dict[str, str] = {}  # page -> the URL of the document it shows now
         self.latest: str | None = None
 
@@ -362,25 +361,18 @@ class _Pages:
             page = self.latest  # nothing says: the page loaded last
         if loads and page is not None:
             self.by_url[item.url] = self.by_origin[_origin(item.url)] = page
-            self.documents[page] = self.documents.get(page, 0) + 1
             self.address[page] = item.url
             self.latest = page
         return page, None if page is None else self.address.get(page)
 
 
-def _titles(log: Mapping[str, JsonValue]) -> dict[str, str]:
-    pages = log.get("pages")
-    return {_text(p["id"]): _text(p.get("title") or "") for p in pages if isinstance(p, dict)
-            and isinstance(p.get("id"), str)} if isinstance(pages, list) else {}
-
-
-def _emit(read: list[_Entry], device: str, result: HarResult, titles: Mapping[str, str]) -> None:
+def _emit(read: list[_Entry], device: str, result: HarResult) -> None:
     site = _tested_site(read)
     pages = _Pages()
-    placed = [pages.of(item) for item in read]
     previous: dict[str, str] | None = None
     skipped = 0
-    for item, (tab, page_url) in zip(read, placed, strict=True):
+    for item in read:
+        tab, page_url = pages.of(item)
         for event in item.events:
             if isinstance(event, Storage):
                 if item.site != site:
@@ -391,10 +383,6 @@ def _emit(read: list[_Entry], device: str, result: HarResult, titles: Mapping[st
                 previous = dict(event.cookies)
                 if page_url is not None:  # the page the cookies were seen on, not the request's URL
                     event = event.model_copy(update={"page_url": page_url})  # noqa: PLW2901
-            elif (isinstance(event, Page) and event.top_frame and item.pageref is not None
-                  and tab is not None and pages.documents.get(tab) == 1 and titles.get(item.pageref)):
-                # The title a HAR gives belongs to its page's last document: only certain for one.
-                event = event.model_copy(update={"title": titles[item.pageref][:300]})  # noqa: PLW2901
             result.envelopes.append(Envelope(seq=len(result.envelopes), time=item.started, device=device,
                                              tab=tab, event=event))
     if skipped:

@@ -71,26 +71,28 @@ def test_answered_hits_and_entries_without_a_response_say_nothing() -> None:
     assert [e.kind for e in events(har(ok, unknown))] == ["request", "request"]
 
 
-def test_pageref_is_the_tab_and_a_single_document_gets_the_page_title() -> None:
+def test_pageref_is_the_tab() -> None:
     long_ref = "page@3614b32726a4547b95e71876e2adacc0"
+    cookie = {"Cookie": f"_cs_id={CS_ID}"}
     document = har(
-        entry(0, "https://shop.example/", headers={"Sec-Fetch-Dest": "document"}, pageref=long_ref),
+        entry(0, "https://shop.example/", headers={"Sec-Fetch-Dest": "document", **cookie}, pageref=long_ref),
         entry(1, "https://c.contentsquare.net/pageview?pid=1", pageref=long_ref),
         entry(2, "https://shop.example/a", headers={"Sec-Fetch-Dest": "document"}, pageref="p2"),
-        entry(3, "https://widget.example/", headers={"Sec-Fetch-Dest": "iframe"}, pageref="p2"),
+        entry(3, "https://shop.example/api", headers={"Cookie": "_cs_s=1.0.1795866000000"}, pageref="p2"),
         pages=[{"id": long_ref, "title": "Home"}, {"id": "p2", "title": "A"}])
     envelopes = parse_har(document, "laptop").envelopes
-    assert [env.tab for env in envelopes] == ["page_1", "page_1", "p2", "p2"]
-    pages = [env.event for env in envelopes if isinstance(env.event, Page)]
-    assert [(p.url, p.title, p.top_frame) for p in pages] == [
-        ("https://shop.example/", "Home", True), ("https://shop.example/a", "A", True),
-        ("https://widget.example/", "", False)]
+    assert [(env.event.kind, env.tab) for env in envelopes] == [
+        ("storage", "page_1"), ("request", "page_1"), ("storage", "p2")]
+    # A page event is the observer's report: a HAR makes none, so it stays network-only evidence.
+    assert not any(isinstance(env.event, Page) for env in envelopes)
+    assert envelopes[2].event.page_url == "https://shop.example/a"  # type: ignore[union-attr]
 
 
 def test_without_pageref_the_referer_names_the_page() -> None:
     document = har(
-        entry(0, "https://shop.example/a", headers={"Accept": "text/html"}),
-        entry(1, "https://shop.example/b", headers={"Accept": "text/html", "Referer": "https://shop.example/a"}),
+        entry(0, "https://shop.example/a", headers={"Accept": "text/html", "Cookie": "_cs_s=1.0.1"}),
+        entry(1, "https://shop.example/b", headers={"Accept": "text/html", "Referer": "https://shop.example/a",
+                                                    "Cookie": "_cs_s=2.0.1"}),
         # The tag's hits send only the origin as Referer: the latest page of that origin.
         entry(2, "https://c.contentsquare.net/pageview?pid=1", headers={"Referer": "https://shop.example/"}),
         # A full Referer names its exact page, even an earlier one (a request still in flight).
@@ -99,8 +101,7 @@ def test_without_pageref_the_referer_names_the_page() -> None:
     )
     envelopes = parse_har(document, "laptop").envelopes
     assert [(env.event.kind, env.tab) for env in envelopes] == [
-        ("page", "page_1"), ("page", "page_2"), ("request", "page_2"), ("storage", "page_1")]
-    assert envelopes[1].event.referrer == "https://shop.example/a"  # type: ignore[union-attr]
+        ("storage", "page_1"), ("storage", "page_2"), ("request", "page_2"), ("storage", "page_1")]
     assert envelopes[3].event.page_url == "https://shop.example/a"  # type: ignore[union-attr]  # not /api
 
 

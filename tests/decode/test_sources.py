@@ -85,25 +85,20 @@ def test_a_directory_is_refused_in_one_line(tmp_path: Path) -> None:
 @pytest.mark.parametrize("tool", ["chrome", "firefox", "mitmproxy", "playwright"])
 def test_one_session_exported_by_four_tools_reads_the_same(tool: str) -> None:
     from inspector.decode.pipeline import decode_envelope
-    from inspector.wire.events import Cookies, Hit, Page, PageviewType
+    from inspector.wire.events import Cookies, Hit, PageviewType
     from tests.decode.make_hars import IDENTITY, START, UU_A, UU_B, UU_WIDGET
 
     capture = load_capture(DATA / f"session_{tool}.har")
     assert capture.kind == "har" and {e.device for e in capture.envelopes} == {f"session_{tool}"}
     events = [decode_envelope(e).event for e in capture.envelopes]
     kinds = [e.hit_type.value if isinstance(e, Hit) else e.kind for e in events]
-    # Each document loaded is a page: the shop's, then the widget's iframe.
-    expected = ["page", "cookies", "tag", "pageview", "dvar", "page", "heap_identify", "pageview", "cookies",
-                "recording", "quota"]
+    expected = ["cookies", "tag", "pageview", "dvar", "heap_identify", "pageview", "cookies", "recording", "quota"]
     # mitmproxy's export stopped before the quota answer came (status 0): a notice, the hit still counts.
     assert kinds == expected + (["notice"] if tool == "mitmproxy" else [])
-    pages = [e for e in events if isinstance(e, Page)]
-    assert [p.url for p in pages] == ["https://shop.example/account", "https://widget.example/embed"]
-    if tool != "mitmproxy":  # the others say which page each request belongs to, and its title
+    if tool != "mitmproxy":  # the others say which page each request belongs to
         assert {e.tab for e in capture.envelopes} == {"page@1" if tool == "playwright" else "page_1"}
-        assert pages[0].title == ""  # two documents in one page: its title belongs to the last one
     else:  # no pageref: the shop's page, then what the widget's document started (nothing tells it is a frame)
-        assert [e.tab for e in capture.envelopes][:6] == ["page_1"] * 5 + ["page_2"]
+        assert [e.tab for e in capture.envelopes][:5] == ["page_1"] * 4 + ["page_2"]
     times = [e.time - START.timestamp() for e in capture.envelopes]
     assert times == sorted(times) and round(times[0], 3) in (0.0, 0.123)  # offsets and microseconds read
     cookies = [e for e in events if isinstance(e, Cookies)]
