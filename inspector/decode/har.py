@@ -260,7 +260,9 @@ def _entry(entry: Mapping[str, JsonValue], index: int, started: float) -> _Entry
         reason = _failure(entry, response)
         if reason is not None:
             out.events.append(_failed_hit(method.upper(), url, reason))
-    elif out.document:
+        # The vendor's hosts are never the site: what cookies they carry are the vendor's own.
+        return out
+    if out.document:
         out.top = (_header(headers, "sec-fetch-dest") or "").lower() != "iframe"
     out.events.extend(_cookie_events(request, response, headers, url, started))
     return out
