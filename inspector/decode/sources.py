@@ -21,7 +21,6 @@ from typing_extensions import Buffer
 from inspector.decode.errors import DecodeError
 from inspector.decode.har import parse_har
 from inspector.wire.envelope import MAX_LINE_BYTES, Envelope, WireError, parse_envelope, parse_hello
-from inspector.wire.events import Cookies, Storage
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -30,32 +29,11 @@ class CaptureFileError(Exception):
     """A capture file that cannot be read at all."""
 
 
-# What a capture's evidence is: the page's own reports (the observer's commands, their results and
-# callbacks, its cookie snapshots) beside the network, or the network alone (a HAR, a capture
-# without the observer), where every judgement of the identity commands is an inference.
-Evidence = Literal["observer", "network-only"]
-_OBSERVER_KINDS = frozenset({"command", "result", "callback"})
-
-
-def evidence_of(envelopes: Iterable[Envelope]) -> Evidence:
-    """Of raw or decoded envelopes (a decoded cookie snapshot keeps its raw ``storage``)."""
-    for env in envelopes:
-        event = env.event
-        storage = event.storage if isinstance(event, Cookies) else event
-        if event.kind in _OBSERVER_KINDS or (isinstance(storage, Storage) and storage.source == "observer"):
-            return "observer"
-    return "network-only"
-
-
 @dataclass
 class LoadedCapture:
     kind: Literal["recording", "har"]
     envelopes: list[Envelope] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
-
-    @property
-    def evidence(self) -> Evidence:
-        return evidence_of(self.envelopes)
 
 
 def load_capture(path: Path | str, device: str | None = None,

@@ -1,29 +1,33 @@
 """What kind of evidence each input holds, said once per input in every format.
 
-A file without the page's reports (a HAR, a capture without the observer) shows the tag's traffic
-but none of the ``_uxa`` calls: the model then judges the identity commands from what the network
-shows, so every verdict on that file's devices is an inference. Failed or blocked tag requests
-(``hit-failed`` notices of the HAR reader) are counted here too: they were judged as sent.
+The model chooses its judgement by what a device's events hold (``transitions.OBSERVER_KINDS``): a
+file without the observer's reports (a HAR, a capture without the observer) shows the tag's traffic
+but none of the ``_uxa`` calls, and the verdicts that need them are inferred (``Basis.NETWORK``).
+Failed or blocked tag requests (the HAR reader's ``hit-failed`` notices) are counted here too: they
+were judged as sent, not as missing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from inspector.decode.har import FAILED_HIT
-from inspector.decode.sources import Evidence, evidence_of
-from inspector.model.state import Verdict
+from inspector.model.state import Basis, Verdict
+from inspector.model.transitions import OBSERVER_KINDS
 from inspector.report.capture import InputFile
 from inspector.report.grouping import plural
 from inspector.wire.envelope import Envelope
 from inspector.wire.events import Notice
 
+Evidence = Literal["observer", "network-only"]
+
 
 @dataclass(frozen=True, slots=True)
 class InputEvidence:
     kind: Evidence
-    # Verdicts on this input's devices judged without the page's commands.
+    # Verdicts on this input's devices that rest on network evidence alone.
     inferred: int
     # Tag requests the browser sent that never reached the vendor (blocked, cancelled, refused).
     failed_hits: int
@@ -49,9 +53,9 @@ def input_evidence(item: InputFile, verdicts: Sequence[Verdict]) -> InputEvidenc
 
 def evidence_from(envelopes: Sequence[Envelope], verdicts: Sequence[Verdict]) -> InputEvidence:
     """The evidence of one file's envelopes (raw or decoded); ``verdicts`` may cover other files too."""
-    kind = evidence_of(envelopes)
+    observed = any(env.event.kind in OBSERVER_KINDS for env in envelopes)
     devices = {env.device for env in envelopes}
-    inferred = sum(1 for v in verdicts if v.device in devices) if kind == "network-only" else 0
+    inferred = sum(1 for v in verdicts if v.device in devices and v.basis is Basis.NETWORK)
     failed = sum(1 for env in envelopes
                  if isinstance(env.event, Notice) and env.event.code == FAILED_HIT)
-    return InputEvidence(kind, inferred, failed)
+    return InputEvidence("observer" if observed else "network-only", inferred, failed)

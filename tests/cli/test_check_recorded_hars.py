@@ -23,6 +23,8 @@ def test_a_correct_tag_recorded_in_a_har_passes(cli: Cli, name: str) -> None:
     document = json.loads(result.out)
     bad = [(v["rule"], v["message"]) for v in document["verdicts"] if v["severity"] != "info"]
     assert bad == [] and result.code == 0
+    # Sign-out and the account switch: each an identify or resetIdentity the file cannot show.
+    assert [v["rule"] for v in document["verdicts"]] == ["user-id-change-inferred"] * 2
     (item,) = document["inputs"]
     assert item["evidence"] == "network-only" and item["inferred_verdicts"] == len(document["verdicts"])
 

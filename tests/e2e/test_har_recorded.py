@@ -45,9 +45,9 @@ def recordings(tmp_path_factory: pytest.TempPathFactory, confdir: Path) -> Itera
         yield Recordings(recording, tmp)
 
 
-def check(har: Path, tmp: Path) -> tuple[int, dict[str, Any]]:
+def check(har: Path, tmp: Path, *options: str) -> tuple[int, dict[str, Any]]:
     out = tmp / f"{har.stem}.json"
-    code = main(["check", str(har), "--format", "json", "-o", str(out)])
+    code = main(["check", str(har), "--format", "json", "-o", str(out), *options])
     return code, json.loads(out.read_text(encoding="utf-8"))
 
 
@@ -62,6 +62,8 @@ def test_a_correct_tag_passes_check(recordings: Recordings, recorder: str, tmp_p
     assert result["inputs"][0]["evidence"] == "network-only"
     bad = [(v["rule"], v["message"]) for v in result["verdicts"] if v["severity"] != "info"]
     assert bad == [] and code == 0
+    # Sign-out and the account switch: each an identify or resetIdentity the file cannot show.
+    assert [v["rule"] for v in result["verdicts"]] == ["user-id-change-inferred"] * 2
     assert result["inputs"][0]["inferred_verdicts"] == len(result["verdicts"])
 
 
@@ -69,7 +71,8 @@ def test_a_correct_tag_passes_check(recordings: Recordings, recorder: str, tmp_p
 @pytest.mark.parametrize("fault", sorted(NETWORK_FAULTS))
 def test_a_fault_the_network_shows_is_caught(recordings: Recordings, recorder: str, fault: str,
                                              tmp_path: Path) -> None:
-    code, result = check(recordings.har(recorder, fault), tmp_path)
+    # --fail-on warning: a CI job that wants page-number gaps (a warning) to fail too.
+    code, result = check(recordings.har(recorder, fault), tmp_path, "--fail-on", "warning")
     rules = {v["rule"] for v in result["verdicts"]}
     assert NETWORK_FAULTS[fault] in rules, f"{fault} by {recorder}: got {sorted(rules)}"
     assert code == 1

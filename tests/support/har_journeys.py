@@ -27,7 +27,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from inspector.decode.hosts import is_tag_host
 from inspector.demo.site import DemoSite
-from inspector.launch.proxy import CaptureProcess, ca_fingerprint, free_port, start_capture
+from inspector.launch.proxy import BlockingProxy, ca_fingerprint, free_port, start_capture
 from tests.support.chromium import QUIET_FLAGS, chromium_path
 
 SINK_ADDON = Path(__file__).resolve().parent / "sink_addon.py"
@@ -116,7 +116,7 @@ class Rig:
                 "--set", f"confdir={self.confdir}", "--set", f"hardump={har}",
                 "--set", "connection_strategy=lazy", "--set", "upstream_cert=false",
                 "--set", "termlog_verbosity=warn", "--set", "flow_detail=0"]
-        proxy = CaptureProcess(argv, [port]).start()
+        proxy = BlockingProxy(argv, [port]).start()
         try:
             self._journey(port, fault, None)
         finally:
