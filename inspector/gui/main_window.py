@@ -47,6 +47,7 @@ from inspector.gui.widgets.settings_dialog import SettingsDialog
 from inspector.gui.widgets.status_bar import StatusBar
 from inspector.gui.widgets.timeline_view import TimelineView
 from inspector.model.state import Severity, Snapshot
+from inspector.report.evidence import evidence_from
 from inspector.report.files import write_replacing
 
 LAYOUT_VERSION = 1
@@ -548,6 +549,10 @@ class MainWindow(QMainWindow):
         self.log(f"loaded {self.inspection.events} events from a {kind} "
                  f"({len(self.inspection.verdicts)} verdicts, {len(errors)} problems)")
         self.statusBar().showMessage(f"Loaded {self.inspection.events} events", 5000)
+        found = evidence_from([step.envelope for step in self.inspection.steps], self.inspection.verdicts)
+        if found.kind == "network-only":  # a HAR, a capture without the observer: said once, plainly
+            self.log(found.describe())
+            self.statusBar().showMessage(found.describe().capitalize())
         self._refresh_panels()
 
     def _on_load_failed(self, message: str) -> None:

@@ -18,6 +18,7 @@ from inspector.model.reference import ModelConfig
 from inspector.model.rules import RULES
 from inspector.model.state import DeviceState, Severity, Snapshot, Verdict
 from inspector.report.capture import InputFile, keep_devices_apart, merged
+from inspector.report.evidence import input_evidence
 from inspector.report.grouping import group_by_rule
 from inspector.session.moments import Moment
 from inspector.session.store import CaptureStore
@@ -199,6 +200,15 @@ def summary_document(run: CheckRun, fail_on: Severity) -> dict[str, JsonValue]:
     }
 
 
+def evidence_document(item: InputFile, verdicts: Sequence[Verdict]) -> dict[str, JsonValue]:
+    """Added in 0.2: what the input's events rest on (null when unreadable) and what follows."""
+    found = input_evidence(item, verdicts)
+    if found is None:
+        return {"evidence": None, "inferred_verdicts": 0, "failed_hits": 0, "evidence_text": None}
+    return {"evidence": found.kind, "inferred_verdicts": found.inferred, "failed_hits": found.failed_hits,
+            "evidence_text": found.describe()}
+
+
 def check_document(run: CheckRun, fail_on: Severity = Severity.VIOLATION,
                    reveal: bool = False) -> dict[str, JsonValue]:
     """The ``check --format json`` document. Its keys are a public contract: add, never rename."""
@@ -207,7 +217,7 @@ def check_document(run: CheckRun, fail_on: Severity = Severity.VIOLATION,
         "inputs": [
             {"path": item.path, "kind": item.kind, "events": len(item.envelopes),
              "devices": list(item.devices), "errors": list(item.errors), "error": item.fatal,
-             "notes": list(item.notes)}
+             "notes": list(item.notes), **evidence_document(item, run.verdicts)}
             for item in run.inputs
         ],
         "config": {"deadline_s": run.deadline_s, "fail_on": fail_on.value},

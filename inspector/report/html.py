@@ -9,6 +9,7 @@ autoescape on, so nothing a capture holds can become markup; this module only pr
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 
 import jinja2
@@ -20,6 +21,7 @@ from inspector.model.rules import RULES
 from inspector.model.state import DeviceState, Severity, Verdict
 from inspector.report.capture import InputFile
 from inspector.report.check import CheckRun, identities_of, identity_groups
+from inspector.report.evidence import input_evidence
 from inspector.report.grouping import FIRST_OCCURRENCES, group_by_rule, plural, severity_counts
 from inspector.report.timefmt import clock
 from inspector.session.moments import Moment
@@ -43,7 +45,7 @@ def render_html(run: CheckRun, reveal: bool = False, title: str = "UXA Inspector
     css = env.loader.get_source(env, "report.css")[0] if env.loader else ""
     return env.get_template("report.html.j2").render(
         title=title, css=css, reveal=reveal, summary=_summary(run, fail_on),
-        inputs=[_input(item) for item in run.inputs], groups=_groups(run),
+        inputs=[_input(item, run.verdicts) for item in run.inputs], groups=_groups(run),
         devices=[_device(run, dev, reveal) for dev in run.devices],
         graph=[{"identity": show(g.identity, reveal), "devices": ", ".join(g.devices),
                 "user_ids": ", ".join(g.user_ids)} for g in identity_groups(run)])
@@ -57,11 +59,14 @@ def _summary(run: CheckRun, fail_on: Severity) -> Context:
             "failed": run.failed(fail_on), "fail_on": fail_on.value, "deadline_s": run.deadline_s}
 
 
-def _input(item: InputFile) -> Context:
+def _input(item: InputFile, verdicts: Sequence[Verdict]) -> Context:
     fatal = [f"cannot be read: {item.fatal}"] if item.fatal else []
     problems = [*fatal, *item.errors, *item.notes]
+    found = input_evidence(item, verdicts)
     return {"path": item.path, "kind": item.kind or "unreadable", "events": len(item.envelopes),
-            "devices": ", ".join(item.devices), "problems": problems}
+            "devices": ", ".join(item.devices), "problems": problems,
+            "evidence": found.describe() if found else "",
+            "network_only": found is not None and found.kind == "network-only"}
 
 
 def _groups(run: CheckRun) -> list[Context]:

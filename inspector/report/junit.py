@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 from inspector.model.rules import RULES
 from inspector.model.state import Severity, Verdict
 from inspector.report.check import CheckRun
+from inspector.report.evidence import input_evidence
 from inspector.report.timefmt import clock
 
 # Characters XML 1.0 cannot carry at all (a site's data may contain them).
@@ -33,11 +34,13 @@ def render_junit(run: CheckRun, fail_on: Severity = Severity.VIOLATION) -> str:
     inputs = ET.SubElement(root, "testsuite", name="inputs")
     for item in run.inputs:
         case = ET.SubElement(inputs, "testcase", classname="uxa-inspector.inputs", name=_clean(item.path))
+        found = input_evidence(item, run.verdicts)
         if item.fatal is not None:
             ET.SubElement(case, "error", message=_clean(f"cannot be read: {item.fatal}"))
-        elif item.errors or item.notes:
+        elif found is not None:
+            ET.SubElement(ET.SubElement(case, "properties"), "property", name="evidence", value=found.kind)
             out = ET.SubElement(case, "system-out")
-            out.text = _clean("\n".join([*item.errors, *item.notes]))
+            out.text = _clean("\n".join([f"evidence: {found.describe()}", *item.errors, *item.notes]))
     _count(inputs)
     devices = sorted(run.snapshot.devices) or ["capture"]
     for device in devices:

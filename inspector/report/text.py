@@ -11,6 +11,7 @@ from __future__ import annotations
 from inspector.model.privacy import show
 from inspector.model.state import Severity
 from inspector.report.check import CheckRun, identities_of
+from inspector.report.evidence import input_evidence
 from inspector.report.grouping import group_by_rule, plural, severity_counts
 from inspector.report.timefmt import clock
 
@@ -27,6 +28,9 @@ def render_text(run: CheckRun, fail_on: Severity = Severity.VIOLATION, reveal: b
             continue
         devices = ", ".join(item.devices) or "no device"
         lines.append(f"input {item.path}: {item.kind}, {plural(len(item.envelopes), 'event')} ({devices})")
+        found = input_evidence(item, run.verdicts)
+        if found is not None:
+            lines.append(f"  evidence: {found.describe()}")
         lines.extend(f"  {error}" for error in item.errors)
         lines.extend(f"  note: {note}" for note in item.notes)
     lines.extend(f"refused: {line}" for line in run.refused)

@@ -23,7 +23,7 @@ from inspector.decode.pipeline import decode_envelope
 from inspector.decode.sources import CaptureFileError, load_capture
 from inspector.session.engine import Engine
 from inspector.wire.envelope import Envelope, dump_envelope
-from inspector.wire.events import Cookies, Hit, HitType, Storage, Tick
+from inspector.wire.events import Cookies, Hit, HitType, Notice, Storage, Tick
 
 DATA = Path(__file__).parent.parent / "data" / "decode"
 U1 = "6f1c2a3b-9d8e-4a7f-b5c4-d3e2f1a0b9c8"
@@ -153,9 +153,12 @@ def test_mitmproxy_har_base64_bodies_and_heap_identity() -> None:
 
 def test_playwright_har_form_params() -> None:
     capture = load_capture(DATA / "playwright.har")
-    post = decode_envelope(capture.envelopes[1]).event
+    post = decode_envelope(capture.envelopes[2]).event
     assert isinstance(post, Hit) and post.fields["cvars"] == {"1": ["plan", "pro"]}
-    assert capture.envelopes[0].event.kind == "request"
+    # Status -1: Playwright saw no answer. The hit counts as sent, and a notice says it failed.
+    assert [e.event.kind for e in capture.envelopes] == ["request", "notice", "request"]
+    notice = capture.envelopes[1].event
+    assert isinstance(notice, Notice) and notice.code == "hit-failed" and "uu=" not in notice.message
 
 
 def test_recording_with_bad_and_truncated_lines(tmp_path: Path) -> None:

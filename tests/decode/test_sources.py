@@ -92,7 +92,13 @@ def test_one_session_exported_by_four_tools_reads_the_same(tool: str) -> None:
     assert capture.kind == "har" and {e.device for e in capture.envelopes} == {f"session_{tool}"}
     events = [decode_envelope(e).event for e in capture.envelopes]
     kinds = [e.hit_type.value if isinstance(e, Hit) else e.kind for e in events]
-    assert kinds == ["cookies", "tag", "pageview", "dvar", "heap_identify", "pageview", "cookies", "recording", "quota"]
+    expected = ["cookies", "tag", "pageview", "dvar", "heap_identify", "pageview", "cookies", "recording", "quota"]
+    # mitmproxy's export stopped before the quota answer came (status 0): a notice, the hit still counts.
+    assert kinds == expected + (["notice"] if tool == "mitmproxy" else [])
+    if tool != "mitmproxy":  # the others say which page each request belongs to
+        assert {e.tab for e in capture.envelopes} == {"page@1" if tool == "playwright" else "page_1"}
+    else:  # no pageref: the shop's page, then what the widget's document started (nothing tells it is a frame)
+        assert [e.tab for e in capture.envelopes][:5] == ["page_1"] * 4 + ["page_2"]
     times = [e.time - START.timestamp() for e in capture.envelopes]
     assert times == sorted(times) and round(times[0], 3) in (0.0, 0.123)  # offsets and microseconds read
     cookies = [e for e in events if isinstance(e, Cookies)]

@@ -69,6 +69,7 @@ def test_opening_a_recording_fills_every_panel(qtbot: QtBot, window: MainWindow,
     assert window.sessions_panel.tree_model.rowCount() == 2  # laptop and phone
     assert window.graph_panel.tree_model.rowCount() == 2  # two identities
     assert "demo.jsonl" in window.windowTitle()
+    assert "network only" not in window.log_panel.toPlainText()  # the page's commands are there
 
 
 def test_selecting_an_event_travels_back_in_time(qtbot: QtBot, window: MainWindow, recording: Path) -> None:
@@ -467,6 +468,10 @@ def test_a_har_file_is_decoded_and_shown(qtbot: QtBot, window: MainWindow) -> No
         window.details.raw.toPlainText().startswith("POST https://")
     assert "jane.doe" not in window.details.raw.toPlainText()
     assert window.verdicts_model.verdicts[0].rule == "identity-pii-unhashed"
+    # Said once, plainly: the file holds the network only.
+    notice = "network only: the page's _uxa calls were not captured; 1 verdict inferred"
+    assert window.log_panel.toPlainText().count(notice) == 1
+    assert window.statusBar().currentMessage() == notice.capitalize()
 
 
 def test_opening_another_file_at_once_shows_only_the_second(qtbot: QtBot, window: MainWindow,
