@@ -43,7 +43,8 @@ from inspector.capture.options import (
     parse_endpoint,
     parse_hosts,
 )
-from inspector.capture.ordering import InOrder, Record
+from inspector.capture.ordering import Record
+from inspector.capture.page_order import PageOrder
 from inspector.capture.reports import parse_report
 from inspector.capture.sink import sink_answer
 from inspector.capture.stream import EventStream, quiet_log
@@ -88,7 +89,7 @@ class UxaCapture:
         self._stream_key: tuple[str, str, str] | None = None
         self._ticker: asyncio.Task[None] | None = None
         self._service_workers: set[tuple[str, str]] = set()
-        self._order = InOrder(self._send)
+        self._order = PageOrder(self._send)
         source = observer_source()
         self._tag = script_tag(source).encode("utf-8")
         self._hash = script_hash(source)
@@ -211,7 +212,7 @@ class UxaCapture:
         if is_tag_host(req.pretty_host, self.extra_hosts):
             flow.metadata["uxa_tag"] = True
             if self._order.hold_s > 0:  # later events wait for this one's record
-                self._order.open(flow.id, time.time(), lambda: self._request_record(flow))
+                self._order.open(flow.id, time.time(), lambda: self._request_record(flow), self.device_of(flow))
             if ctx.options.uxa_sink:
                 answer = sink_answer(req.pretty_host, req.method, req.headers.get("origin"))
                 flow.response = http.Response.make(answer.status, answer.body, answer.headers)
@@ -259,8 +260,7 @@ class UxaCapture:
     def _answer_report(self, flow: http.HTTPFlow) -> None:
         report = parse_report(flow.request.content or b"") if flow.request.method == "POST" else None
         if report is not None:
-            for event in report.events:
-                self._emit(flow, event, report.tab)
+            self._order.report(report, self.device_of(flow), time.time())
         flow.response = http.Response.make(204, b"", {"Cache-Control": "no-store"})
         flow.metadata["uxa_report"] = True
 

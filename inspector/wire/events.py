@@ -32,7 +32,19 @@ class _Frozen(BaseModel):
 # --------------------------------------------------------------------------- raw facts
 
 
-class Command(_Frozen):
+class _FromPage(_Frozen):
+    """Where an observer report stands in its page's own order (all optional: older recordings and
+    events the capture makes itself have none). The capture delivers one document's events in
+    ``page_seq`` order and places tag requests among them by ``page_time``."""
+
+    # The document that reported it (one per page load / frame), its sequence number there (from 0),
+    # and the page's clock when it happened (performance.timeOrigin + now(), ms since the epoch).
+    document: str | None = None
+    page_seq: int | None = Field(default=None, ge=0)
+    page_time: float | None = None
+
+
+class Command(_FromPage):
     """One ``_uxa.push(...)`` the page made, as the injected observer saw it."""
 
     kind: Literal["command"] = "command"
@@ -62,7 +74,7 @@ class Command(_Frozen):
         return ()
 
 
-class Result(_Frozen):
+class Result(_FromPage):
     """What a ``_uxa.push`` call returned (or threw), reported right after it ran."""
 
     kind: Literal["result"] = "result"
@@ -93,7 +105,7 @@ class Request(_Frozen):
     flow_id: str | None = None
 
 
-class Storage(_Frozen):
+class Storage(_FromPage):
     """A snapshot of the tag's first-party cookies (``_cs_*``), raw."""
 
     kind: Literal["storage"] = "storage"
@@ -106,7 +118,7 @@ class Storage(_Frozen):
     page_url: str = ""
 
 
-class Page(_Frozen):
+class Page(_FromPage):
     """The observer started in a document (a navigation, a reload, an iframe)."""
 
     kind: Literal["page"] = "page"
@@ -116,7 +128,7 @@ class Page(_Frozen):
     title: str = ""
 
 
-class Callback(_Frozen):
+class Callback(_FromPage):
     """A callback the observer registered with the tag fired (``afterPageView``)."""
 
     kind: Literal["callback"] = "callback"
@@ -140,7 +152,7 @@ class Dropped(_Frozen):
     reason: str = ""
 
 
-class Notice(_Frozen):
+class Notice(_FromPage):
     """Something the user should know about the capture itself (CSP adjusted, service worker...)."""
 
     kind: Literal["notice"] = "notice"

@@ -6,13 +6,18 @@
  *
  * Rules it keeps: the page's behaviour never changes (push return values, exceptions and ordering
  * stay identical; nothing is added to the page's queue); everything it needs is taken before any
- * page script can patch it; its own errors never reach the page. A command is reported
- * synchronously *before* the real push runs, so it always precedes the requests it causes.
+ * page script can patch it; its own errors never reach the page. Each report carries the document's
+ * id, its own sequence number and the page clock (performance.timeOrigin + now()); reports are
+ * batched and leave asynchronously at the end of the task (a beacon when the page goes away), and
+ * the capture restores the page's order and places the tag's requests among them by time.
  */
 (function () {
   "use strict";
+  // The marker says "already observing" (the observer injected twice); a registered symbol keeps it
+  // out of every name listing the page can make (Object.keys, for..in, getOwnPropertyNames).
   var KEY = "__uxaInspectorObserver";
-  if (window[KEY]) { return; }
+  var MARK = Symbol["for"]("uxa-inspector.observer");
+  if (window[MARK]) { return; }
 
   // Private references, taken before page scripts run.
   var W = window;
@@ -22,16 +27,24 @@
   var xhrSend = XHR && XHR.prototype.send;
   var xhrHeader = XHR && XHR.prototype.setRequestHeader;
   var apply = Reflect.apply;
+  var reflectGet = Reflect.get;
+  var protoOf = Object.getPrototypeOf;
   var defineProperty = Object.defineProperty;
   var getOwnDescriptor = Object.getOwnPropertyDescriptor;
   var keysOf = Object.keys;
   var hasOwn = Object.prototype.hasOwnProperty;
   var isArray = Array.isArray;
   var arrayPush = Array.prototype.push;
+  var arraySlice = Array.prototype.slice;
   var stringify = JSON.stringify;
   var now = Date.now;
   var random = Math.random;
   var setTimer = W.setInterval;
+  var later = W.queueMicrotask || function (fn) { W.setTimeout(fn, 0); };
+  var listen = W.addEventListener;
+  var perf = W.performance;
+  var perfNow = perf.now;
+  var timeOrigin = perf.timeOrigin || now() - apply(perfNow, perf, []);
   var WeakSetCtor = W.WeakSet;
   var setHas = WeakSetCtor.prototype.has;
   var setAdd = WeakSetCtor.prototype.add;
@@ -47,10 +60,11 @@
   var MAX_KEYS = 200;
   var topFrame = (function () { try { return W.top === W; } catch (e) { return false; } })();
 
-  try { defineProperty(W, KEY, { value: true }); } catch (e) { /* a frozen window: still observe */ }
+  try { defineProperty(W, MARK, { value: true }); } catch (e) { /* a frozen window: still observe */ }
 
   function newId() { return now().toString(36) + "-" + random().toString(36).slice(2, 10); }
 
+  var doc = "doc-" + newId();  // this document: its events carry their own seq from 0
   var tab = (function () {
     try {
       var stored = W.sessionStorage.getItem(KEY);
@@ -61,21 +75,65 @@
     } catch (e) { return "tab-" + newId(); }
   })();
 
-  function send(event, sync) {
+  // Reports are batched: an event is queued (page seq and page clock attached) and the batch leaves
+  // asynchronously at the end of the current task, so a push costs the page microseconds, not a
+  // round trip. The capture puts each document's events back in seq order.
+  var batch = [];
+  var pageSeq = 0;
+  var flushQueued = false;
+  var MAX_BATCH = 200;
+  var MAX_BODY = 1000000;
+
+  function pageClock() { return timeOrigin + apply(perfNow, perf, []); }
+
+  function send(event) {
+    try {
+      event.page_seq = pageSeq++;
+      event.page_time = pageClock();
+      apply(arrayPush, batch, [shield(event)]);
+      if (batch.length >= MAX_BATCH) { flush(false); return; }
+      if (!flushQueued) {
+        flushQueued = true;
+        apply(later, W, [flushSoon]);
+      }
+    } catch (e) { /* never reach the page */ }
+  }
+
+  function flushSoon() { flushQueued = false; flush(false); }
+
+  function post(events, final, leaving) {
     var body;
     try {
-      body = stringify(shield({ tab: tab, url: String(location.href), top: topFrame, t: now(),
-                                events: shield([shield(event)]) }));
+      body = stringify(shield({ tab: tab, doc: doc, url: String(location.href), top: topFrame, t: pageClock(),
+                                final: final, events: shield(events) }));
     } catch (e) { return; }
+    if (body.length > MAX_BODY && events.length > 1) {
+      var half = events.length >> 1;
+      post(apply(arraySlice, events, [0, half]), false, leaving);
+      post(apply(arraySlice, events, [half]), final, leaving);
+      return;
+    }
+    if (leaving) {
+      // The document is going away: only a beacon is sure to leave.
+      try { if (beacon && apply(beacon, nav, [REPORT, body])) { return; } } catch (e) { /* try XHR */ }
+    }
     try {
       var x = new XHR();
-      apply(xhrOpen, x, ["POST", REPORT, !sync]);
+      apply(xhrOpen, x, ["POST", REPORT, true]);
       apply(xhrHeader, x, ["Content-Type", "application/json"]);
       apply(xhrSend, x, [body]);
     } catch (e) {
-      // Sync XHR can be refused (unload, sandboxed frames): fall back to a beacon.
+      // XHR can be refused (sandboxed frames, unload): fall back to a beacon.
       try { if (beacon) { apply(beacon, nav, [REPORT, body]); } } catch (e2) { /* give up quietly */ }
     }
+  }
+
+  function flush(leaving, final) {
+    checkQueue();
+    if (!batch.length && !final) { return; }
+    var events = batch;
+    batch = [];
+    post(events, !!final, leaving);
   }
 
   // A toJSON that a page library put on Array/Object.prototype (Prototype.js did) must not reshape
@@ -138,9 +196,12 @@
   function encode(value) { return safe(value, 0, new WeakSetCtor()); }
 
   var lastCookies = null;
+  var lastRaw = null;
   function snapshotCookies(trigger) {
     try {
-      var raw = cookieGet ? apply(cookieGet, D, []) : "";
+      var raw = String(cookieGet ? apply(cookieGet, D, []) : "");
+      if (raw === lastRaw) { return; }  // nothing changed: no parsing (this runs after every push)
+      lastRaw = raw;
       var cookies = {};
       var parts = String(raw).split(";");
       for (var i = 0; i < parts.length; i++) {
@@ -151,7 +212,7 @@
       var text = stringify(cookies);
       if (text === lastCookies) { return; }
       lastCookies = text;
-      send({ kind: "storage", cookies: cookies, source: "observer", trigger: trigger, page_url: String(location.href) }, false);
+      send({ kind: "storage", cookies: cookies, source: "observer", trigger: trigger, page_url: String(location.href) });
     } catch (e) { /* never reach the page */ }
   }
 
@@ -159,7 +220,7 @@
   var callbackRegistered = false;
 
   function onPageView(context) {
-    send({ kind: "callback", name: "afterPageView", payload: encode(context), page_url: String(location.href) }, false);
+    send({ kind: "callback", name: "afterPageView", payload: encode(context), page_url: String(location.href) });
     snapshotCookies("afterPageView");
   }
 
@@ -176,13 +237,15 @@
   }
 
   // Reporting must never change the push it reports: whatever fails in here stays in here.
+  var reported = new WeakSetCtor();  // payloads already reported (a queue found later is not re-reported)
   function reportCommands(args, loaded) {
     var ids = [];
     try {
       for (var i = 0; i < args.length; i++) {
-        ids[i] = newId();
+        ids[i] = doc + ":" + pageSeq;
+        try { if (args[i] && typeof args[i] === "object") { apply(setAdd, reported, [args[i]]); } } catch (e) { /* odd value */ }
         send({ kind: "command", payload: encode(args[i]), tag_loaded: loaded, call_id: ids[i],
-               page_url: String(location.href), top_frame: topFrame }, true);
+               page_url: String(location.href), top_frame: topFrame });
       }
     } catch (e) { /* the push still runs */ }
     return ids;
@@ -196,13 +259,13 @@
         if (error !== null) {
           var message = "error";
           try { message = String(error && error.message || error); } catch (e) { /* unprintable */ }
-          send({ kind: "result", call_id: ids[i], name: name, error: message }, false);
+          send({ kind: "result", call_id: ids[i], name: name, error: message });
           continue;
         }
         // Before the tag loads, push is the array's own and returns the queue length: not a result.
         var real = loaded && result !== undefined;
         send({ kind: "result", call_id: ids[i], name: name, returned: real ? encode(result) : null,
-               has_return: real }, false);
+               has_return: real });
       }
       var first = null;
       try { first = commandName(args[0]); } catch (e) { /* an odd argument */ }
@@ -210,18 +273,23 @@
     } catch (e) { /* never reach the page */ }
   }
 
-  function instrument(target) {
-    if (!target || (typeof target !== "object" && typeof target !== "function")) { return; }
-    if (apply(setHas, instrumented, [target])) { return; }
-    apply(setAdd, instrumented, [target]);
-    var inner = target.push;
+  // The queue's push is resolved when it is called, not when the queue was found: a page that
+  // replaces Array.prototype.push later still sees every push through its own function.
+  function instrument(target, existing) {
+    if (!target || (typeof target !== "object" && typeof target !== "function")) { return true; }
+    if (apply(setHas, instrumented, [target])) { return true; }
+    var own = getOwnDescriptor(target, "push");
+    var inner = own ? (own.get ? apply(own.get, target, []) : own.value) : undefined;
+    var hasOwnPush = !!own;
+    function current() { return hasOwnPush ? inner : reflectGet(protoOf(target) || {}, "push", target); }
     function wrapper() {
       var args = arguments;
-      var loaded = !isArray(target) || inner !== arrayPush;
+      var fn = current();
+      var loaded = !isArray(target) || hasOwnPush;  // the tag's push, not the array's
       var ids = reportCommands(args, loaded);
       var result;
       try {
-        result = apply(inner, this, args);
+        result = apply(fn, this, args);
       } catch (error) {
         reportResults(ids, args, false, undefined, error);
         throw error;
@@ -232,36 +300,84 @@
     try {
       defineProperty(target, "push", {
         configurable: true,
-        enumerable: false,
-        get: function () { return typeof inner === "function" ? wrapper : inner; },
-        set: function (value) { inner = value; registerCallback(target, value); }
+        enumerable: own ? !!own.enumerable : false,
+        get: function () { return typeof current() === "function" ? wrapper : current(); },
+        set: function (value) { inner = value; hasOwnPush = true; registerCallback(target, value); }
       });
-    } catch (e) { return; /* a frozen queue: leave it alone */ }
+    } catch (e) { return false; /* a frozen queue: leave it alone */ }
+    apply(setAdd, instrumented, [target]);
+    if (existing && isArray(target)) { recover(target); }
     if (!isArray(target)) { registerCallback(target, inner); }
+    return true;
+  }
+
+  // Commands already in a queue the observer only found now (the page redefined window._uxa).
+  function recover(queue) {
+    try {
+      for (var i = 0; i < queue.length; i++) {
+        var item = queue[i];
+        if (item && typeof item === "object" && apply(setHas, reported, [item])) { continue; }
+        reportCommands([item], false);
+      }
+    } catch (e) { /* never reach the page */ }
   }
 
   // window._uxa as an accessor: sees the page's queue, the tag's replacement and every later push.
   var store = W._uxa;
-  instrument(store);
+  function getUxa() { return store; }
+  instrument(store, false);
   try {
     defineProperty(W, "_uxa", {
       configurable: true,
       enumerable: true,
-      get: function () { return store; },
-      set: function (value) { store = value; instrument(value); }
+      get: getUxa,
+      set: function (value) { store = value; instrument(value, false); }
     });
-  } catch (e) { /* someone defined it non-configurable first: nothing to do */ }
+  } catch (e) { /* someone defined it non-configurable first: checkQueue says so */ }
+
+  // A page may replace the accessor (Object.defineProperty(window, "_uxa", {value: [...]})). Putting
+  // it back would change what the page sees, so the observer instruments the new value where it can
+  // and otherwise says, once, that this page's commands cannot be observed.
+  var lastQueue = store;
+  var blindTold = false;
+  function checkQueue() {
+    try {
+      var d = getOwnDescriptor(W, "_uxa");
+      if (!d || d.get === getUxa) { return; }
+      var value = d.get ? undefined : d.value;
+      if (!d.get && value === lastQueue) { return; }
+      lastQueue = value;
+      if (d.get || !instrument(value, true)) {
+        if (blindTold) { return; }
+        blindTold = true;
+        send({ kind: "notice", level: "warning", code: "commands-unobservable",
+               message: "commands on this page cannot be observed: the page redefined window._uxa (" +
+                        String(location.href).slice(0, 200) + ")" });
+      } else {
+        send({ kind: "notice", level: "info", code: "uxa-redefined",
+               message: "The page redefined window._uxa; its queue is observed from now on (commands already in it were reported late)." });
+      }
+    } catch (e) { /* never reach the page */ }
+  }
 
   try {
     send({ kind: "page", url: String(location.href), top_frame: topFrame, referrer: String(D.referrer || ""),
-           title: "" }, false);
+           title: "" });
   } catch (e) { /* never reach the page */ }
+  checkQueue();
   snapshotCookies("load");
-  try { setTimer(function () { snapshotCookies("change"); }, 1000); } catch (e) { /* no timers */ }
+  try { setTimer(function () { checkQueue(); snapshotCookies("change"); }, 1000); } catch (e) { /* no timers */ }
+  try {
+    // Leaving (or hidden, which may be the last chance on mobile): what is queued goes by beacon.
+    apply(listen, W, ["pagehide", function () { snapshotCookies("pagehide"); flush(true, true); }, true]);
+    apply(listen, W, ["visibilitychange", function () {
+      if (D.visibilityState === "hidden") { flush(true, false); }
+    }, true]);
+  } catch (e) { /* never reach the page */ }
   try {
     if (nav && nav.serviceWorker && nav.serviceWorker.controller) {
       send({ kind: "notice", level: "warning", code: "service-worker",
-             message: "A service worker controls this page: navigations it serves from cache bypass the proxy, so some commands may be missed." }, false);
+             message: "A service worker controls this page: navigations it serves from cache bypass the proxy, so some commands may be missed." });
     }
   } catch (e) { /* never reach the page */ }
 })();
