@@ -240,6 +240,9 @@
   var reported = new WeakSetCtor();  // payloads already reported (a queue found later is not re-reported)
   function reportCommands(args, loaded) {
     var ids = [];
+    // A cookie change seen before a command (the tag's load, a timer) was not caused by it: say so
+    // before the command, so it is never credited to it.
+    snapshotCookies("before-command");
     try {
       for (var i = 0; i < args.length; i++) {
         ids[i] = doc + ":" + pageSeq;

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from inspector.demo.scenario import FAULT_RULES
-from inspector.launch.proxy import CaptureProcess, ca_fingerprint, free_port, start_capture
+from inspector.launch.proxy import BlockingProxy, ca_fingerprint, free_port, start_capture
 from inspector.model.state import Severity
 from inspector.paths import RESOURCES
 from inspector.session.engine import Engine
@@ -43,7 +43,7 @@ RUNS = [f"{load}-{name}" for load in LOADS for name in ("gen0", "gen1", "gen2", 
 @dataclass
 class Rig:
     base: str
-    capture: CaptureProcess
+    capture: BlockingProxy
     ports: dict[str, int]
     journal: Path
     fingerprint: str
