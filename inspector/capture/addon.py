@@ -212,7 +212,8 @@ class UxaCapture:
         if is_tag_host(req.pretty_host, self.extra_hosts):
             flow.metadata["uxa_tag"] = True
             if self._order.hold_s > 0:  # later events wait for this one's record
-                self._order.open(flow.id, time.time(), lambda: self._request_record(flow), self.device_of(flow))
+                self._order.open(flow.id, time.time(), lambda: self._request_record(flow),
+                             self.device_of(flow))
             if ctx.options.uxa_sink:
                 answer = sink_answer(req.pretty_host, req.method, req.headers.get("origin"))
                 flow.response = http.Response.make(answer.status, answer.body, answer.headers)

@@ -232,7 +232,7 @@ class PageOrder:
     def _covered(device: _Device, at: float, now: float, wait: float) -> bool:
         if now - at >= wait:
             return True
-        return all(doc.closed and not doc.pending or doc.proxy_time(doc.covered_ms) >= at
+        return all((doc.closed and not doc.pending) or doc.proxy_time(doc.covered_ms) >= at
                    for doc in device.documents.values())
 
     def _send_on(self, item: _Held) -> None:

@@ -46,7 +46,8 @@ def parse_report(body: bytes) -> ParsedReport:
     doc, sent = data.get("doc"), data.get("t")
     out = ParsedReport(tab=str(tab)[:80] if isinstance(tab, (str, int)) else None,
                        document=doc[:80] if isinstance(doc, str) else None,
-                       sent=float(sent) if isinstance(sent, (int, float)) and not isinstance(sent, bool) else None,
+                       sent=float(sent) if isinstance(sent, (int, float)) and not isinstance(sent, bool)
+                       else None,
                        final=data.get("final") is True)
     events = data["events"]
     if len(events) > MAX_REPORT_EVENTS:
@@ -55,10 +56,10 @@ def parse_report(body: bytes) -> ParsedReport:
         if not isinstance(raw, dict) or raw.get("kind") not in PAGE_KINDS:
             out.events.append(_bad("report event of an unknown kind"))
             continue
-        if out.document is not None:
-            raw = {**raw, "document": out.document}  # the batch's document, never the event's own claim
+        # The batch's document, never the event's own claim.
+        fields = {**raw, "document": out.document} if out.document is not None else raw
         try:
-            out.events.append(_PAGE_EVENT.validate_python(raw))
+            out.events.append(_PAGE_EVENT.validate_python(fields))
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first.get("loc", ()))

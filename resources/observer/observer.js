@@ -40,7 +40,8 @@
   var now = Date.now;
   var random = Math.random;
   var setTimer = W.setInterval;
-  var later = W.queueMicrotask || function (fn) { W.setTimeout(fn, 0); };
+  var setOnce = W.setTimeout;
+  var later = W.queueMicrotask || function (fn) { apply(setOnce, W, [fn, 0]); };
   var listen = W.addEventListener;
   var perf = W.performance;
   var perfNow = perf.now;
@@ -369,6 +370,12 @@
   } catch (e) { /* never reach the page */ }
   checkQueue();
   snapshotCookies("load");
+  // Look again once the page's first scripts have run, and as the document loads.
+  try {
+    apply(setOnce, W, [checkQueue, 0]);
+    apply(listen, D, ["DOMContentLoaded", checkQueue, true]);
+    apply(listen, W, ["load", checkQueue, true]);
+  } catch (e) { /* never reach the page */ }
   try { setTimer(function () { checkQueue(); snapshotCookies("change"); }, 1000); } catch (e) { /* no timers */ }
   try {
     // Leaving (or hidden, which may be the last chance on mobile): what is queued goes by beacon.
