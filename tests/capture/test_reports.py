@@ -40,3 +40,14 @@ def test_oversized_or_broken_bodies_are_notices() -> None:
 def test_a_tab_that_is_not_text_is_dropped_not_trusted() -> None:
     assert parse_report(report(tab={"x": 1})).tab is None
     assert parse_report(report(tab="t" * 500)).tab == "t" * 80
+
+
+def test_a_batch_carries_its_document_page_order_and_clock() -> None:
+    body = (b'{"tab": "t1", "doc": "doc-1", "t": 1764330000123.5, "final": true, "events": ['
+            b'{"kind": "command", "payload": ["identify", "a"], "page_seq": 4, "page_time": 1764330000120.25,'
+            b' "document": "forged"}, {"kind": "result", "call_id": "doc-1:4", "page_seq": 5,'
+            b' "page_time": 1764330000121.0}]}')
+    report = parse_report(body)
+    assert (report.document, report.sent, report.final) == ("doc-1", 1764330000123.5, True)
+    assert [(e.page_seq, e.page_time, e.document) for e in report.events] == [  # type: ignore[union-attr]
+        (4, 1764330000120.25, "doc-1"), (5, 1764330000121.0, "doc-1")]

@@ -51,3 +51,14 @@ def capture(tmp_path: Path, confdir: Path) -> Iterator[RunningCapture]:
         yield RunningCapture(process, port, journal, fingerprint)
     finally:
         process.stop()
+
+
+def capture_per_run(tmp: Path, runs: list[str]) -> tuple[BlockingProxy, dict[str, int], Path, str]:
+    """One sink-mode capture with one listen port (device) per run: (proxy, ports, journal, CA fingerprint)."""
+    ports = {run: free_port() for run in runs}
+    journal = tmp / "journal.jsonl"
+    proxy = start_capture(ports={port: run for run, port in ports.items()}, sink=True, journal=journal,
+                          confdir=tmp / "conf")
+    fingerprint = ca_fingerprint(tmp / "conf")
+    assert fingerprint, "mitmproxy did not write its CA"
+    return proxy, ports, journal, fingerprint

@@ -21,11 +21,12 @@ from inspector.demo.scenario import (
 from inspector.demo.site import DemoSite
 from inspector.launch.browser import LaunchOptions, dump_dom, find_browser
 from inspector.launch.profiles import temporary_profile
-from inspector.launch.proxy import BlockingProxy, ca_fingerprint, free_port, start_capture
+from inspector.launch.proxy import BlockingProxy
 from inspector.model.state import Severity
 from inspector.session.engine import Engine
 from inspector.wire.envelope import Envelope, parse_envelope
 from inspector.wire.events import Command, Hit, HitType
+from tests.e2e.conftest import capture_per_run
 
 pytestmark = pytest.mark.e2e
 
@@ -63,12 +64,7 @@ class Rig:
 @pytest.fixture(scope="module")
 def rig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rig]:
     tmp = tmp_path_factory.mktemp("demo-capture")
-    ports = {run: free_port() for run in RUNS}
-    journal = tmp / "journal.jsonl"
-    capture = start_capture(ports={port: run for run, port in ports.items()}, sink=True, journal=journal,
-                            confdir=tmp / "conf")
-    fingerprint = ca_fingerprint(tmp / "conf")
-    assert fingerprint
+    capture, ports, journal, fingerprint = capture_per_run(tmp, RUNS)
     try:
         with DemoSite() as site:
             yield Rig(site, capture, ports, journal, fingerprint)

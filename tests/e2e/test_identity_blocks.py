@@ -21,12 +21,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from inspector.demo.scenario import FAULT_RULES
-from inspector.launch.proxy import BlockingProxy, ca_fingerprint, free_port, start_capture
+from inspector.launch.proxy import BlockingProxy
 from inspector.model.state import Severity
 from inspector.paths import RESOURCES
 from inspector.session.engine import Engine
 from inspector.wire.envelope import Envelope, parse_envelope
 from inspector.wire.events import Command
+from tests.e2e.conftest import capture_per_run
 from tests.support.chromium import dump_dom
 from tests.support.site import serve
 
@@ -88,12 +89,7 @@ def rig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rig]:
     site.mkdir()
     (site / "identity-block.html").symlink_to(PAGE)
     (site / "tag-double.js").symlink_to(RESOURCES / "demo" / "tag-double.js")
-    ports = {run: free_port() for run in RUNS}
-    journal = tmp / "journal.jsonl"
-    capture = start_capture(ports={port: run for run, port in ports.items()}, sink=True, journal=journal,
-                            confdir=tmp / "conf")
-    fingerprint = ca_fingerprint(tmp / "conf")
-    assert fingerprint
+    capture, ports, journal, fingerprint = capture_per_run(tmp, RUNS)
     try:
         with serve(site) as base:
             yield Rig(base, capture, ports, journal, fingerprint, tmp / "profiles")
