@@ -146,9 +146,23 @@ def test_a_correct_tag_across_two_tabs_gets_no_verdict(rig: Rig, load: str) -> N
     assert judged(envelopes) == []
 
 
+# Known limit (README): inside one synchronous block the evidence cannot always say WHICH call a
+# faulty tag got wrong. no-reset: identify(bob) keeps the user, the resetIdentity right after renews
+# it, and that one renewal is credited to the earlier call, so the reset looks like the one that
+# failed. lose-user-id: the user lost at the tag's load on reload shows before the block's identify
+# re-identifies a user the model holds as anonymous. Either way the fault is a violation; these two
+# outcomes are the only ones accepted besides the fault's own rule.
+MISATTRIBUTED_IN_ONE_BLOCK = {
+    "no-reset": "reset-identity-no-new-user",
+    "lose-user-id": "unexpected-reset-first-identify",
+}
+
+
 @pytest.mark.parametrize("fault", TAG_FAULTS)
 def test_each_fault_gets_its_rule_and_nothing_false(rig: Rig, load: str, fault: str) -> None:
     envelopes = rig.play(f"{load}-{fault}", [list(FAULT_BLOCKS)], fault=fault)
     rules = judged(envelopes)
-    assert FAULT_RULES[fault] in rules, f"{fault}: got {rules}"
-    assert rules == [FAULT_RULES[fault]], f"{fault}: also {sorted(set(rules) - {FAULT_RULES[fault]})}"
+    accepted = [[FAULT_RULES[fault]]]
+    if fault in MISATTRIBUTED_IN_ONE_BLOCK:
+        accepted.append([MISATTRIBUTED_IN_ONE_BLOCK[fault]])
+    assert rules in accepted, f"{fault}: got {rules}, expected one of {accepted}"
