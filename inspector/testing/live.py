@@ -25,7 +25,7 @@ from pydantic import JsonValue
 
 from inspector.decode.sources import CaptureFileError, load_capture
 from inspector.launch.browser import BASE_FLAGS, PROXY_BYPASS, proxy_flags, trust_flag
-from inspector.launch.proxy import LOOPBACK, CaptureProcess, ca_fingerprint, free_port, start_capture
+from inspector.launch.proxy import BlockingProxy, ca_fingerprint, free_port, start_capture
 from inspector.launch.stream_server import StreamServer
 from inspector.model.privacy import show
 from inspector.model.reference import ModelConfig, ModelUsageError
@@ -34,6 +34,7 @@ from inspector.model.state import DeviceState, Severity, Verdict
 from inspector.report.capture import InputFile
 from inspector.report.check import CheckRun, run_check
 from inspector.session.engine import Engine
+from inspector.wire.endpoints import LOOPBACK
 
 DEVICE = "browser"
 # The stream is taken as caught up once nothing new has arrived for this long.
@@ -77,7 +78,7 @@ class LiveCapture:
     port: int = 0
     fingerprint: str = ""
     refused: list[str] = field(default_factory=list)
-    _process: CaptureProcess | None = field(default=None, init=False, repr=False)
+    _process: BlockingProxy | None = field(default=None, init=False, repr=False)
     _server: StreamServer | None = field(default=None, init=False, repr=False)
     _engine: Engine = field(init=False, repr=False)
     _fed: threading.Condition = field(default_factory=threading.Condition, init=False, repr=False)

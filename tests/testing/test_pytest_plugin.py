@@ -63,7 +63,7 @@ def test_playwright_journeys(pytester: pytest.Pytester):
     assert not list(artifacts.glob("*clean_journey*"))
 
     for fault, name in [("no-reset", "test_no_reset_is_caught_at_the_end_not_before"),
-                        *((f, f"test_fault[{f}]") for f in ["lose-user-id", "no-reset-on-logout", "raw-identity",
+                        *((f, f"test_fault[{f}]") for f in ["reset-same-identity", "no-reset-on-logout", "raw-identity",
                                                             "properties-string", "generic-identity"]),
                         ("raw-identity", "test_selenium_journey")]:
         case = cases[name]
@@ -83,3 +83,18 @@ def test_playwright_journeys(pytester: pytest.Pytester):
     # The in-test assertion held (the deadline had not passed); the end of the capture caught it.
     late = _failure_text(cases["test_no_reset_is_caught_at_the_end_not_before"])
     assert "AssertionError" not in late
+
+
+def test_uxa_option_captures_every_test(pytester: pytest.Pytester):
+    pytester.makepyfile(test_every="""
+        def test_captured_without_asking(uxa_context_args, request):
+            assert uxa_context_args["proxy"]["server"].startswith("http://127.0.0.1:")
+            assert "uxa_capture" in request.fixturenames
+    """)
+    result = pytester.runpytest_subprocess(*PLUGIN, "--uxa", "-rA", timeout=120)
+    result.assert_outcomes(passed=1)
+    pytester.makepyfile(test_every="""
+        def test_not_captured(uxa_context_args, request):
+            assert uxa_context_args == {} and "uxa_capture" not in request.fixturenames
+    """)
+    pytester.runpytest_subprocess(*PLUGIN, "-rA", timeout=120).assert_outcomes(passed=1)

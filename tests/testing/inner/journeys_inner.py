@@ -9,7 +9,7 @@ from conftest import CHROMIUM
 
 # Network-visible (the tag's hits and cookies), then command-visible (what the page pushed or got back);
 # no-reset has a test of its own below. generic-identity is a warning: that test fails on warnings.
-FAULTS = ["lose-user-id", "no-reset-on-logout", "raw-identity", "properties-string",
+FAULTS = ["reset-same-identity", "no-reset-on-logout", "raw-identity", "properties-string",
           pytest.param("generic-identity", marks=pytest.mark.uxa(fail_on="warning"))]
 
 
