@@ -172,13 +172,27 @@ class LaunchOptions:
     extra_args: Sequence[str] = field(default_factory=tuple)
 
 
+# Chromium leaves localhost out of the proxy unless told to: "<-loopback>" sends it through too, so
+# a site under test on localhost is captured like any other.
+PROXY_BYPASS = "<-loopback>"
+
+
+def proxy_flags(proxy_host: str, proxy_port: int) -> list[str]:
+    """The flags that send every request, localhost included, through the capture proxy."""
+    return [f"--proxy-server=http://{proxy_host}:{proxy_port}", f"--proxy-bypass-list={PROXY_BYPASS}"]
+
+
+def trust_flag(spki: str) -> str:
+    """Trust the capture CA (by its SPKI fingerprint) for this browser only; nothing is installed."""
+    return f"--ignore-certificate-errors-spki-list={spki}"
+
+
 def browser_args(profile_dir: Path, options: LaunchOptions, urls: Sequence[str] = ()) -> list[str]:
     args = [f"--user-data-dir={profile_dir}", *BASE_FLAGS]
     if options.proxy_port is not None:
-        args[1:1] = [f"--proxy-server=http://{options.proxy_host}:{options.proxy_port}",
-                     "--proxy-bypass-list=<-loopback>"]
+        args[1:1] = proxy_flags(options.proxy_host, options.proxy_port)
     if options.spki:
-        args.append(f"--ignore-certificate-errors-spki-list={options.spki}")
+        args.append(trust_flag(options.spki))
     if options.headless:
         args.extend(HEADLESS_FLAGS)
     elif _is_root():

@@ -7,10 +7,10 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from inspector.launch.browser import BASE_FLAGS, HEADLESS_FLAGS, proxy_flags, trust_flag
+
 # Flags that keep Chromium quiet and offline on this machine (see design/architecture.md).
-QUIET_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               "--disable-dev-shm-usage", "--no-default-browser-check")
+QUIET_FLAGS = (*HEADLESS_FLAGS, *BASE_FLAGS, "--disable-dev-shm-usage")
 
 
 def chromium_path() -> str:
@@ -25,8 +25,7 @@ def dump_dom(url: str, proxy_port: int, fingerprint: str, budget_ms: int = 3000,
     """Load ``url`` through the proxy, run its timers for ``budget_ms`` of virtual time, return the DOM."""
     with tempfile.TemporaryDirectory(prefix="uxa-chromium-") as tmp:
         argv = [chromium_path(), *QUIET_FLAGS, f"--user-data-dir={profile or tmp}",
-                f"--proxy-server=http://127.0.0.1:{proxy_port}", "--proxy-bypass-list=<-loopback>",
-                f"--ignore-certificate-errors-spki-list={fingerprint}",
+                *proxy_flags("127.0.0.1", proxy_port), trust_flag(fingerprint),
                 f"--virtual-time-budget={budget_ms}", "--dump-dom", url]
         done = subprocess.run(argv, capture_output=True, timeout=timeout, check=False)
     if done.returncode != 0:
