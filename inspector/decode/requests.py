@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 from urllib.parse import urlsplit
 
 from pydantic import JsonValue
 
-from inspector.decode import collection, heap
+from inspector.decode import codecs, collection, heap
+from inspector.decode.errors import DecodeError
 from inspector.decode.hosts import HostRole, host_role
 from inspector.decode.params import as_int, first, group, looks_like_form, parse_pairs
 from inspector.wire.events import Hit, HitType, Request
@@ -22,8 +21,8 @@ def body_text(request: Request) -> tuple[str, list[str]]:
     if request.body_encoding == "text":
         return request.body, []
     try:
-        data = base64.b64decode(request.body, validate=False)
-    except (binascii.Error, ValueError):
+        data = codecs.b64decode(request.body)
+    except DecodeError:
         return "", ["body is not valid base64"]
     try:
         return data.decode("utf-8"), []
