@@ -51,17 +51,16 @@ def is_gzip(data: bytes) -> bool:
 
 
 def gunzip(data: bytes, limit: int | None = None) -> bytes:
-    """A whole gzip member, at most ``limit`` bytes (``MAX_INFLATED``), else ``DecodeError``."""
+    """Whole gzip data, at most ``limit`` bytes (``MAX_INFLATED``), else ``DecodeError``."""
     limit = MAX_INFLATED if limit is None else limit
+    if not data:
+        raise DecodeError("not gzip: empty")
     try:
-        decompressor = zlib.decompressobj(_GZIP_WBITS)
-        out = decompressor.decompress(data, limit)
-        if decompressor.unconsumed_tail:
-            raise DecodeError(f"gzip payload expands beyond {limit} bytes")
-        if not decompressor.eof:
-            raise DecodeError("gzip payload is truncated")
-    except zlib.error as exc:
+        out, complete = _inflate_zlib(data, _GZIP_WBITS, limit, members=True)
+    except DecodeError as exc:
         raise DecodeError(f"not gzip: {exc}") from None
+    if not complete:
+        raise DecodeError(f"gzip payload expands beyond {limit} bytes")
     return out
 
 
@@ -84,3 +83,76 @@ def lz_compress(text: str, alphabet: str) -> str:
     if alphabet == LZ_URI:
         return str(_LZ.compressToEncodedURIComponent(text))
     return str(_LZ.compressToBase64(text))
+
+
+def inflate(data: bytes, coding: str, limit: int) -> tuple[bytes, bool]:
+    """``data`` with its HTTP content coding (gzip, deflate, br, zstd, identity) undone, cut at ``limit``
+    bytes; the flag says whether that is all of it. ``DecodeError`` for an unknown or broken coding.
+    Never holds much more than ``limit`` (brotli: one input byte's output beyond it, see below)."""
+    coding = coding.strip().lower()
+    if coding in ("", "identity", "none"):
+        return data[:limit], len(data) <= limit
+    if coding in ("gzip", "x-gzip"):
+        return _inflate_zlib(data, _GZIP_WBITS, limit, members=True)
+    if coding == "deflate":
+        try:
+            return _inflate_zlib(data, zlib.MAX_WBITS, limit, members=False)
+        except DecodeError:  # some servers send raw deflate, without zlib's header (browsers accept it)
+            return _inflate_zlib(data, -zlib.MAX_WBITS, limit, members=False)
+    if coding == "br":
+        return _inflate_brotli(data, limit)
+    if coding == "zstd":
+        return _inflate_zstd(data, limit)
+    raise DecodeError(f"unknown content coding {coding[:40]!r}")
+
+
+def _inflate_zlib(data: bytes, wbits: int, limit: int, *, members: bool) -> tuple[bytes, bool]:
+    out = bytearray()
+    rest = data
+    try:
+        while rest:
+            decompressor = zlib.decompressobj(wbits)
+            out += decompressor.decompress(rest, limit + 1 - len(out))
+            if len(out) > limit:
+                return bytes(out[:limit]), False
+            if not decompressor.eof:
+                raise DecodeError("compressed body is truncated")
+            rest = decompressor.unused_data
+            if not (members and is_gzip(rest)):  # a later gzip member goes on; other trailing bytes end it
+                break
+    except zlib.error as exc:
+        raise DecodeError(f"broken compressed body: {exc}") from None
+    return bytes(out), True
+
+
+def _inflate_brotli(data: bytes, limit: int) -> tuple[bytes, bool]:
+    # The brotli binding mitmproxy pins has no output limit: fed one byte at a time, one call yields at
+    # most what one byte encodes (a few MB), so we stop soon after the limit.
+    import brotli
+
+    decompressor = brotli.Decompressor()
+    out = bytearray()
+    try:
+        for index in range(len(data)):
+            out += decompressor.process(data[index:index + 1])
+            if len(out) > limit:
+                return bytes(out[:limit]), False
+        finished = decompressor.is_finished()
+    except brotli.error as exc:
+        raise DecodeError(f"broken brotli body: {exc}") from None
+    if not finished:
+        raise DecodeError("compressed body is truncated")
+    return bytes(out), True
+
+
+def _inflate_zstd(data: bytes, limit: int) -> tuple[bytes, bool]:
+    import io
+
+    import zstandard
+
+    try:
+        with zstandard.ZstdDecompressor().stream_reader(io.BytesIO(data), read_across_frames=True) as reader:
+            out = reader.read(limit + 1)
+    except zstandard.ZstdError as exc:
+        raise DecodeError(f"broken zstd body: {exc}") from None
+    return out[:limit], len(out) <= limit
