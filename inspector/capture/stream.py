@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
+from inspector.paths import open_private_append
 from inspector.wire.envelope import MAX_LINE_BYTES, Envelope, Hello, dump_envelope, dump_hello
 from inspector.wire.events import Dropped, Event, Notice
 
@@ -119,8 +120,9 @@ class EventStream:
     def _run(self) -> None:
         if self.journal_path is not None:
             try:
-                self.journal_path.parent.mkdir(parents=True, exist_ok=True)
-                self._journal = self.journal_path.open("a", encoding="utf-8")
+                # A folder made for the journal is owner-only, as launch.locations makes its own.
+                self.journal_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                self._journal = open(open_private_append(self.journal_path), "a", encoding="utf-8")  # noqa: SIM115
             except OSError as exc:
                 quiet_log(logging.ERROR, "cannot open the journal %s: %s", self.journal_path, exc)
         self._connect()
