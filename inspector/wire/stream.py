@@ -22,6 +22,12 @@ from inspector.wire.envelope import (
     parse_hello,
 )
 
+# Both listeners hold a connection that has not said hello for at most this long, and at most this
+# many such connections at once (the oldest is dropped for a new one): a local program that opens
+# sockets and says nothing cannot use up the app's file descriptors or shut the real child out.
+HELLO_TIMEOUT_S = 10.0
+MAX_WAITING_PEERS = 16
+
 
 @dataclass(frozen=True, slots=True)
 class Greeted:

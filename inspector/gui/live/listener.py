@@ -8,12 +8,23 @@ this class only moves bytes between Qt sockets and it, and turns its outcomes in
 from __future__ import annotations
 
 import secrets
+import time
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtNetwork import QHostAddress, QTcpServer, QTcpSocket
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtNetwork import QAbstractSocket, QHostAddress, QTcpServer, QTcpSocket
 
 from inspector.wire.envelope import Envelope
-from inspector.wire.stream import BadLine, Greeted, Outcome, Refused, StreamProtocol
+from inspector.wire.stream import (
+    HELLO_TIMEOUT_S,
+    MAX_WAITING_PEERS,
+    BadLine,
+    Greeted,
+    Outcome,
+    Refused,
+    StreamProtocol,
+)
+
+_RETRY_ACCEPT_MS = 50
 
 
 class _Peer:
@@ -22,6 +33,7 @@ class _Peer:
     def __init__(self, socket: QTcpSocket, token: str) -> None:
         self.socket = socket
         self.protocol = StreamProtocol(token)
+        self.since = time.monotonic()
 
     @property
     def hello(self) -> bool:
@@ -35,13 +47,21 @@ class Listener(QObject):
     disconnected = Signal()
     refused = Signal(str)  # a connection closed for a bad hello
 
-    def __init__(self, parent: QObject | None = None, token: str | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, token: str | None = None,
+                 hello_timeout: float = HELLO_TIMEOUT_S, max_waiting: int = MAX_WAITING_PEERS) -> None:
         super().__init__(parent)
         self.token = token or secrets.token_urlsafe(24)
+        self.hello_timeout = hello_timeout
+        self.max_waiting = max_waiting
         self.server = QTcpServer(self)
         self.server.newConnection.connect(self._accept)
+        # Qt stops accepting for good after a resource error (EMFILE): free a descriptor, go on.
+        self.server.acceptError.connect(self._on_accept_error)
         self.peers: list[_Peer] = []
         self.lines = 0
+        self._deadlines = QTimer(self)
+        self._deadlines.setInterval(max(50, int(hello_timeout * 250)))
+        self._deadlines.timeout.connect(self._expire_silent)
 
     def listen(self) -> int:
         """Listen on 127.0.0.1 on a free port; returns the port."""
@@ -62,18 +82,46 @@ class Listener(QObject):
             peer.socket.abort()
             peer.socket.deleteLater()
         self.peers.clear()
+        self._deadlines.stop()
         self.server.close()
 
     # ------------------------------------------------------------------ socket handling
 
+    def _waiting(self) -> list[_Peer]:
+        return [p for p in self.peers if not p.protocol.greeted]
+
     def _accept(self) -> None:
         while self.server.hasPendingConnections():
             socket = self.server.nextPendingConnection()
+            waiting = self._waiting()
+            if len(waiting) >= self.max_waiting:
+                self._refuse(waiting[0], f"more than {self.max_waiting} connections waiting for hello")
             self.peers.append(_Peer(socket, self.token))
+            self._deadlines.start()
             # Bound slots (not lambdas): Qt drops them when this listener is destroyed, so a socket
             # dying later cannot call into a deleted object.
             socket.readyRead.connect(self._on_ready_read)
             socket.disconnected.connect(self._on_disconnected)
+
+    def _expire_silent(self) -> None:
+        """A connection that has not said hello within ``hello_timeout`` is closed."""
+        now = time.monotonic()
+        waiting = self._waiting()
+        for peer in waiting:
+            if now - peer.since >= self.hello_timeout:
+                self._refuse(peer, f"no hello within {self.hello_timeout:g} s")
+        if not self._waiting():
+            self._deadlines.stop()
+
+    def _on_accept_error(self, error: QAbstractSocket.SocketError) -> None:
+        waiting = self._waiting()
+        if waiting:
+            self._refuse(waiting[0], "no file descriptor left for a new connection")
+        QTimer.singleShot(_RETRY_ACCEPT_MS, self._resume_accepting)
+
+    def _resume_accepting(self) -> None:
+        if self.server.isListening():
+            self.server.resumeAccepting()
 
     def _peer_of(self, socket: object) -> _Peer | None:
         return next((p for p in self.peers if p.socket is socket), None)
