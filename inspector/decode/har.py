@@ -30,10 +30,10 @@ from typing import Literal
 
 from pydantic import JsonValue, ValidationError
 
+from inspector.decode.codecs import SURROGATE
 from inspector.decode.cookies import parse_cookie_header, tag_cookies
 from inspector.decode.errors import DecodeError
 from inspector.decode.hosts import is_tag_host
-from inspector.decode.lz import SURROGATE
 from inspector.decode.payloads import parse_json
 from inspector.wire.envelope import Envelope
 from inspector.wire.events import Event, Notice, Request, Storage

@@ -3,12 +3,13 @@
 Everything the inspector reads may come from a hostile page or file, and compressed data can expand a
 thousandfold or more (1 MB of gzip is 1 GB of zeros; 5 KB of lz-string is 4 MB of text): whatever
 opens a blob goes through here, and nothing here ever produces more than a limit, however small the
-input. ``lint-imports`` forbids ``gzip``, ``zlib``, ``lzstring`` and the lz-string reader anywhere
-else.
+input. ``lint-imports`` forbids ``gzip``, ``zlib``, ``lzstring``, ``brotli`` and ``zstandard``
+anywhere else.
 
-lz-string is read by our own ``decode/lz.py``, not the ``lzstring`` package: the package has no
-output limit (it builds the whole expansion in memory before returning). The package is still used
-to *compress*, where the output is never larger than the input.
+lz-string is read by our own reader (``_lz.py`` beside this file, private to codecs), not by the
+``lzstring`` package: the package has no output limit (it builds the whole expansion in memory
+before returning). The package is still used to *compress*, where the output never outgrows the
+input.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ import zlib
 
 import lzstring
 
-from inspector.decode import lz
+from inspector.decode.codecs import _lz as lz
+from inspector.decode.codecs._lz import SURROGATE as SURROGATE  # JavaScript's lone UTF-16 halves
 from inspector.decode.errors import DecodeError
 
 # Bytes (gzip) or characters (lz-string) one payload may expand to. Beyond it a payload is refused
