@@ -83,6 +83,9 @@ def _outcome_line(run: CheckRun, fail_on: Severity) -> str:
             f"{plural(counts['info'], 'info', 'infos')}")
     if run.unreadable:
         return f"{text} — {plural(len(run.unreadable), 'input')} could not be read"
+    if run.partial:
+        outcome = f"FAILED (--fail-on {fail_on.value}) and " if run.failed(fail_on) else ""
+        return f"{text} — {outcome}PARTIAL: {plural(run.skipped, 'line')} skipped, so not passed"
     if run.failed(fail_on):
         return f"{text} — FAILED (--fail-on {fail_on.value})"
     return f"{text} — passed (--fail-on {fail_on.value})"
