@@ -4,7 +4,6 @@ sans-io ``StreamProtocol`` of ``inspector.wire.stream`` (no Qt, no mitmproxy).""
 from __future__ import annotations
 
 import contextlib
-import errno
 import secrets
 import socket
 import threading
@@ -16,15 +15,12 @@ from inspector.wire.envelope import MAX_LINE_BYTES, Envelope, Hello
 from inspector.wire.stream import (
     HELLO_TIMEOUT_S,
     MAX_WAITING_PEERS,
+    PASSING_ACCEPT_ERRORS,
     Greeted,
     Outcome,
     Refused,
     StreamProtocol,
 )
-
-# accept() errors that pass once a descriptor or buffer is free again (the others mean the socket closed).
-_PASSING = frozenset({errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM, errno.ECONNABORTED,
-                      errno.EPROTO, errno.EPERM})
 
 
 class StreamServer:
@@ -117,7 +113,7 @@ class StreamServer:
             except TimeoutError:
                 continue
             except OSError as exc:
-                if self._closing or exc.errno not in _PASSING:
+                if self._closing or exc.errno not in PASSING_ACCEPT_ERRORS:
                     return  # closed
                 self._accept_failed(exc)
                 continue

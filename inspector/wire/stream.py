@@ -9,6 +9,7 @@ whole; a connection that ends in the middle of a line reports that last line as 
 
 from __future__ import annotations
 
+import errno
 import secrets
 from dataclasses import dataclass
 
@@ -27,6 +28,10 @@ from inspector.wire.envelope import (
 # sockets and says nothing cannot use up the app's file descriptors or shut the real child out.
 HELLO_TIMEOUT_S = 10.0
 MAX_WAITING_PEERS = 16
+# accept() errors that pass once a descriptor or buffer is free again, or that concern one connection
+# only: a listener goes on after them (the others mean its socket is closed).
+PASSING_ACCEPT_ERRORS = frozenset({errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM,
+                                   errno.ECONNABORTED, errno.EPROTO, errno.EPERM})
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from pytestqt.qtbot import QtBot
 
 from inspector.gui.live.listener import Listener
 from inspector.wire.envelope import Envelope
-from tests.support.floods import TOKEN, greet, is_closed, silent_sockets, survives_emfile
+from tests.support.floods import TOKEN, closed_by_peer, greet, silent_sockets, survives_emfile
 
 
 def test_a_flood_of_silent_sockets_is_capped_and_timed_out_and_the_child_still_gets_in(qtbot: QtBot) -> None:
@@ -21,9 +21,9 @@ def test_a_flood_of_silent_sockets_is_capped_and_timed_out_and_the_child_still_g
     real = greet(port)
     try:
         qtbot.waitUntil(lambda: len(got) == 1, timeout=10_000)
-        qtbot.waitUntil(lambda: all(is_closed(sock) for sock in flood), timeout=5_000)
+        qtbot.waitUntil(lambda: all(closed_by_peer(sock) for sock in flood), timeout=5_000)
         assert sum("waiting for hello" in r for r in refused) >= 30 - 8
-        assert not is_closed(real) and listener.is_connected()
+        assert not closed_by_peer(real) and listener.is_connected()
     finally:
         for sock in [*flood, real]:
             sock.close()

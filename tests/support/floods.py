@@ -26,22 +26,14 @@ def greet(port: int) -> socket.socket:
     return sock
 
 
-def is_closed(sock: socket.socket) -> bool:
-    """Whether the other end has closed ``sock`` (without waiting)."""
-    sock.setblocking(False)
+def closed_by_peer(sock: socket.socket, within: float = 0.0) -> bool:
+    """Whether the other end has closed ``sock``, waiting up to ``within`` seconds (0: not at all)."""
+    sock.settimeout(within or None)
+    if not within:
+        sock.setblocking(False)
     try:
         return sock.recv(1) == b""
-    except BlockingIOError:
-        return False
-    except OSError:
-        return True
-
-
-def closed_by_peer(sock: socket.socket, within: float) -> bool:
-    sock.settimeout(within)
-    try:
-        return sock.recv(1) == b""
-    except TimeoutError:
+    except (TimeoutError, BlockingIOError):
         return False
     except OSError:
         return True  # reset: closed as well
