@@ -9,7 +9,6 @@ itself. Events leave through ``EventStream`` (journal file + the app's loopback 
 from __future__ import annotations
 
 import asyncio
-import base64
 import logging
 import os
 import sys
@@ -23,6 +22,7 @@ if __package__ in (None, ""):
 from mitmproxy import ctx, exceptions, http
 from mitmproxy.proxy import mode_specs
 
+from inspector.capture import bodies
 from inspector.capture.devices import DEFAULT_DEVICE, device_for, parse_devices
 from inspector.capture.injection import (
     REPORT_PATH,
@@ -35,8 +35,10 @@ from inspector.capture.injection import (
     widen_header,
 )
 from inspector.capture.options import (
+    MAX_BODY,
     OPTIONS,
     check_hold,
+    check_max_body,
     check_queue,
     check_tick,
     exposed_addresses,
@@ -45,7 +47,7 @@ from inspector.capture.options import (
 )
 from inspector.capture.ordering import Record
 from inspector.capture.page_order import PageOrder
-from inspector.capture.reports import parse_report
+from inspector.capture.reports import MAX_REPORT_BYTES, parse_report
 from inspector.capture.sink import sink_answer
 from inspector.capture.stream import EventStream, quiet_log
 from inspector.decode.cookies import parse_cookie_header, tag_cookies
@@ -67,18 +69,6 @@ def _header_pairs(headers: http.Headers) -> tuple[tuple[str, str], ...]:
     return tuple(headers.items(multi=True))  # type: ignore[no-untyped-call]
 
 
-def _body(message: http.Message) -> tuple[str, str]:
-    raw = message.raw_content or b""
-    try:
-        data = message.content or b""  # content-encoding undone
-    except ValueError:
-        data = raw
-    try:
-        return data.decode("utf-8"), "text"
-    except UnicodeDecodeError:
-        return base64.b64encode(data).decode("ascii"), "base64"
-
-
 class UxaCapture:
     def __init__(self) -> None:
         self.stream: EventStream | None = None
@@ -89,6 +79,8 @@ class UxaCapture:
         self._stream_key: tuple[str, str, str] | None = None
         self._ticker: asyncio.Task[None] | None = None
         self._service_workers: set[tuple[str, str]] = set()
+        self.max_body = MAX_BODY
+        self._stream_limit: str | None = None  # the stream_large_bodies we set (not the user's own)
         self._order = PageOrder(self._send)
         source = observer_source()
         self._tag = script_tag(source).encode("utf-8")
@@ -111,6 +103,7 @@ class UxaCapture:
             check_queue(opts.uxa_queue)
             check_tick(opts.uxa_tick)
             check_hold(opts.uxa_hold)
+            check_max_body(opts.uxa_max_body)
             if updated & {"mode", "listen_host", "listen_port", "uxa_allow_remote"}:
                 self._keep_listeners_local()
         except ValueError as exc:
@@ -119,6 +112,8 @@ class UxaCapture:
         if stream is not None and not token:
             raise _options_error(f"uxa_stream needs a token (uxa_token or ${TOKEN_ENV})")
         self._order.hold_s = opts.uxa_hold
+        self.max_body = opts.uxa_max_body
+        self._stream_beyond_limit()
         key = (opts.uxa_journal, opts.uxa_stream, token)
         if key != self._stream_key:
             self._order.drain()  # what is held belongs to the old stream
@@ -127,6 +122,15 @@ class UxaCapture:
             self._stream_key = key
             journal = Path(opts.uxa_journal).expanduser() if opts.uxa_journal else None
             self.stream = EventStream(journal, stream, token, opts.uxa_queue, self._app_gone)
+
+    def _stream_beyond_limit(self) -> None:
+        """Bodies larger than our limit pass through mitmproxy streamed, never held whole (unless the
+        user chose their own ``stream_large_bodies``)."""
+        opts, ours = ctx.options, str(self.max_body)
+        current = getattr(opts, "stream_large_bodies", ours)  # absent in a bare test harness
+        if current in (None, self._stream_limit) and current != ours:
+            self._stream_limit = ours
+            opts.update(stream_large_bodies=ours)  # type: ignore[no-untyped-call]  # configure runs again
 
     @staticmethod
     def _keep_listeners_local() -> None:
@@ -204,6 +208,15 @@ class UxaCapture:
         if self.stream is not None:
             self.stream.emit(event, device, tab, at)
 
+    def requestheaders(self, flow: http.HTTPFlow) -> None:
+        req = flow.request
+        if (ctx.options.uxa_sink and is_tag_host(req.pretty_host, self.extra_hosts)
+                and bodies.larger_than(req, req, self.max_body)):
+            # mitmproxy would stream it to the vendor: record it unread and drop it instead.
+            flow.metadata.update(uxa_tag=True, uxa_sunk=True, uxa_body_unread=True)
+            self._record(flow)
+            flow.kill()  # type: ignore[no-untyped-call]
+
     def request(self, flow: http.HTTPFlow) -> None:
         req = flow.request
         if req.path.startswith(REPORT_PATH):
@@ -259,16 +272,19 @@ class UxaCapture:
         return dest is None or dest in ("document", "iframe", "frame", "embed", "object")
 
     def _answer_report(self, flow: http.HTTPFlow) -> None:
-        report = parse_report(flow.request.content or b"") if flow.request.method == "POST" else None
+        body = bodies.read(flow.request, MAX_REPORT_BYTES + 1).data  # one byte more: "too large"
+        report = parse_report(body) if flow.request.method == "POST" else None
         if report is not None:
             self._order.report(report, self.device_of(flow), time.time())
         flow.response = http.Response.make(204, b"", {"Cache-Control": "no-store"})
         flow.metadata["uxa_report"] = True
 
     def responseheaders(self, flow: http.HTTPFlow) -> None:
-        # HTML must be whole to be injected: never stream it.
-        if flow.response is not None and is_html(flow.response.headers.get("content-type")):
-            flow.response.stream = False
+        # HTML must be whole to be injected: never stream it, unless it is larger than our limit.
+        resp = flow.response
+        if (resp is not None and is_html(resp.headers.get("content-type"))
+                and not bodies.larger_than(resp, flow.request, self.max_body)):
+            resp.stream = False
 
     def response(self, flow: http.HTTPFlow) -> None:
         if flow.metadata.get("uxa_report"):
@@ -293,13 +309,15 @@ class UxaCapture:
     def _request_record(self, flow: http.HTTPFlow) -> Record:
         flow.metadata["uxa_recorded"] = True
         req, resp = flow.request, flow.response
-        body, encoding = _body(req)
+        read = bodies.Body(b"", complete=False) if flow.metadata.get("uxa_body_unread") else bodies.read(
+            req, self.max_body)
+        body, encoding, truncated = bodies.for_record(read)
         duration = None
         if resp is not None and resp.timestamp_end and req.timestamp_start:
             duration = max(0.0, (resp.timestamp_end - req.timestamp_start) * 1000)
         event = Request(
             method=req.method, url=req.pretty_url, headers=_header_pairs(req.headers),
-            body=body, body_encoding="base64" if encoding == "base64" else "text",
+            body=body, body_encoding=encoding, body_truncated=truncated,
             status=resp.status_code if resp is not None else None,
             response_headers=_header_pairs(resp.headers) if resp is not None else (),
             duration_ms=duration, sunk=bool(flow.metadata.get("uxa_sunk")), flow_id=flow.id,
@@ -321,14 +339,13 @@ class UxaCapture:
             self._emit(flow, Notice(level="warning", code="inject-skipped",
                                     message=f"{flow.request.pretty_url}: {charset} pages are not injected"))
             return
-        try:
-            html = resp.content
-        except ValueError as exc:
+        body = bodies.read(resp, self.max_body)
+        if body.problem or not body.complete:
+            why = body.problem or f"larger than uxa_max_body ({self.max_body} bytes)"
             self._emit(flow, Notice(level="warning", code="inject-skipped",
-                                    message=f"{flow.request.pretty_url}: body could not be decoded ({exc})"))
+                                    message=f"{flow.request.pretty_url}: not injected: {why}"))
             return
-        if html is None:
-            return
+        html = body.data
         if html.startswith(_WIDE_BOMS):  # a byte-order mark outranks the header: ASCII would corrupt it
             self._emit(flow, Notice(level="warning", code="inject-skipped",
                                     message=f"{flow.request.pretty_url}: UTF-16/32 pages are not injected"))

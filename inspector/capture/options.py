@@ -20,6 +20,10 @@ class OptionSpec:
     help: str
 
 
+# Bytes the proxy reads from any body, before and after undoing its content coding (see bodies.py).
+MAX_BODY = 8 * 1024 * 1024
+MIN_BODY = 64 * 1024
+
 OPTIONS: tuple[OptionSpec, ...] = (
     OptionSpec("uxa_sink", bool, False, "Answer the vendor's hosts locally: nothing reaches Contentsquare."),
     OptionSpec("uxa_journal", str, "", "Append every event (JSON lines) to this file."),
@@ -34,6 +38,10 @@ OPTIONS: tuple[OptionSpec, ...] = (
     OptionSpec("uxa_hold", float, 5.0,
                "Seconds a tag request in flight holds later events back, so events keep the order in which "
                "requests were sent (0: record requests when answered)."),
+    OptionSpec("uxa_max_body", int, MAX_BODY,
+               "Bytes read from any body, compressed or inflated: a tag request's body is recorded up to "
+               "it (marked as cut beyond), larger HTML is passed on without the observer, and mitmproxy "
+               "streams bodies larger than it instead of holding them (unless stream_large_bodies is set)."),
     OptionSpec("uxa_allow_remote", bool, False,
                "Let the proxy listen on addresses other than loopback (e.g. to capture a phone on a trusted "
                "network). Without it, mitmproxy's default 'every interface' becomes 127.0.0.1."),
@@ -77,6 +85,11 @@ def check_tick(seconds: float) -> None:
 def check_hold(seconds: float) -> None:
     if not 0 <= seconds <= 60:
         raise ValueError("uxa_hold must be between 0 and 60 seconds")
+
+
+def check_max_body(size: int) -> None:
+    if size < MIN_BODY:
+        raise ValueError(f"uxa_max_body must be at least {MIN_BODY} bytes")
 
 
 def exposed_addresses(listen_hosts: Iterable[str]) -> list[str]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from pydantic import TypeAdapter, ValidationError
 
+from inspector.wire.envelope import describe_error
 from inspector.wire.events import Callback, Command, Event, Notice, Page, Result, Storage
 
 # Kinds a page may report; anything else (e.g. a forged "hit") is refused.
@@ -61,9 +62,7 @@ def parse_report(body: bytes) -> ParsedReport:
         try:
             out.events.append(_PAGE_EVENT.validate_python(fields))
         except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first.get("loc", ()))
-            out.events.append(_bad(f"{raw.get('kind')} report: {where} {first.get('msg', 'invalid')}"))
+            out.events.append(_bad(f"{raw.get('kind')} report: {describe_error(exc)}"))
     return out
 
 

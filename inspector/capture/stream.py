@@ -22,8 +22,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from inspector.wire.envelope import Envelope, Hello, dump_envelope, dump_hello
-from inspector.wire.events import Dropped, Event
+from inspector.paths import open_private_append
+from inspector.wire.envelope import MAX_LINE_BYTES, Envelope, Hello, dump_envelope, dump_hello
+from inspector.wire.events import Dropped, Event, Notice
 
 log = logging.getLogger(__name__)
 _STOP = object()
@@ -35,6 +36,11 @@ def quiet_log(level: int, message: str, *args: object) -> None:
     that would end the writer thread and every later journal line with it."""
     with contextlib.suppress(SystemExit, Exception):  # nothing may stop the writer
         log.log(level, message, *args)
+
+
+def too_long(line: str) -> bool:
+    # A character is at most 4 bytes of UTF-8: most lines are told short without encoding them.
+    return len(line) * 4 > MAX_LINE_BYTES and len(line.encode("utf-8")) > MAX_LINE_BYTES
 
 
 class EventStream:
@@ -84,6 +90,11 @@ class EventStream:
         try:
             envelope = Envelope(seq=self.seq, time=stamp, device=device, tab=tab, event=event)
             line = dump_envelope(envelope)
+            if too_long(line):  # readers refuse such a line: keep its place and say what it was
+                line = dump_envelope(envelope.model_copy(update={"event": Notice(
+                    level="warning", code="event-too-large",
+                    message=f"a {event.kind} event of {len(line.encode())} bytes was left out of the "
+                            f"recording (the limit is {MAX_LINE_BYTES} bytes a line)")}))
         except Exception:  # pragma: no cover - our own models always dump
             log.exception("could not serialise an event")
             return True
@@ -109,8 +120,9 @@ class EventStream:
     def _run(self) -> None:
         if self.journal_path is not None:
             try:
-                self.journal_path.parent.mkdir(parents=True, exist_ok=True)
-                self._journal = self.journal_path.open("a", encoding="utf-8")
+                # A folder made for the journal is owner-only, as launch.locations makes its own.
+                self.journal_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                self._journal = open(open_private_append(self.journal_path), "a", encoding="utf-8")  # noqa: SIM115
             except OSError as exc:
                 quiet_log(logging.ERROR, "cannot open the journal %s: %s", self.journal_path, exc)
         self._connect()

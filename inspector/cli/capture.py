@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from inspector.cli.helptext import add_command
 from inspector.launch.proxy import ca_fingerprint, default_confdir, start_capture
 from inspector.launch.stream_server import StreamServer
+from inspector.model.messages import one_line
 from inspector.wire.endpoints import LOOPBACK
 from inspector.wire.envelope import Envelope
 
@@ -69,7 +70,8 @@ class Progress:
         self.banner_shown.wait(10)
         with self.lock:
             elapsed = time.monotonic() - self.start
-            print(f"{elapsed:8.1f}s  {env.device:<10} {what}", file=self.out, flush=True)
+            # Command names, hosts and device names come from pages and files: escaped, never raw.
+            print(one_line(f"{elapsed:8.1f}s  {env.device:<10} {what}"), file=self.out, flush=True)
 
 
 def run(args: argparse.Namespace) -> int:

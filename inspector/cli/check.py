@@ -48,7 +48,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                   "uxa-inspector check customer.har --fail-on warning --format json | jq .summary"],
         exit_codes={0: "no verdict reaches the --fail-on level",
                     1: "a verdict reaches it",
-                    2: "an input could not be read (the other files are still checked and reported), "
+                    2: "an input could not be read, or was read only in part (lines or entries skipped: "
+                       "the rest is still checked and reported, but a partial check is never passed), "
                        "or a usage error"},
         notes=NOTES)
     add_capture_arguments(parser)
@@ -95,7 +96,8 @@ def load_inputs(files: Sequence[Path], devices: Sequence[str], command: str,
             if loaded.kind == "har" and names:
                 name = names.pop(0)
                 envelopes = tuple(env.model_copy(update={"device": name}) for env in envelopes)
-            out.append(InputFile(str(path), loaded.kind, envelopes, tuple(loaded.errors)))
+            out.append(InputFile(str(path), loaded.kind, envelopes, tuple(loaded.errors),
+                                 skipped=loaded.skipped))
             for error in loaded.errors:
                 print(f"uxa-inspector {command}: {path}: {error}", file=sys.stderr)
             continue

@@ -15,6 +15,7 @@ from inspector.decode.cookies import decode_tag_cookies, ids_from_cookies, parse
 from inspector.decode.curl import is_curl, parse_curl
 from inspector.decode.hosts import is_tag_host
 from inspector.decode.requests import decode_request
+from inspector.model.messages import one_line
 from inspector.wire.events import Hit, Request
 
 
@@ -58,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(as_json(hit, cookies, notes), ensure_ascii=False, indent=2))
     else:
-        print(as_text(hit, cookies, notes))
+        print("\n".join(one_line(line) for line in as_text(hit, cookies, notes).split("\n")))
     return 0
 
 

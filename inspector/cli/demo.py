@@ -15,6 +15,7 @@ from inspector.decode.sources import CaptureFileError, load_capture
 from inspector.demo.scenario import FAULT_RULES, masked_step, steps_for
 from inspector.demo.session import DemoSession, NoDisplayError
 from inspector.launch.browser import BrowserNotFoundError
+from inspector.model.messages import one_line
 from inspector.model.state import Severity, Verdict
 from inspector.session.store import CaptureStore
 
@@ -119,7 +120,7 @@ def _print_verdicts(session: DemoSession, faults: list[str]) -> int:
     store.finish()
     print(f"recorded     {len(loaded.envelopes)} events in {session.journal}")
     for verdict in store.verdicts:
-        print(_line(verdict))
+        print(one_line(_line(verdict)))
     if not store.verdicts:
         print("verdicts     none")
     fired = set(store.rule_counts)

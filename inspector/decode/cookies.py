@@ -23,14 +23,20 @@ CS_ID_FIELDS = ("user_id", "created", "visit_count", "last_pageview_ts", "last_v
                 "expiry_ms")
 
 
-def parse_cookie_header(header: str) -> dict[str, str]:
-    """``a=1; b=2`` -> {"a": "1", "b": "2"}; the last of a repeated name wins, as in browsers' jars."""
-    out: dict[str, str] = {}
+def cookie_pairs(header: str) -> list[tuple[str, str | None]]:
+    """``a=1; b; c=2`` -> [("a", "1"), ("b", None), ("c", "2")]: every part in order, names and values
+    trimmed, values as sent (quotes kept); a part without ``=`` has no value."""
+    pairs: list[tuple[str, str | None]] = []
     for part in header.split(";"):
         name, sep, value = part.strip().partition("=")
-        if sep and name:
-            out[name.strip()] = value.strip().strip('"')
-    return out
+        if sep or name:
+            pairs.append((name.strip(), value.strip() if sep else None))
+    return pairs
+
+
+def parse_cookie_header(header: str) -> dict[str, str]:
+    """``a=1; b=2`` -> {"a": "1", "b": "2"}; the last of a repeated name wins, as in browsers' jars."""
+    return {name: value.strip('"') for name, value in cookie_pairs(header) if name and value is not None}
 
 
 def tag_cookies(cookies: dict[str, str]) -> dict[str, str]:

@@ -30,12 +30,12 @@ from typing import Literal
 
 from pydantic import JsonValue, ValidationError
 
+from inspector.decode.codecs import SURROGATE
 from inspector.decode.cookies import parse_cookie_header, tag_cookies
 from inspector.decode.errors import DecodeError
 from inspector.decode.hosts import is_tag_host
-from inspector.decode.lz import SURROGATE
 from inspector.decode.payloads import parse_json
-from inspector.wire.envelope import Envelope
+from inspector.wire.envelope import Envelope, describe_error
 from inspector.wire.events import Event, Notice, Request, Storage
 
 # Page ids longer than this (Playwright's ``page@<32 hex>``) are renumbered ``page_N`` for display.
@@ -52,6 +52,7 @@ class HarResult:
     envelopes: list[Envelope] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     creator: str = ""
+    skipped: int = 0  # entries left out because they could not be read (the capture is partial)
 
 
 @dataclass
@@ -287,12 +288,19 @@ def parse_har(content: str | object, device: str) -> HarResult:
     for index, entry in enumerate(entries):
         if not isinstance(entry, dict):
             result.errors.append(f"entry {index}: not an object, skipped")
+            result.skipped += 1
             continue
         started = _time(entry.get("startedDateTime"))
         try:
             read.append(_entry(entry, index, last_time if started is None else started))
-        except (DecodeError, ValidationError, TypeError, ValueError) as exc:
-            result.errors.append(f"entry {index}: {str(exc).splitlines()[0]}, skipped")
+        except ValidationError as exc:
+            result.errors.append(f"entry {index}: {describe_error(exc)}, skipped")
+            result.skipped += 1
+            continue
+        except (DecodeError, TypeError, ValueError) as exc:
+            why = str(exc) if isinstance(exc, DecodeError) else f"unreadable ({type(exc).__name__})"
+            result.errors.append(f"entry {index}: {why}, skipped")
+            result.skipped += 1
             continue
         if started is None:
             result.errors.append(f"entry {index}: no startedDateTime, placed after the previous entry")

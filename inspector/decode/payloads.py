@@ -6,21 +6,15 @@ Decode by what the data is, not by the tag version (contentsquare-wire.md §4): 
 
 from __future__ import annotations
 
-import base64
-import binascii
-import gzip
 import json
 import math
-import zlib
 from collections.abc import Iterable
 
 from pydantic import JsonValue
 
-from inspector.decode import lz
+from inspector.decode import codecs
 from inspector.decode.errors import DecodeError
 
-# Beyond this a payload is not expanded (a page cannot make us allocate without bound).
-MAX_EXPANDED = 16 * 1024 * 1024
 # Deeper JSON is kept as text: the tag's payloads nest a few levels, and the event models (pydantic)
 # refuse values nested a few hundred deep, which would break "never raises" further down.
 MAX_JSON_DEPTH = 64
@@ -64,28 +58,6 @@ def nested_deeper_than(value: JsonValue, limit: int) -> bool:
     return False
 
 
-def b64decode(text: str) -> bytes:
-    cleaned = text.strip().replace("-", "+").replace("_", "/").replace(" ", "+")
-    cleaned += "=" * (-len(cleaned) % 4)
-    try:
-        return base64.b64decode(cleaned, validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise DecodeError(f"not base64: {exc}") from None
-
-
-def gunzip(data: bytes) -> bytes:
-    try:
-        decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        out = decompressor.decompress(data, MAX_EXPANDED)
-        if decompressor.unconsumed_tail:
-            raise DecodeError(f"gzip payload expands beyond {MAX_EXPANDED} bytes")
-        if not decompressor.eof:
-            raise DecodeError("gzip payload is truncated")
-    except (zlib.error, gzip.BadGzipFile, EOFError) as exc:
-        raise DecodeError(f"not gzip: {exc}") from None
-    return out
-
-
 def utf8(data: bytes) -> str:
     try:
         return data.decode("utf-8")
@@ -94,7 +66,7 @@ def utf8(data: bytes) -> str:
 
 
 def base64_gzip_text(text: str) -> str:
-    return utf8(gunzip(b64decode(text)))
+    return utf8(codecs.gunzip(codecs.b64decode(text)))
 
 
 def lz_text(text: str) -> str:
@@ -104,13 +76,13 @@ def lz_text(text: str) -> str:
     garbage in the right alphabet can decompress to garbage.
     """
     text = text.strip("\r\n\t").replace(" ", "+")
-    alphabets = [a for a in (lz.URI_ALPHABET, lz.BASE64_ALPHABET) if lz.fits(text, a)]
+    alphabets = [a for a in (codecs.LZ_URI, codecs.LZ_BASE64) if codecs.lz_fits(text, a)]
     if not alphabets:
         raise DecodeError("not lz-string (characters outside its alphabets)")
     problems: list[str] = []
     for alphabet in alphabets:
         try:
-            out = lz.decompress(text, alphabet, MAX_EXPANDED)
+            out = codecs.lz_decompress(text, alphabet)
         except DecodeError as exc:
             problems.append(str(exc))
             continue

@@ -34,6 +34,7 @@ class LoadedCapture:
     kind: Literal["recording", "har"]
     envelopes: list[Envelope] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    skipped: int = 0  # lines or entries left out because they could not be read: the capture is partial
 
 
 def load_capture(path: Path | str, device: str | None = None,
@@ -83,7 +84,7 @@ def _load(handle: BinaryIO, device: str) -> LoadedCapture:
             result = parse_har(har, device)
         except DecodeError as exc:
             raise _NotACaptureError(str(exc)) from None
-        return LoadedCapture("har", result.envelopes, result.errors)
+        return LoadedCapture("har", result.envelopes, result.errors, result.skipped)
     return _checked_recording(read_recording(data.splitlines(keepends=True)))
 
 
@@ -152,6 +153,7 @@ def read_recording(lines: Iterable[str | bytes] | str) -> LoadedCapture:
                 continue
             what = str(exc) if complete else "truncated last line"
             out.errors.append(f"line {number}: {what}, skipped")
+            out.skipped += 1
     _check_order(out)
     return out
 

@@ -65,8 +65,7 @@ def check_name(name: str) -> str:
 
 def named_profile(name: str, root: Path | None = None) -> Profile:
     """The kept profile ``name`` (created on first use)."""
-    path = (root or profiles_root()) / check_name(name)
-    path.mkdir(parents=True, exist_ok=True)
+    path = locations.private_dir(locations.private_dir(root or profiles_root()) / check_name(name))
     return Profile(name=name, path=path, keep=True)
 
 

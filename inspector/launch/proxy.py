@@ -26,8 +26,9 @@ ADDON_PATH = Path(__file__).resolve().parent.parent / "capture" / "addon.py"
 
 
 def default_confdir() -> Path:
-    """Where the proxy keeps its CA (made on first start), per user."""
-    return locations.ca_dir()
+    """Where the proxy keeps its CA (made on first start), per user; owner-only: it holds the CA's key."""
+    locations.private_dir(locations.data_dir())  # left 0755 by versions before 0.2
+    return locations.private_dir(locations.ca_dir())
 
 
 def build_command(*, listen_port: int = 8080, listen_host: str = LOOPBACK,

@@ -7,13 +7,20 @@ import contextlib
 import secrets
 import socket
 import threading
+import time
 from collections.abc import Callable
 
 from inspector.wire.endpoints import LOOPBACK, LOOPBACK_HOSTS
 from inspector.wire.envelope import MAX_LINE_BYTES, Envelope, Hello
-from inspector.wire.stream import Greeted, Outcome, Refused, StreamProtocol
-
-HELLO_TIMEOUT_S = 10.0
+from inspector.wire.stream import (
+    HELLO_TIMEOUT_S,
+    MAX_WAITING_PEERS,
+    PASSING_ACCEPT_ERRORS,
+    Greeted,
+    Outcome,
+    Refused,
+    StreamProtocol,
+)
 
 
 class StreamServer:
@@ -26,13 +33,15 @@ class StreamServer:
 
     def __init__(self, token: str | None = None, host: str = LOOPBACK, port: int = 0,
                  on_envelope: Callable[[Envelope], None] | None = None,
-                 max_line: int = MAX_LINE_BYTES, hello_timeout: float = HELLO_TIMEOUT_S) -> None:
+                 max_line: int = MAX_LINE_BYTES, hello_timeout: float = HELLO_TIMEOUT_S,
+                 max_waiting: int = MAX_WAITING_PEERS) -> None:
         if host not in LOOPBACK_HOSTS:
             raise ValueError(f"the event stream listens on a loopback address only, not {host!r}")
         self.token = token or secrets.token_urlsafe(24)
         self.on_envelope = on_envelope
         self.max_line = max_line
         self.hello_timeout = hello_timeout
+        self.max_waiting = max_waiting
         self.envelopes: list[Envelope] = []
         self.hellos: list[Hello] = []
         self.refusals: list[str] = []
@@ -41,6 +50,8 @@ class StreamServer:
         self._open_peers = 0
         self._closing = False
         self._peers: set[socket.socket] = set()
+        self._waiting: list[socket.socket] = []  # accepted, no hello yet; oldest first
+        self._accept_error: int | None = None
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self._server = socket.create_server((host, port), family=family)
         # Closing a socket does not wake a thread blocked in accept() everywhere: poll instead.
@@ -101,21 +112,49 @@ class StreamServer:
                 conn, _ = self._server.accept()
             except TimeoutError:
                 continue
-            except OSError:
-                return  # closed
+            except OSError as exc:
+                if self._closing or exc.errno not in PASSING_ACCEPT_ERRORS:
+                    return  # closed
+                self._accept_failed(exc)
+                continue
+            self._accept_error = None
             with self._changed:
                 if self._closing:
                     conn.close()
                     return
+                if len(self._waiting) >= self.max_waiting:
+                    self._drop_oldest_waiting(f"more than {self.max_waiting} connections waiting for hello")
                 self._peers.add(conn)
+                self._waiting.append(conn)
                 self._open_peers += 1
             threading.Thread(target=self._serve, args=(conn,), name="uxa-stream-peer", daemon=True).start()
 
+    def _accept_failed(self, exc: OSError) -> None:
+        """Out of descriptors (or buffers): free one by dropping the oldest silent connection, wait a
+        moment and go on accepting; the next connection may be the real child."""
+        if self._accept_error != exc.errno:  # said once per spell, not once per attempt
+            self._accept_error = exc.errno
+            with self._changed:
+                self.errors.append(f"cannot accept connections: {exc.strerror or exc}; still listening")
+        with self._changed:
+            self._drop_oldest_waiting("no file descriptor left for a new connection")
+        time.sleep(0.05)
+
+    def _drop_oldest_waiting(self, why: str) -> None:
+        """Called with the lock held. Shutting the socket down wakes its reader, which closes it."""
+        if self._waiting:
+            oldest = self._waiting.pop(0)
+            self.refusals.append(f"dropped a connection that had not said hello: {why}")
+            with contextlib.suppress(OSError):
+                oldest.shutdown(socket.SHUT_RDWR)
+
     def _serve(self, conn: socket.socket) -> None:
         protocol = StreamProtocol(self.token, self.max_line)
-        conn.settimeout(self.hello_timeout)  # a silent peer may not hold a connection forever
+        deadline = time.monotonic() + self.hello_timeout  # a silent or slow peer may not hold on forever
         try:
             while not protocol.refused:
+                if not protocol.greeted:
+                    conn.settimeout(max(0.001, deadline - time.monotonic()))
                 try:
                     data = conn.recv(65536)
                 except TimeoutError:
@@ -126,8 +165,10 @@ class StreamServer:
                 outcomes = protocol.feed(data) if data else protocol.end()
                 for outcome in outcomes:
                     self._record(outcome)
-                if protocol.greeted:
+                if protocol.greeted and conn.gettimeout() is not None:
                     conn.settimeout(None)
+                    with self._changed, contextlib.suppress(ValueError):
+                        self._waiting.remove(conn)
                 if not data:
                     break
         finally:
@@ -135,6 +176,8 @@ class StreamServer:
                 conn.close()
             with self._changed:
                 self._peers.discard(conn)
+                with contextlib.suppress(ValueError):
+                    self._waiting.remove(conn)
                 self._open_peers -= 1
                 self._changed.notify_all()
 

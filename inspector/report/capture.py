@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from inspector.wire.envelope import Envelope
 
@@ -21,6 +21,8 @@ class InputFile:
     # Why the file could not be read at all (then it contributes no events).
     fatal: str | None = None
     notes: tuple[str, ...] = field(default=())
+    # Lines or entries of the file that could not be read: a check of the rest is only partial.
+    skipped: int = 0
 
     @property
     def devices(self) -> tuple[str, ...]:
@@ -44,7 +46,7 @@ def keep_devices_apart(inputs: Sequence[InputFile]) -> list[InputFile]:
                           else env for env in item.envelopes)
         notes = tuple(f"device '{old}' is also in an earlier file: named '{new}' here"
                       for old, new in renames.items())
-        out.append(InputFile(item.path, item.kind, envelopes, item.errors, item.fatal, item.notes + notes))
+        out.append(replace(item, envelopes=envelopes, notes=item.notes + notes))
     return out
 
 

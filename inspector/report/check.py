@@ -66,12 +66,24 @@ class CheckRun:
     def unreadable(self) -> list[InputFile]:
         return [item for item in self.inputs if item.fatal is not None]
 
+    @property
+    def skipped(self) -> int:
+        """Lines and entries of the inputs that could not be read, and events the model refused."""
+        return sum(item.skipped for item in self.inputs) + len(self.refused)
+
+    @property
+    def partial(self) -> bool:
+        """Part of the capture was left out: its verdicts say nothing about what was skipped (the
+        identify may be among it), so the check has not passed, whatever it found."""
+        return self.skipped > 0
+
     def failed(self, fail_on: Severity) -> bool:
         return any(v.severity.rank >= fail_on.rank for v in self.verdicts)
 
     def exit_code(self, fail_on: Severity) -> int:
-        """2 when an input could not be read, else 1 when a verdict reaches ``fail_on``, else 0."""
-        if self.unreadable:
+        """2 when an input could not be read or was read only in part (the verdicts are still
+        reported), else 1 when a verdict reaches ``fail_on``, else 0."""
+        if self.unreadable or self.partial:
             return 2
         return 1 if self.failed(fail_on) else 0
 
@@ -192,8 +204,9 @@ def summary_document(run: CheckRun, fail_on: Severity) -> dict[str, JsonValue]:
         "violation": counts.get("violation", 0),
         "warning": counts.get("warning", 0),
         "info": counts.get("info", 0),
-        "skipped_lines": sum(len(item.errors) for item in run.inputs) + len(run.refused),
+        "skipped_lines": run.skipped,
         "unreadable_inputs": len(run.unreadable),
+        "partial": run.partial,
         "fail_on": fail_on.value,
         "failed": run.failed(fail_on),
         "exit_code": run.exit_code(fail_on),
@@ -217,7 +230,7 @@ def check_document(run: CheckRun, fail_on: Severity = Severity.VIOLATION,
         "inputs": [
             {"path": item.path, "kind": item.kind, "events": len(item.envelopes),
              "devices": list(item.devices), "errors": list(item.errors), "error": item.fatal,
-             "notes": list(item.notes), **evidence_document(item, run.verdicts)}
+             "notes": list(item.notes), "skipped": item.skipped, **evidence_document(item, run.verdicts)}
             for item in run.inputs
         ],
         "config": {"deadline_s": run.deadline_s, "fail_on": fail_on.value},

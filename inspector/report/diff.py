@@ -14,6 +14,7 @@ from difflib import SequenceMatcher
 
 from pydantic import JsonValue
 
+from inspector.model.messages import one_line
 from inspector.report.check import CheckRun
 from inspector.session.moments import Moment
 
@@ -173,4 +174,4 @@ def render_diff_text(diff: CaptureDiff) -> str:
             lines.append(f"  {sign} {v.severity:<9} {v.rule} on {v.device}: {v.a} in A, {v.b} in B")
     changes = sum(len(d.only_a) + len(d.only_b) for d in diff.devices) + len(diff.verdicts)
     lines.append("same identity behaviour" if diff.same else f"the captures differ ({changes} difference(s))")
-    return "\n".join(lines) + "\n"
+    return "\n".join(one_line(line) for line in lines) + "\n"  # device names come from the files

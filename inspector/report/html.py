@@ -56,7 +56,8 @@ def _summary(run: CheckRun, fail_on: Severity) -> Context:
     return {"events": plural(run.events, "event"), "devices": plural(len(run.snapshot.devices), "device"),
             "severities": [{"severity": s, "label": plural(counts[s], s, "infos" if s == "info" else None)}
                            for s in ("violation", "warning", "info")],
-            "failed": run.failed(fail_on), "fail_on": fail_on.value, "deadline_s": run.deadline_s}
+            "failed": run.failed(fail_on), "fail_on": fail_on.value, "deadline_s": run.deadline_s,
+            "partial": run.partial, "skipped": plural(run.skipped, "line")}
 
 
 def _input(item: InputFile, verdicts: Sequence[Verdict]) -> Context:

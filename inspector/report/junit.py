@@ -37,7 +37,11 @@ def render_junit(run: CheckRun, fail_on: Severity = Severity.VIOLATION) -> str:
         found = input_evidence(item, run.verdicts)
         if item.fatal is not None:
             ET.SubElement(case, "error", message=_clean(f"cannot be read: {item.fatal}"))
-        elif found is not None:
+            continue
+        if item.skipped:  # a partial input is an error of the run, never a pass
+            error = ET.SubElement(case, "error", message=f"partial: {item.skipped} line(s) skipped")
+            error.text = _clean("\n".join([*item.errors, *item.notes]))
+        if found is not None:
             ET.SubElement(ET.SubElement(case, "properties"), "property", name="evidence", value=found.kind)
             out = ET.SubElement(case, "system-out")
             out.text = _clean("\n".join([f"evidence: {found.describe()}", *item.errors, *item.notes]))

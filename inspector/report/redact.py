@@ -14,8 +14,6 @@ what remains for any learnt value in raw, percent-encoded and JSON-escaped form.
 from __future__ import annotations
 
 import base64
-import binascii
-import gzip
 import hashlib
 import hmac
 import json
@@ -25,9 +23,12 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qsl, quote, quote_plus, unquote, urlencode, urlsplit, urlunsplit
 
-import lzstring
 from pydantic import JsonValue, ValidationError
 
+from inspector.decode import codecs
+from inspector.decode.cookies import cookie_pairs
+from inspector.decode.errors import DecodeError
+from inspector.decode.payloads import utf8
 from inspector.wire.envelope import Envelope
 from inspector.wire.events import FOREIGN_VALUE_KEY, Notice
 
@@ -51,7 +52,6 @@ SAFE_HEADERS = frozenset({
 MIN_SWEEP = 4
 _MAX_OPAQUE = 512 * 1024
 _TRIE_MAX = 120
-_lz = lzstring.LZString()
 
 
 def forms(value: str) -> list[str]:
@@ -301,25 +301,27 @@ class Redactor:
         if lower in ("referer", "origin", "location"):
             return self.url(value)
         if lower == "cookie":
-            pairs = [p.strip().partition("=") for p in value.split(";") if p.strip()]
-            return "; ".join(f"{k}={self.cookie(k, v)}" if eq else self.names.of(k, "secret")
-                             for k, eq, v in pairs)
+            return "; ".join(f"{k}={self.cookie(k, v)}" if v is not None else self.names.of(k, "secret")
+                             for k, v in cookie_pairs(value))
         if lower == "set-cookie":
             first, sep, attrs = value.partition(";")
-            k, eq, v = first.partition("=")
-            return f"{k}={self.cookie(k.strip(), v)}{sep}{attrs}" if eq else self.names.of(value, "secret")
+            pairs = cookie_pairs(first)
+            if not pairs or pairs[0][1] is None:
+                return self.names.of(value, "secret")
+            k, v = pairs[0]
+            return f"{k}={self.cookie(k, v or '')}{sep}{attrs}"
         return self.names.of(value, "secret")
 
     def body(self, body: str, encoding: str) -> tuple[str, str]:
         if encoding == "base64":
             try:
-                raw = base64.b64decode(body, validate=True)
-                text = gzip.decompress(raw).decode() if raw[:2] == b"\x1f\x8b" else raw.decode()
-            except (binascii.Error, OSError, EOFError, UnicodeDecodeError):
+                raw = codecs.b64decode(body)
+                zipped = codecs.is_gzip(raw)
+                text = utf8(codecs.gunzip(raw) if zipped else raw)
+            except DecodeError:
                 return f"[binary body of {len(body) * 3 // 4} bytes removed by redaction]", "text"
             redacted = self.body(text, "text")[0]
-            zipped = raw[:2] == b"\x1f\x8b"
-            packed = gzip.compress(redacted.encode(), mtime=0) if zipped else redacted.encode()
+            packed = codecs.gzip_bytes(redacted.encode()) if zipped else redacted.encode()
             return base64.b64encode(packed).decode(), "base64"
         stripped = body.strip()
         if stripped[:1] in ("{", "["):
@@ -350,29 +352,29 @@ class Redactor:
         gz = self._opaque_gzip(value)
         if gz is not None:
             return gz
-        for opener, closer in ((_lz.decompressFromEncodedURIComponent, _lz.compressToEncodedURIComponent),
-                               (_lz.decompressFromBase64, _lz.compressToBase64)):
+        for alphabet in (codecs.LZ_URI, codecs.LZ_BASE64):
             try:
-                text = opener(value)
-            except Exception:  # lzstring raises anything on foreign input; then it is not lz-string
+                text = codecs.lz_decompress(value, alphabet)
+            except DecodeError:
                 continue
-            if isinstance(text, str) and text and _looks_like_json(text):
-                return str(closer(json.dumps(self.json(json.loads(text), "text"), ensure_ascii=False)))
+            if text and _looks_like_json(text):
+                return codecs.lz_compress(json.dumps(self.json(json.loads(text), "text"), ensure_ascii=False),
+                                          alphabet)
         return None
 
     def _opaque_gzip(self, value: str) -> str | None:
         try:
-            raw = base64.b64decode(value + "=" * (-len(value) % 4), validate=True)
-        except (binascii.Error, ValueError):
+            raw = codecs.b64decode(value)
+        except DecodeError:
             return None
-        if raw[:2] != b"\x1f\x8b":
+        if not codecs.is_gzip(raw):
             return None
         try:
-            text = gzip.decompress(raw).decode()
-        except (OSError, EOFError, UnicodeDecodeError):
+            text = utf8(codecs.gunzip(raw))
+        except DecodeError:  # broken, or it expands beyond the codecs' limit
             return "[compressed value removed by redaction]"
         inner, _ = self.body(text, "text")
-        return base64.b64encode(gzip.compress(inner.encode(), mtime=0)).decode()
+        return base64.b64encode(codecs.gzip_bytes(inner.encode())).decode()
 
     def _sweep(self, text: str) -> str:
         """Every learnt value (in any of its forms) and every e-mail address in free text, replaced."""

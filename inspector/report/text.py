@@ -8,6 +8,7 @@ read from.
 
 from __future__ import annotations
 
+from inspector.model.messages import one_line
 from inspector.model.privacy import show
 from inspector.model.state import Severity
 from inspector.report.check import CheckRun, identities_of
@@ -71,7 +72,8 @@ def render_text(run: CheckRun, fail_on: Severity = Severity.VIOLATION, reveal: b
             lines.append(f"  properties: {shown}")
     lines.append("")
     lines.append(_outcome_line(run, fail_on))
-    return "\n".join(lines) + "\n"
+    # Paths, device names, tabs, notes and values come from files and pages: never raw to a terminal.
+    return "\n".join(one_line(line) for line in lines) + "\n"
 
 
 def _outcome_line(run: CheckRun, fail_on: Severity) -> str:
@@ -81,6 +83,9 @@ def _outcome_line(run: CheckRun, fail_on: Severity) -> str:
             f"{plural(counts['info'], 'info', 'infos')}")
     if run.unreadable:
         return f"{text} — {plural(len(run.unreadable), 'input')} could not be read"
+    if run.partial:
+        outcome = f"FAILED (--fail-on {fail_on.value}) and " if run.failed(fail_on) else ""
+        return f"{text} — {outcome}PARTIAL: {plural(run.skipped, 'line')} skipped, so not passed"
     if run.failed(fail_on):
         return f"{text} — FAILED (--fail-on {fail_on.value})"
     return f"{text} — passed (--fail-on {fail_on.value})"

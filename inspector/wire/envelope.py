@@ -49,6 +49,20 @@ ENVELOPE_ADAPTER: TypeAdapter[Envelope] = TypeAdapter(Envelope)
 HELLO_ADAPTER: TypeAdapter[Hello] = TypeAdapter(Hello)
 
 
+def describe_error(exc: ValidationError) -> str:
+    """``where: what`` for the first error, naming the field, never the value: pydantic's messages
+    may quote the input ("Input tag 'alice@example.com' ..."), and files and pages carry identities."""
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first.get("loc", ())) or "line"
+    message = first.get("msg", "invalid")
+    value = first.get("input")
+    if first.get("type") == "union_tag_invalid":
+        message = "unknown kind"
+    elif isinstance(value, (str, int, float)) and str(value) and str(value) in message:
+        message = f"invalid ({first.get('type', 'value').replace('_', ' ')})"
+    return f"{where}: {message}"
+
+
 def _check_size(line: str | bytes) -> None:
     if len(line) > MAX_LINE_BYTES:
         raise WireError(f"line of {len(line)} bytes exceeds the {MAX_LINE_BYTES}-byte limit")
@@ -60,9 +74,7 @@ def parse_envelope(line: str | bytes) -> Envelope:
     try:
         return ENVELOPE_ADAPTER.validate_json(line)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ())) or "line"
-        raise WireError(f"{where}: {first.get('msg', 'invalid')}") from None
+        raise WireError(describe_error(exc)) from None
     except ValueError as exc:  # pragma: no cover - pydantic wraps JSON errors, kept as a guard
         raise WireError(str(exc)) from None
 
@@ -72,7 +84,7 @@ def parse_hello(line: str | bytes) -> Hello:
     try:
         return HELLO_ADAPTER.validate_json(line)
     except ValidationError as exc:
-        raise WireError(f"bad hello: {exc.errors()[0].get('msg', 'invalid')}") from None
+        raise WireError(f"bad hello: {describe_error(exc)}") from None
 
 
 def dump_envelope(envelope: Envelope) -> str:

@@ -97,6 +97,8 @@ class Request(_Frozen):
     # The body as text when it is valid UTF-8, else base64 (``body_encoding``).
     body: str = ""
     body_encoding: Literal["text", "base64"] = "text"
+    # Only the body's first bytes are kept: the capture's limit (uxa_max_body) cut the rest.
+    body_truncated: bool = False
     status: int | None = None
     response_headers: tuple[tuple[str, str], ...] = ()
     duration_ms: float | None = None

@@ -9,6 +9,7 @@ whole; a connection that ends in the middle of a line reports that last line as 
 
 from __future__ import annotations
 
+import errno
 import secrets
 from dataclasses import dataclass
 
@@ -21,6 +22,16 @@ from inspector.wire.envelope import (
     parse_envelope,
     parse_hello,
 )
+
+# Both listeners hold a connection that has not said hello for at most this long, and at most this
+# many such connections at once (the oldest is dropped for a new one): a local program that opens
+# sockets and says nothing cannot use up the app's file descriptors or shut the real child out.
+HELLO_TIMEOUT_S = 10.0
+MAX_WAITING_PEERS = 16
+# accept() errors that pass once a descriptor or buffer is free again, or that concern one connection
+# only: a listener goes on after them (the others mean its socket is closed).
+PASSING_ACCEPT_ERRORS = frozenset({errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM,
+                                   errno.ECONNABORTED, errno.EPROTO, errno.EPERM})
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lzstring import LZString
 
-from inspector.decode import lz, payloads
+from inspector.decode import codecs
 from inspector.decode.errors import DecodeError
 from inspector.decode.params import as_number
 from inspector.decode.payloads import MAX_JSON_DEPTH, expand, expand_json, parse_json
@@ -30,17 +30,17 @@ JS_TEXT = st.text(alphabet=st.characters(max_codepoint=0xFFFF, exclude_categorie
 @given(text=JS_TEXT)
 def test_bounded_reader_agrees_with_the_lzstring_package(text: str) -> None:
     uri, b64 = LZ.compressToEncodedURIComponent(text), LZ.compressToBase64(text)
-    assert lz.decompress(uri, lz.URI_ALPHABET, 10**6) == text
-    assert lz.decompress(b64, lz.BASE64_ALPHABET, 10**6) == text
+    assert codecs.lz_decompress(uri, codecs.LZ_URI, 10**6) == text
+    assert codecs.lz_decompress(b64, codecs.LZ_BASE64, 10**6) == text
 
 
 def test_a_small_payload_that_expands_to_megabytes_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     bomb = LZ.compressToEncodedURIComponent("a" * 1_500_000)
     assert len(bomb) < 3000  # under 3 KB on the wire, 1.5 MB once expanded
     with pytest.raises(DecodeError, match="expands beyond"):
-        lz.decompress(bomb, lz.URI_ALPHABET, 200_000)
-    assert len(lz.decompress(bomb, lz.URI_ALPHABET, 1_500_000)) == 1_500_000
-    monkeypatch.setattr(payloads, "MAX_EXPANDED", 200_000)  # the real limit, 16 MB, made small
+        codecs.lz_decompress(bomb, codecs.LZ_URI, 200_000)
+    assert len(codecs.lz_decompress(bomb, codecs.LZ_URI, 1_500_000)) == 1_500_000
+    monkeypatch.setattr(codecs, "MAX_INFLATED", 200_000)  # the real limit, 16 MB, made small
     hit = decode_request(Request(method="GET", url=f"https://c.contentsquare.net/pageEvent?value={quote(bomb)}"))
     assert hit.fields["value"] == bomb  # kept raw, with the reason
     assert any("expands beyond" in note for note in hit.notes)

@@ -6,10 +6,14 @@ import base64
 import gzip
 import json
 import re
+from urllib.parse import parse_qsl, quote, urlsplit
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lzstring import LZString
 
+from inspector.decode import codecs
 from inspector.report.redact import Pseudonyms, Redactor
 from inspector.wire.envelope import Envelope, dump_envelope
 from inspector.wire.events import Command, Request, Result, Storage
@@ -88,3 +92,17 @@ def test_whatever_a_page_sends_redaction_never_raises_and_keeps_every_event(payl
               env(4, Storage(cookies={"_cs_id": cookie, "_cs_s_ctx": cookie, "other": cookie}))]
     out = Redactor(KEY).redact(events)
     assert [e.seq for e in out] == [0, 1, 2, 3, 4]
+
+
+def test_compression_bombs_and_broken_gzip_are_removed_not_opened_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The codecs' limit (16 MB) made small, so the bomb can stay small too.
+    monkeypatch.setattr(codecs, "MAX_INFLATED", 1_000_000)
+    bomb = base64.b64encode(gzip.compress(b'{"x": "' + b"a" * 3_000_000 + b'"}')).decode()
+    broken = "H4sI" + "A" * 40  # gzip's header, then nothing that inflates
+    lz_bomb = LZString().compressToEncodedURIComponent('{"x": "' + "a" * 3_000_000 + '"}')
+    url = f"https://c.contentsquare.net/dvar?dv={broken}&dv2={quote(bomb, safe='')}&dv3={lz_bomb}"
+    (out,) = Redactor(KEY).redact([env(0, Request(method="POST", url=url, body=bomb, body_encoding="base64"))])
+    assert out.event.body == f"[binary body of {len(bomb) * 3 // 4} bytes removed by redaction]"  # type: ignore[union-attr]
+    query = dict(parse_qsl(urlsplit(out.event.url).query))  # type: ignore[union-attr]
+    assert query["dv"] == query["dv2"] == "[compressed value removed by redaction]"
+    assert query["dv3"] != lz_bomb and len(query["dv3"]) < 100  # not opened: pseudonymised whole

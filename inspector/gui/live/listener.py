@@ -1,19 +1,37 @@
-"""The live socket: a loopback ``QTcpServer`` the capture child connects back to.
+"""The live socket: a loopback listener the capture child connects back to.
 
 Every rule of the protocol (hello with our token and version first, one envelope per line, bad lines
 skipped and reported, over-long lines never buffered whole) lives in the sans-io ``StreamProtocol``;
 this class only moves bytes between Qt sockets and it, and turns its outcomes into signals.
+
+Connections are accepted here, from a non-blocking socket watched by a ``QSocketNotifier``, rather
+than by ``QTcpServer``: when the process runs out of file descriptors, QTcpServer either stops
+accepting for good or keeps retrying without telling anyone, and the real child is locked out. Here
+``EMFILE`` drops the oldest connection still silent, pauses a moment and goes on.
 """
 
 from __future__ import annotations
 
 import secrets
+import socket as sockets
+import time
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtNetwork import QHostAddress, QTcpServer, QTcpSocket
+from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
+from PySide6.QtNetwork import QTcpSocket
 
 from inspector.wire.envelope import Envelope
-from inspector.wire.stream import BadLine, Greeted, Outcome, Refused, StreamProtocol
+from inspector.wire.stream import (
+    HELLO_TIMEOUT_S,
+    MAX_WAITING_PEERS,
+    PASSING_ACCEPT_ERRORS,
+    BadLine,
+    Greeted,
+    Outcome,
+    Refused,
+    StreamProtocol,
+)
+
+_RETRY_ACCEPT_MS = 50
 
 
 class _Peer:
@@ -22,6 +40,7 @@ class _Peer:
     def __init__(self, socket: QTcpSocket, token: str) -> None:
         self.socket = socket
         self.protocol = StreamProtocol(token)
+        self.since = time.monotonic()
 
     @property
     def hello(self) -> bool:
@@ -35,23 +54,36 @@ class Listener(QObject):
     disconnected = Signal()
     refused = Signal(str)  # a connection closed for a bad hello
 
-    def __init__(self, parent: QObject | None = None, token: str | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, token: str | None = None,
+                 hello_timeout: float = HELLO_TIMEOUT_S, max_waiting: int = MAX_WAITING_PEERS) -> None:
         super().__init__(parent)
         self.token = token or secrets.token_urlsafe(24)
-        self.server = QTcpServer(self)
-        self.server.newConnection.connect(self._accept)
+        self.hello_timeout = hello_timeout
+        self.max_waiting = max_waiting
+        self._server: sockets.socket | None = None
+        self._notifier: QSocketNotifier | None = None
         self.peers: list[_Peer] = []
         self.lines = 0
+        self._deadlines = QTimer(self)
+        self._deadlines.setInterval(max(50, int(hello_timeout * 250)))
+        self._deadlines.timeout.connect(self._expire_silent)
 
     def listen(self) -> int:
         """Listen on 127.0.0.1 on a free port; returns the port."""
-        if not self.server.isListening() and not self.server.listen(QHostAddress.SpecialAddress.LocalHost, 0):
-            raise OSError(f"cannot listen on 127.0.0.1: {self.server.errorString()}")
-        return self.server.serverPort()
+        if self._server is None:
+            try:
+                server = sockets.create_server(("127.0.0.1", 0))
+            except OSError as exc:
+                raise OSError(f"cannot listen on 127.0.0.1: {exc.strerror or exc}") from None
+            server.setblocking(False)
+            self._server = server
+            self._notifier = QSocketNotifier(server.fileno(), QSocketNotifier.Type.Read, self)
+            self._notifier.activated.connect(self._accept)
+        return self.port
 
     @property
     def port(self) -> int:
-        return self.server.serverPort()
+        return int(self._server.getsockname()[1]) if self._server is not None else 0
 
     def is_connected(self) -> bool:
         return any(p.hello for p in self.peers)
@@ -62,18 +94,69 @@ class Listener(QObject):
             peer.socket.abort()
             peer.socket.deleteLater()
         self.peers.clear()
-        self.server.close()
+        self._deadlines.stop()
+        if self._notifier is not None:
+            self._notifier.setEnabled(False)
+            self._notifier.deleteLater()
+            self._notifier = None
+        if self._server is not None:
+            self._server.close()
+            self._server = None
 
     # ------------------------------------------------------------------ socket handling
 
+    def _waiting(self) -> list[_Peer]:
+        return [p for p in self.peers if not p.protocol.greeted]
+
     def _accept(self) -> None:
-        while self.server.hasPendingConnections():
-            socket = self.server.nextPendingConnection()
+        while self._server is not None:
+            try:
+                conn, _ = self._server.accept()
+            except BlockingIOError:
+                return
+            except OSError as exc:
+                if exc.errno in PASSING_ACCEPT_ERRORS:
+                    self._accept_failed()
+                return
+            socket = QTcpSocket(self)
+            conn.setblocking(False)
+            if not socket.setSocketDescriptor(conn.detach()):
+                socket.deleteLater()
+                continue
+            waiting = self._waiting()
+            if len(waiting) >= self.max_waiting:
+                self._refuse(waiting[0], f"more than {self.max_waiting} connections waiting for hello")
             self.peers.append(_Peer(socket, self.token))
+            self._deadlines.start()
             # Bound slots (not lambdas): Qt drops them when this listener is destroyed, so a socket
             # dying later cannot call into a deleted object.
             socket.readyRead.connect(self._on_ready_read)
             socket.disconnected.connect(self._on_disconnected)
+
+    def _expire_silent(self) -> None:
+        """A connection that has not said hello within ``hello_timeout`` is closed."""
+        now = time.monotonic()
+        waiting = self._waiting()
+        for peer in waiting:
+            if now - peer.since >= self.hello_timeout:
+                self._refuse(peer, f"no hello within {self.hello_timeout:g} s")
+        if not self._waiting():
+            self._deadlines.stop()
+
+    def _accept_failed(self) -> None:
+        """Out of descriptors: free one (the oldest silent connection), and stop watching for a moment
+        (the waiting connection keeps the socket readable, which would spin)."""
+        waiting = self._waiting()
+        if waiting:
+            self._refuse(waiting[0], "no file descriptor left for a new connection")
+        if self._notifier is not None:
+            self._notifier.setEnabled(False)
+            QTimer.singleShot(_RETRY_ACCEPT_MS, self._resume_accepting)
+
+    def _resume_accepting(self) -> None:
+        if self._notifier is not None:
+            self._notifier.setEnabled(True)
+            self._accept()
 
     def _peer_of(self, socket: object) -> _Peer | None:
         return next((p for p in self.peers if p.socket is socket), None)

@@ -4,7 +4,8 @@ The ``lzstring`` package decodes correctly but without a limit, and lz-string ou
 the square of its input (about 5 KB of text expands to 4 MB of "aaa..."): a page could make the
 inspector allocate gigabytes from one request. This reader follows the same public format, one code
 at a time, and stops with ``DecodeError`` once the output passes ``limit`` characters. Tests check
-it against the ``lzstring`` package's compressors.
+it against the ``lzstring`` package's compressors. Private to ``decode.codecs``: everything else
+opens lz-string through codecs, with its limit.
 """
 
 from __future__ import annotations
