@@ -82,7 +82,7 @@ def pyinstaller_args(dist: Path, work: Path, clean: bool) -> list[str]:
     sep = os.pathsep if os.name == "nt" else ":"
     args = [str(ENTRY), "--name", NAME, "--onedir", "--noconfirm", "--console", "--log-level", "WARN",
             "--distpath", str(dist), "--workpath", str(work), "--specpath", str(work),
-            # Commands are imported by name (inspector/cli.py), and mitmdump loads the addon from its file:
+            # Commands are imported by name (inspector/cli/main.py), and mitmdump loads the addon from its file:
             # neither is visible to PyInstaller's analysis.
             "--collect-submodules", "inspector",
             "--add-data", f"{package_file('capture', 'addon.py')}{sep}inspector/capture",

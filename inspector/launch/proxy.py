@@ -19,9 +19,8 @@ from pathlib import Path
 from inspector.launch import locations
 from inspector.launch.certs import CA_CERT_NAME, spki_fingerprint
 from inspector.launch.preflight import CaptureStartError, check_confdir_writable, check_ports_free
-from inspector.wire.endpoints import LOOPBACK, LOOPBACK_HOSTS, TOKEN_ENV
-
 from inspector.package_files import package_file
+from inspector.wire.endpoints import LOOPBACK, LOOPBACK_HOSTS, TOKEN_ENV
 
 # The addon is a file mitmdump loads, not a module imported here (launch never imports mitmproxy).
 ADDON_PATH = package_file("capture", "addon.py")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from inspector import __version__
-from inspector.capture.launcher import free_port, wait_for_port
+from inspector.launch.proxy import free_port, wait_for_port
 
 CHECKOUT = Path(__file__).resolve().parents[2]
 # A pageview as the tag sends it (ids present): what the capture records and check reads.

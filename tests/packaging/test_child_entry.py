@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from inspector.capture.launcher import CHILD_VERB, build_command, child_prefix
+from inspector.launch.proxy import CHILD_VERB, build_command, child_prefix
 
 
 def test_source_runs_start_this_python_on_our_entry_point() -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from inspector.capture.launcher import ADDON_PATH
-from inspector.cli import main
+from inspector.cli.main import main
+from inspector.launch.proxy import ADDON_PATH
 from inspector.package_files import package_file, resource, resources_dir
 
 CHECKOUT = Path(__file__).resolve().parents[2]
