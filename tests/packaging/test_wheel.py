@@ -15,9 +15,9 @@ from email.parser import Parser
 from pathlib import Path
 
 import pytest
-from inspector.sources import load_capture
 
 from inspector import __version__
+from inspector.decode.sources import load_capture
 from inspector.launch.proxy import free_port, wait_for_port
 from tests.packaging import installed
 from tests.packaging.installed import CHECKOUT, PAGEVIEW, Installed
