@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from inspector.launch.proxy import BlockingProxy, build_command, ca_fingerprint, free_port
-from inspector.paths import RESOURCES
+from inspector.package_files import resource
 from inspector.wire.endpoints import LOOPBACK
 from tests.support.chromium import dump_dom
 from tests.support.site import serve
@@ -39,7 +39,7 @@ def _proxy(confdir: Path, inject: bool) -> tuple[BlockingProxy, int]:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("bench-site")
     (root / "pushes.html").symlink_to(PAGE)
-    (root / "tag-double.js").symlink_to(RESOURCES / "demo" / "tag-double.js")
+    (root / "tag-double.js").symlink_to(resource("demo", "tag-double.js"))
     with serve(root) as base:
         yield base
 

@@ -14,9 +14,9 @@ import re
 from functools import cache
 from pathlib import Path
 
-from inspector.paths import RESOURCES
+from inspector.package_files import resource
 
-OBSERVER_PATH = RESOURCES / "observer" / "observer.js"
+OBSERVER_PATH = resource("observer", "observer.js")
 REPORT_PATH = "/__uxa_inspector__/report"
 _SOURCE_LIST_SPLIT = re.compile(r"\s+")
 

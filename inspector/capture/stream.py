@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from inspector.paths import open_private_append
+from inspector.private_files import open_private_append
 from inspector.wire.envelope import MAX_LINE_BYTES, Envelope, Hello, dump_envelope, dump_hello
 from inspector.wire.events import Dropped, Event, Notice
 

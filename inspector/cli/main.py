@@ -22,6 +22,7 @@ from inspector.launch import logs
 # Subcommand modules, in the order ``--help`` lists them.
 COMMANDS: tuple[str, ...] = (
     "gui", "demo", "capture", "check", "report", "bundle", "diff", "decode", "rules", "schema",
+    "selftest", "addon_path",
 )
 
 

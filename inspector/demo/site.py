@@ -11,10 +11,10 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from inspector.paths import RESOURCES
+from inspector.package_files import resource
 from inspector.wire.endpoints import LOOPBACK
 
-DEMO_ROOT = RESOURCES / "demo"
+DEMO_ROOT = resource("demo")
 
 
 class _Handler(SimpleHTTPRequestHandler):

@@ -7,12 +7,14 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from inspector import __version__
 from inspector.gui import collector, theme
 from inspector.gui import settings as settings_store
 from inspector.gui.main_window import MainWindow
+from inspector.package_files import resource
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
@@ -24,6 +26,9 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName(settings_store.APPLICATION)
     app.setApplicationDisplayName("UXA Inspector")
     app.setApplicationVersion(__version__)
+    # The freedesktop entry we ship (resources/linux) is named so: desktops match the window to it.
+    app.setDesktopFileName("uxa-inspector")
+    app.setWindowIcon(QIcon(str(resource("icons", "uxa-inspector.png"))))
     app.setStyle("Fusion")
     collector.install(app)  # Python's GC runs on this thread only (see collector.py)
     return app

@@ -19,10 +19,21 @@ from pathlib import Path
 from inspector.launch import locations
 from inspector.launch.certs import CA_CERT_NAME, spki_fingerprint
 from inspector.launch.preflight import CaptureStartError, check_confdir_writable, check_ports_free
+from inspector.package_files import package_file
 from inspector.wire.endpoints import LOOPBACK, LOOPBACK_HOSTS, TOKEN_ENV
 
 # The addon is a file mitmdump loads, not a module imported here (launch never imports mitmproxy).
-ADDON_PATH = Path(__file__).resolve().parent.parent / "capture" / "addon.py"
+ADDON_PATH = package_file("capture", "addon.py")
+# The first argument that makes our entry point run mitmdump (inspector/__main__.py): a frozen app has
+# no mitmdump and no Python to start, so the child is the app itself, started this way.
+CHILD_VERB = "_capture-child"
+
+
+def child_prefix() -> list[str]:
+    """The start of the child's command line: mitmdump, run by our own entry point."""
+    if getattr(sys, "frozen", False):  # PyInstaller's app: sys.executable is the app
+        return [sys.executable, CHILD_VERB]
+    return [sys.executable, "-m", "inspector", CHILD_VERB]
 
 
 def default_confdir() -> Path:
@@ -43,8 +54,7 @@ def build_command(*, listen_port: int = 8080, listen_host: str = LOOPBACK,
     cannot set the child's environment.
     """
     ports = dict(devices) if devices else {listen_port: "default"}
-    argv = [sys.executable, "-c", "from mitmproxy.tools.main import mitmdump; mitmdump()",
-            "-s", str(ADDON_PATH), "--set", f"confdir={Path(confdir or default_confdir())}"]
+    argv = [*child_prefix(), "-s", str(ADDON_PATH), "--set", f"confdir={Path(confdir or default_confdir())}"]
     for port in ports:
         argv += ["--mode", f"regular@{listen_host}:{port}"]
     if listen_host not in LOOPBACK_HOSTS:

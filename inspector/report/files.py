@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from inspector.paths import PRIVATE_FILE_MODE
+from inspector.private_files import PRIVATE_FILE_MODE
 
 
 def _replaceable(path: Path) -> bool:

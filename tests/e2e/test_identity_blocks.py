@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from inspector.demo.scenario import FAULT_RULES
 from inspector.launch.proxy import BlockingProxy
 from inspector.model.state import Severity
-from inspector.paths import RESOURCES
+from inspector.package_files import resource
 from inspector.session.engine import Engine
 from inspector.wire.envelope import Envelope, parse_envelope
 from inspector.wire.events import Command
@@ -88,7 +88,7 @@ def rig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rig]:
     site = tmp / "site"
     site.mkdir()
     (site / "identity-block.html").symlink_to(PAGE)
-    (site / "tag-double.js").symlink_to(RESOURCES / "demo" / "tag-double.js")
+    (site / "tag-double.js").symlink_to(resource("demo", "tag-double.js"))
     capture, ports, journal, fingerprint = capture_per_run(tmp, RUNS)
     try:
         with serve(site) as base:

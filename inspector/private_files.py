@@ -1,12 +1,9 @@
-"""Where the project's shipped files live (the observer script, the demo site, icons), and how the
-files it writes with personal data are made private to their owner."""
+"""Files the tool writes with personal data (recordings, journals, reports, bundles) are its owner's
+only. Stdlib only, at the root of the package: the capture child and the reports both use it."""
 
 import contextlib
 import os
 from pathlib import Path
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-RESOURCES = PROJECT_ROOT / "resources"
 
 # Recordings, journals, reports and bundles hold identities: only their owner may read them.
 PRIVATE_FILE_MODE = 0o600
