@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from pydantic import JsonValue
 
+from inspector.gui.models.masking import masked_url
 from inspector.model.privacy import show
 from inspector.model.state import Severity, Verdict
 from inspector.session.engine import Step
@@ -129,7 +130,7 @@ def event_summary(step: Step, reveal: bool) -> str:
             trigger = f"  ({event.storage.trigger})" if event.storage.trigger else ""
             return "cookies " + " ".join(parts) + trigger
         case Request():
-            return f"{event.method} {_short_url(event.url)}  (not decoded)"
+            return f"{event.method} {_short_url(event.url, reveal)}  (not decoded)"
         case _:
             return _other_summary(step, reveal)
 
@@ -168,7 +169,7 @@ def _other_summary(step: Step, reveal: bool) -> str:
         return f"{name} returned {show(returned, reveal)}"
     if kind == "page":
         frame = "" if getattr(event, "top_frame", True) else "  (iframe)"
-        return f"page {_short_url(getattr(event, 'url', ''))}{frame}"
+        return f"page {_short_url(getattr(event, 'url', ''), reveal)}{frame}"
     if kind == "storage":
         return "storage " + ", ".join(sorted(getattr(event, "cookies", {}))) + "  (not decoded)"
     if kind == "callback":
@@ -182,6 +183,7 @@ def _other_summary(step: Step, reveal: bool) -> str:
     return kind
 
 
-def _short_url(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.netloc}{parts.path}" if parts.netloc else url
+def _short_url(url: str, reveal: bool) -> str:
+    """Host and path (masked unless revealed: a path can hold an identity or an e-mail)."""
+    parts = urlsplit(masked_url(url, reveal))
+    return f"{parts.netloc}{parts.path}" if parts.netloc else url if reveal else masked_url(url, False)

@@ -14,6 +14,7 @@ from pydantic import JsonValue
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QStandardItem, QStandardItemModel
 
+from inspector.gui.models.masking import masked_url
 from inspector.gui.models.rows import short_id
 from inspector.model.privacy import show
 from inspector.model.state import DeviceState, PropertyChange, Reset, Snapshot
@@ -87,9 +88,9 @@ class SessionsModel(SnapshotTreeModel):
             dev_item = _item(f"{name}  ({len(dev.user_ids)} user IDs, {len(dev.resets)} resets)",
                              device=name, bold=True)
             root.appendRow(_row(dev_item, _item(""), _item("")))
-            self._fill_device(dev_item, name, dev)
+            self._fill_device(dev_item, name, dev, reveal)
 
-    def _fill_device(self, dev_item: QStandardItem, name: str, dev: DeviceState) -> None:
+    def _fill_device(self, dev_item: QStandardItem, name: str, dev: DeviceState, reveal: bool) -> None:
         user_items: dict[str | None, QStandardItem] = {}
         for session in dev.sessions:
             if session.reset_before is not None:
@@ -115,7 +116,8 @@ class SessionsModel(SnapshotTreeModel):
             for pv in shown:
                 pvt = f" pvt={pv.pvt}" if pv.pvt else ""
                 page = "?" if pv.page_number is None else str(pv.page_number)
-                s_item.appendRow(_row(_item(f"page {page}{pvt}  {pv.url or ''}", pv.seq, name),
+                url = masked_url(pv.url or "", reveal)
+                s_item.appendRow(_row(_item(f"page {page}{pvt}  {url}", pv.seq, name),
                                       _item(time_of_day(pv.time)), _item(f"#{pv.seq}")))
 
 
@@ -155,7 +157,7 @@ class PropertiesModel(SnapshotTreeModel):
             last = changes[-1] if changes else None
             key_item = _item(label, last.seq if last else None, device, color="#7f8c8d" if detached else None)
             parent.appendRow(_row(key_item, _item(value), _item(time_of_day(last.time) if last else ""),
-                                  _item(last.page_url if last else "")))
+                                  _item(masked_url(last.page_url, reveal) if last else "")))
             if len(changes) > MAX_CHILDREN:
                 earlier = _item(_earlier(len(changes) - MAX_CHILDREN, "changes"), color="#7f8c8d")
                 key_item.appendRow(_row(earlier, _item(""), _item(""), _item("")))
@@ -163,7 +165,7 @@ class PropertiesModel(SnapshotTreeModel):
                 old = show(c.old, reveal) if c.had_old else "(unset)"
                 text = f"{old} → {show(c.new, reveal)}"
                 key_item.appendRow(_row(_item(f"#{c.seq}", c.seq, device), _item(text),
-                                        _item(time_of_day(c.time)), _item(c.page_url)))
+                                        _item(time_of_day(c.time)), _item(masked_url(c.page_url, reveal))))
 
 
 class GraphModel(SnapshotTreeModel):

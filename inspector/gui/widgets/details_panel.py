@@ -4,7 +4,6 @@ right after that event with what changed since the event before (time travel).""
 from __future__ import annotations
 
 import json
-from urllib.parse import urlsplit
 
 from pydantic import JsonValue
 from PySide6.QtCore import Qt
@@ -19,52 +18,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inspector.gui.models.masking import masked, masked_header, masked_url
 from inspector.gui.models.rows import Row
 from inspector.gui.models.state_view import diff_lines
-from inspector.model.privacy import show
 from inspector.model.state import DeviceState, Verdict
 from inspector.session.engine import Step
 from inspector.wire.events import Hit, Request
 
 CHANGE_COLORS = {"changed": "#d68910", "added": "#27ae60", "removed": "#c0392b"}
-_PERSONAL_KEYS = {"identity", "properties", "payload", "returned", "cookies"}
 
 
 def masked_event(event_json: dict[str, JsonValue], reveal: bool) -> dict[str, JsonValue]:
-    """The event as JSON with personal values masked (identities, properties, pushed arguments)."""
-    if reveal:
-        return event_json
-    out: dict[str, JsonValue] = {}
-    for key, value in event_json.items():
-        if key in _PERSONAL_KEYS and value is not None:
-            out[key] = _mask_deep(value)
-        elif key in ("request", "storage") and isinstance(value, dict):
-            out[key] = masked_raw(value)
-        else:
-            out[key] = value
-    return out
-
-
-def _mask_deep(value: JsonValue) -> JsonValue:
-    if isinstance(value, dict):
-        return {k: _mask_deep(v) for k, v in value.items()}
-    if isinstance(value, list):
-        # A command's name stays readable; its arguments do not.
-        return [value[0], *(_mask_deep(v) for v in value[1:])] if value and isinstance(value[0], str) \
-            else [_mask_deep(v) for v in value]
-    return show(value, False)
-
-
-def masked_raw(raw: dict[str, JsonValue]) -> dict[str, JsonValue]:
-    out = dict(raw)
-    if isinstance(out.get("url"), str):
-        parts = urlsplit(str(out["url"]))
-        out["url"] = f"{parts.scheme}://{parts.netloc}{parts.path}" + ("?…" if parts.query else "")
-    if out.get("body"):
-        out["body"] = f"({len(str(out['body']))} chars hidden; View ▸ Reveal personal data)"
-    if isinstance(out.get("cookies"), dict):
-        out["cookies"] = {k: show(v, False) for k, v in out["cookies"].items()}  # type: ignore[union-attr]
-    return out
+    """The event as JSON with personal values masked (the one display masking, ``masking.masked``)."""
+    shown = masked(event_json, reveal)
+    assert isinstance(shown, dict)
+    return shown
 
 
 def raw_request_text(step: Step, reveal: bool) -> str:
@@ -74,10 +42,12 @@ def raw_request_text(step: Step, reveal: bool) -> str:
     if request is None:
         return ""
     if not reveal:
-        parts = urlsplit(request.url)
-        hidden = f"{parts.scheme}://{parts.netloc}{parts.path}" + ("?…" if parts.query else "")
-        return (f"{request.method} {hidden}\n\n(query, headers and body hidden: they carry personal "
-                f"data. View ▸ Reveal personal data to show them.)")
+        lines = [f"{request.method} {masked_url(request.url, False)}"]
+        lines += [f"{k}: {masked_header(k, v, False)}" for k, v in request.headers]
+        if request.body:
+            lines += ["", str(masked(request.body, False, "body"))]
+        lines += ["", "(personal values hidden: View ▸ Reveal personal data to show them.)"]
+        return "\n".join(lines)
     lines = [f"{request.method} {request.url}"]
     lines += [f"{k}: {v}" for k, v in request.headers]
     if request.body:
@@ -168,9 +138,7 @@ class DetailsPanel(QWidget):
         if verdict.details:
             details = QTreeWidgetItem(["details", ""])
             self.fields.addTopLevelItem(details)
-            shown: dict[str, JsonValue] = verdict.details if self.reveal else {
-                k: show(v, False) for k, v in verdict.details.items()}
-            self._fill(details, shown)
+            self._fill(details, masked(verdict.details, self.reveal))
 
     def _fill(self, parent: QTreeWidgetItem, data: JsonValue) -> None:
         if isinstance(data, dict):

@@ -14,6 +14,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPainter, QPaintEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
+from inspector.gui.models.masking import masked
 from inspector.gui.models.rows import Row
 from inspector.gui.models.timeline_filter import TimelineFilter
 from inspector.gui.models.timeline_model import (
@@ -163,8 +164,7 @@ class TimelineView(QTableView):
         row = self.timeline.rows[source_row]
         if row.verdict is not None:
             data = row.verdict.model_dump(mode="json")
-            if not self.timeline.reveal:
-                data.pop("details", None)
+            data["details"] = masked(data["details"], self.timeline.reveal)
             return json.dumps(data, indent=2, ensure_ascii=False)
         step = self.timeline.inspection.steps[row.step]
         env = step.envelope.model_dump(mode="json")
