@@ -8,6 +8,7 @@ only checks that it is installed.
 from __future__ import annotations
 
 import importlib.util
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -76,6 +77,12 @@ def launch_browser(settings: Settings, profile: str, urls: tuple[str, ...] = (),
     Raises ``BrowserNotFoundError`` (its message has the manual steps) or ``OSError``.
     """
     port = port or settings.proxy_port
+    chosen_path = settings.browser_path
+    if chosen_path and (os.sep in chosen_path or "/" in chosen_path) and not Path(chosen_path).is_file():
+        # A path typed in Settings that is wrong: say so, rather than "none found, set UXA_BROWSER".
+        raise browser.BrowserNotFoundError(
+            f"The browser set in Settings, {chosen_path}, is not a file. Correct the path in "
+            "Settings ▸ Browser, or empty it to use the first Chromium-family browser found.")
     found = browser.find_browser(settings.browser_path or None, proxy=f"{LOOPBACK}:{port}")
     options = browser.LaunchOptions(proxy_port=port, spki=ca_fingerprint(),
                                     headless=not browser.has_display() if headless is None else headless)

@@ -485,3 +485,37 @@ def test_opening_another_file_at_once_shows_only_the_second(qtbot: QtBot, window
     assert finished == ["har"]
     assert {row.device for row in window.timeline_model.rows} == {"report_phone"}
     assert window.inspection.source.endswith("report_phone.har")
+
+
+def test_the_fix_text_goes_with_clear_and_an_idle_timeline_does_not_blame_a_filter(
+        qtbot: QtBot, window: MainWindow, recording: Path) -> None:
+    open_and_wait(qtbot, window, recording)
+    panel = window.verdicts_panel
+    panel.table.selectRow(0)
+    assert "Fix:" in panel.fix.text()
+    window.clear()
+    assert "Fix:" not in panel.fix.text()
+    # Only capture housekeeping, as an idle capture has: nothing to blame the (default) filter for.
+    window.inspection.enqueue(parse_envelope('{"v":1,"seq":0,"time":1,"device":"laptop",'
+                                             '"event":{"kind":"tick"}}'))
+    window.inspection.drain()
+    qtbot.waitUntil(lambda: window.timeline_model.rowCount() == 1)
+    assert window.proxy.rowCount() == 0 and not window.proxy.narrowed()
+    window.proxy.set_filter(text="nothing like this")
+    assert window.proxy.narrowed()
+
+
+def test_a_wrong_browser_path_in_settings_is_named_not_blamed_on_uxa_browser(
+        qtbot: QtBot, store: QSettings, recording: Path, tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        free = probe.getsockname()[1]
+    wrong = str(tmp_path / "no-such" / "chromium")
+    win = MainWindow(Settings(proxy_port=free, browser_path=wrong), store,
+                     partners=FakeChild(recording).partners())
+    qtbot.addWidget(win)
+    win.browser_action.trigger()
+    qtbot.waitUntil(lambda: win.banner.isVisible() or "browser could not start" in win.log_panel.toPlainText())
+    shown = win.banner.lines.text()
+    assert wrong in shown and "Settings" in shown and "UXA_BROWSER" not in shown
+    win.controller.close()

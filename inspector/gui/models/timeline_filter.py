@@ -29,6 +29,11 @@ class TimelineFilter(QSortFilterProxyModel):
         self.text = ""
         self.show_ticks = False
 
+    def narrowed(self) -> bool:
+        """Whether the user narrowed the view (the default only hides capture housekeeping)."""
+        return bool(self.text or self.device or self.tab or self.rule or self.severities is not None
+                    or self.categories != DEFAULT_CATEGORIES)
+
     def set_filter(self, **changes: object) -> None:
         """Change any of the filter's attributes at once and re-filter."""
         for name, value in changes.items():

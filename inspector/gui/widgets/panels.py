@@ -93,6 +93,9 @@ def graph_panel() -> SnapshotTree:
     return SnapshotTree(GraphModel())
 
 
+FIX_HINT = "Select a verdict to read how to fix it; double-click to see its evidence."
+
+
 class VerdictsPanel(QWidget):
     """The verdicts list with the selected verdict's fix underneath; activating one shows its evidence."""
 
@@ -113,7 +116,7 @@ class VerdictsPanel(QWidget):
         header.setStretchLastSection(True)
         for col, width in enumerate((100, 220, 460, 70, 90)):
             self.table.setColumnWidth(col, width)
-        self.fix = QLabel("Select a verdict to read how to fix it; double-click to see its evidence.")
+        self.fix = QLabel(FIX_HINT)
         self.fix.setWordWrap(True)
         self.fix.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.fix.setContentsMargins(6, 4, 6, 4)
@@ -122,6 +125,8 @@ class VerdictsPanel(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.fix)
         self.table.selectionModel().currentRowChanged.connect(self._on_current)
+        # Clear and Open empty the list: the last verdict's fix must not stay on screen.
+        model.modelReset.connect(lambda: self.fix.setText(FIX_HINT))
         self.table.activated.connect(self._on_activated)
 
     def verdict_at(self, row: int) -> Verdict | None:

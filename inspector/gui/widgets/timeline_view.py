@@ -28,6 +28,10 @@ from inspector.gui.models.timeline_model import (
 from inspector.gui.widgets.details_panel import masked_event
 from inspector.wire.events import Hit, Request
 
+FILTERED_TEXT = "No row matches the filter.\nClear the filter (Esc in the filter box) to see every event."
+# Only capture housekeeping (ticks, notices) so far: nothing the page's tag did yet.
+IDLE_TEXT = ("Capture is running; no tag event yet.\n"
+             "Launch browser (Ctrl+B) and browse a page that has the tag.")
 EMPTY_TEXT = (
     "No events yet.\n\n"
     "Demo (Ctrl+D) — try the inspector on a built-in shop whose tag misbehaves\n"
@@ -146,8 +150,12 @@ class TimelineView(QTableView):
         if self.proxy.rowCount() == 0:
             painter = QPainter(self.viewport())
             painter.setPen(self.palette().placeholderText().color())
-            text = self.empty_text if self.timeline.rowCount() == 0 else (
-                "No row matches the filter.\nClear the filter (Esc in the filter box) to see every event.")
+            if self.timeline.rowCount() == 0:
+                text = self.empty_text
+            elif self.proxy.narrowed():
+                text = FILTERED_TEXT
+            else:
+                text = IDLE_TEXT
             rect: QRect = self.viewport().rect().adjusted(24, 24, -24, -24)
             painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), text)
             painter.end()
