@@ -137,8 +137,15 @@ class Inspection(QObject):
 
     # ------------------------------------------------------------------ files
 
-    def open_file(self, path: Path) -> LoadWorker:
-        """Replace the current data by the file's, loaded in a worker thread."""
+    def open_file(self, path: Path) -> LoadWorker | None:
+        """Replace the current data by the file's, loaded in a worker thread. A file that cannot be
+        read at all fails at once (``load_failed``) and leaves the current data as it is."""
+        try:
+            with path.open("rb") as probe:
+                probe.read(1)
+        except OSError as exc:
+            self.load_failed.emit(f"{path}: {exc.strerror or exc}")
+            return None
         self.cancel_load()
         self.clear()
         self.source = str(path)

@@ -446,10 +446,11 @@ class MainWindow(QMainWindow):
 
     def open_file(self, path: Path) -> None:
         self.log(f"opening {path}")
+        self.inspection.set_config(self.settings.model_config())
+        if self.inspection.open_file(path) is None:
+            return  # unreadable: the banner says why, the current view stays
         self.status.show_loading()
         self.setWindowTitle(f"UXA Inspector — {path.name}")
-        self.inspection.set_config(self.settings.model_config())
-        self.inspection.open_file(path)
 
     def _ask_path(self, title: str, name: str, filters: str, then: Any, save: bool) -> QFileDialog:
         dialog = QFileDialog(self, title, name, filters)
@@ -557,7 +558,8 @@ class MainWindow(QMainWindow):
 
     def _on_load_failed(self, message: str) -> None:
         self.status.hide_loading()
-        self.setWindowTitle("UXA Inspector")
+        if not self.inspection.steps:
+            self.setWindowTitle("UXA Inspector")
         self.banner.show_problem("The file could not be opened", [message], can_restart=False)
         self.log(message)
 

@@ -519,3 +519,15 @@ def test_a_wrong_browser_path_in_settings_is_named_not_blamed_on_uxa_browser(
     shown = win.banner.lines.text()
     assert wrong in shown and "Settings" in shown and "UXA_BROWSER" not in shown
     win.controller.close()
+
+
+def test_a_failed_open_keeps_the_view_it_had(qtbot: QtBot, window: MainWindow, recording: Path,
+                                             tmp_path: Path) -> None:
+    open_and_wait(qtbot, window, recording)
+    rows = window.timeline_model.rowCount()
+    title = window.windowTitle()
+    with qtbot.waitSignal(window.inspection.load_failed, timeout=10000):
+        window.open_file(tmp_path / "missing.jsonl")
+    assert "missing.jsonl" in window.banner.lines.text()
+    assert window.timeline_model.rowCount() == rows and window.windowTitle() == title
+    assert window.identity_card.state() is not None
