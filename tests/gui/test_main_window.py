@@ -531,3 +531,15 @@ def test_a_failed_open_keeps_the_view_it_had(qtbot: QtBot, window: MainWindow, r
     assert "missing.jsonl" in window.banner.lines.text()
     assert window.timeline_model.rowCount() == rows and window.windowTitle() == title
     assert window.identity_card.state() is not None
+
+
+def test_a_verdict_opens_its_rule_page_in_the_app(qtbot: QtBot, window: MainWindow, recording: Path) -> None:
+    open_and_wait(qtbot, window, recording)
+    panel = window.verdicts_panel
+    assert not panel.about.isEnabled()
+    panel.table.selectRow(0)
+    rule = panel.verdict_at(0).rule  # type: ignore[union-attr]
+    panel.about.click()
+    assert not panel.rule_view.isHidden() and rule in panel.rule_view.toPlainText()
+    window.clear()
+    assert panel.rule_view.isHidden() and not panel.about.isEnabled()

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QTableView,
+    QTextBrowser,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -27,6 +28,7 @@ from inspector.gui.models.tree_models import (
 )
 from inspector.gui.models.verdicts_model import VERDICT_ROLE, VerdictsModel
 from inspector.model.state import Snapshot, Verdict
+from inspector.report.rule_docs import rule_page
 
 LOG_LINES = 2000
 
@@ -120,13 +122,26 @@ class VerdictsPanel(QWidget):
         self.fix.setWordWrap(True)
         self.fix.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.fix.setContentsMargins(6, 4, 6, 4)
+        self.about = QPushButton("About this rule")
+        self.about.setToolTip("What the selected verdict's rule means, its evidence, usual causes and fixes")
+        self.about.setEnabled(False)
+        self.about.clicked.connect(self.show_rule_page)
+        # The rule reference, shown in place (the same pages as docs/rules/ and `uxa-inspector rules`).
+        self.rule_view = QTextBrowser()
+        self.rule_view.setOpenExternalLinks(False)
+        self.rule_view.setVisible(False)
+        below = QHBoxLayout()
+        below.addWidget(self.fix, 1)
+        below.addWidget(self.about, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.fix)
+        layout.addLayout(below)
+        layout.addWidget(self.rule_view, 1)
+        self._rule: str | None = None
         self.table.selectionModel().currentRowChanged.connect(self._on_current)
         # Clear and Open empty the list: the last verdict's fix must not stay on screen.
-        model.modelReset.connect(lambda: self.fix.setText(FIX_HINT))
+        model.modelReset.connect(self._forget_selection)
         self.table.activated.connect(self._on_activated)
 
     def verdict_at(self, row: int) -> Verdict | None:
@@ -139,6 +154,22 @@ class VerdictsPanel(QWidget):
         if v is None:
             return
         self.fix.setText(f"<b>{v.rule}</b> — {v.message}<br><b>Fix:</b> {v.fix}")
+        self._rule = v.rule
+        self.about.setEnabled(True)
+        if self.rule_view.isVisible():
+            self.show_rule_page()
+
+    def _forget_selection(self) -> None:
+        self.fix.setText(FIX_HINT)
+        self._rule = None
+        self.about.setEnabled(False)
+        self.rule_view.clear()
+        self.rule_view.setVisible(False)
+
+    def show_rule_page(self) -> None:
+        if self._rule is not None:
+            self.rule_view.setMarkdown(rule_page(self._rule))
+            self.rule_view.setVisible(True)
 
     def _on_activated(self, index: QModelIndex) -> None:
         v = self.verdict_at(index.row())
