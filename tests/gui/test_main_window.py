@@ -543,3 +543,20 @@ def test_a_verdict_opens_its_rule_page_in_the_app(qtbot: QtBot, window: MainWind
     assert not panel.rule_view.isHidden() and rule in panel.rule_view.toPlainText()
     window.clear()
     assert panel.rule_view.isHidden() and not panel.about.isEnabled()
+
+
+def test_writing_the_same_value_again_is_not_called_an_overwrite(qtbot: QtBot, window: MainWindow,
+                                                                 tmp_path: Path) -> None:
+    from inspector.wire.envelope import dump_envelope
+    from tests.support.script import Script
+
+    script = Script().pageview("user-0001", 1, 1).push("addUserProperties", {"plan": "pro"}).wait(1)
+    script.push("addUserProperties", {"plan": "pro"}).wait(1).push("addUserProperties", {"tier": "a"})
+    script.wait(1).push("addUserProperties", {"tier": "b"}).tick()
+    path = tmp_path / "same.jsonl"
+    path.write_text("".join(dump_envelope(e) + "\n" for e in script.envelopes), encoding="utf-8")
+    open_and_wait(qtbot, window, path)
+    model = window.properties_panel.tree_model
+    device = model.index(0, 0)
+    keys = [model.index(r, 0, device).data() for r in range(model.rowCount(device))]
+    assert keys == ["plan", "tier  (1 overwrite)"]

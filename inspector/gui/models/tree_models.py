@@ -152,7 +152,8 @@ class PropertiesModel(SnapshotTreeModel):
         for key in sorted(set(values) | set(by_key)):
             changes = by_key.get(key, [])
             value = show(values[key], reveal) if key in values else "—"
-            overwrites = sum(1 for c in changes if c.had_old)
+            # Writing the value a key already had changes nothing: not an overwrite.
+            overwrites = sum(1 for c in changes if c.had_old and c.old != c.new)
             label = f"{key}" + (f"  ({overwrites} overwrite{'s' * (overwrites != 1)})" if overwrites else "")
             last = changes[-1] if changes else None
             key_item = _item(label, last.seq if last else None, device, color="#7f8c8d" if detached else None)
