@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -65,7 +65,7 @@ class MainWindow(QMainWindow):
         self.dark = dark
         self.reveal = not settings.mask_personal_data
         self.setWindowTitle("UXA Inspector")
-        self.resize(1400, 860)
+        self.fit_to_screen()
         self.setDockNestingEnabled(True)
 
         self.inspection = Inspection(settings.model_config(), self)
@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_status()
         self._connect()
+        self._default_state = self.saveState(LAYOUT_VERSION)  # what View ▸ Reset layout goes back to
         self._restore_layout()
         self._refresh_panels()
         self._update_status()
@@ -139,11 +140,30 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.verdicts_dock, self.log_dock)
         self.details_dock.raise_()
 
+    def fit_to_screen(self) -> None:
+        """The window takes the screen's available area (a remembered geometry replaces it)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is not None:
+            area = screen.availableGeometry()
+            self.resize(area.size())
+            self.move(area.topLeft())
+
+    def reset_layout(self) -> None:
+        """Every dock back where it starts, shown, at its default size; the timeline's columns too."""
+        self.restoreState(self._default_state, LAYOUT_VERSION)
+        for dock in (self.identity_dock, self.properties_dock, self.sessions_dock, self.graph_dock,
+                     self.details_dock, self.verdicts_dock, self.log_dock):
+            dock.setVisible(True)
+        self.details_dock.raise_()
+        self.timeline.default_column_widths()
+        self.default_dock_sizes()
+
     def default_dock_sizes(self) -> None:
-        """Sizes for a first start (a remembered layout replaces them)."""
+        """Sizes for a first start (a remembered layout replaces them): wide enough for the combo
+        boxes and the identity card's values, whatever the screen."""
         width = max(self.width(), 1200)
-        self.resizeDocks([self.sessions_dock], [int(width * 0.2)], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.identity_dock], [int(width * 0.25)], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.sessions_dock], [max(int(width * 0.2), 260)], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.identity_dock], [max(int(width * 0.25), 320)], Qt.Orientation.Horizontal)
         self.resizeDocks([self.details_dock], [int(self.height() * 0.34)], Qt.Orientation.Vertical)
         self.resizeDocks([self.identity_dock, self.properties_dock], [300, 300], Qt.Orientation.Vertical)
         self.resizeDocks([self.sessions_dock, self.graph_dock], [300, 200], Qt.Orientation.Vertical)
@@ -208,6 +228,8 @@ class MainWindow(QMainWindow):
                                             "Show times relative to the first event", checkable=True)
         self.relative_action.setChecked(self.settings.relative_time)
         self.clear_action = self._action("Clear", self.clear, "Ctrl+L", "Forget every event shown")
+        self.reset_layout_action = self._action("Reset layout", self.reset_layout, None,
+                                                "Every panel back to its place and default size")
         self.next_problem_action = self._action("Next problem", self.next_problem, "F8",
                                                 "Select the next violation or warning shown")
         self.previous_problem_action = self._action("Previous problem", self.previous_problem, "Shift+F8",
@@ -253,6 +275,7 @@ class MainWindow(QMainWindow):
                        self.reveal_action, self.follow_action, self.relative_action, self.clear_action):
             view_menu.addAction(action)
         view_menu.addSeparator()
+        view_menu.addAction(self.reset_layout_action)
         for dock in (self.identity_dock, self.properties_dock, self.sessions_dock, self.graph_dock,
                      self.details_dock, self.verdicts_dock, self.log_dock):
             view_menu.addAction(dock.toggleViewAction())

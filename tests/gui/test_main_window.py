@@ -560,3 +560,19 @@ def test_writing_the_same_value_again_is_not_called_an_overwrite(qtbot: QtBot, w
     device = model.index(0, 0)
     keys = [model.index(r, 0, device).data() for r in range(model.rowCount(device))]
     assert keys == ["plan", "tier  (1 overwrite)"]
+
+
+def test_the_window_fills_the_screen_and_reset_layout_brings_every_panel_back(
+        qtbot: QtBot, store: QSettings) -> None:
+    win = MainWindow(Settings(), store)
+    qtbot.addWidget(win)
+    screen = win.screen().availableGeometry()
+    assert (win.width(), win.height()) == (screen.width(), screen.height())
+    win.resize(1400, 850)
+    win.show()
+    win.identity_dock.hide()
+    win.timeline.setColumnWidth(5, 20)
+    win.reset_layout_action.trigger()
+    qtbot.waitUntil(lambda: win.identity_dock.isVisible())
+    assert win.timeline.columnWidth(5) == 360
+    win.controller.close()

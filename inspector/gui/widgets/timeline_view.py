@@ -67,9 +67,7 @@ class TimelineView(QTableView):
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setHighlightSections(False)
-        for col, width in ((COL_SEQ, 44), (COL_TIME, 96), (2, 64), (3, 40), (COL_KIND, 84),
-                           (COL_SUMMARY, 360), (6, 180)):
-            self.setColumnWidth(col, width)
+        self.default_column_widths()
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._menu)
         proxy.rowsInserted.connect(self._on_inserted)
@@ -88,6 +86,11 @@ class TimelineView(QTableView):
         self.addAction(self.copy_curl)
 
     # ------------------------------------------------------------------ selection
+
+    def default_column_widths(self) -> None:
+        for col, width in ((COL_SEQ, 44), (COL_TIME, 96), (2, 64), (3, 40), (COL_KIND, 84),
+                           (COL_SUMMARY, 360), (6, 180)):
+            self.setColumnWidth(col, width)
 
     def selected_source_row(self) -> int:
         index = self.currentIndex()
