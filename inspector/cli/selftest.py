@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from inspector import __version__
+from inspector.cli.helptext import add_command
 from inspector.launch.certs import CA_CERT_NAME
 from inspector.launch.proxy import BlockingProxy, free_port, start_capture
 from inspector.launch.stream_server import StreamServer
@@ -42,10 +43,13 @@ class SelftestError(Exception):
 
 
 def register(sub: Any) -> None:
-    parser = sub.add_parser(
-        "selftest", help="check that this installation can capture (no browser, no network needed)",
+    parser = add_command(
+        sub, "selftest", summary="check that this installation can capture (no browser, no network needed)",
         description="Start a capture on a free port, load a local page and send one tag hit through it, "
-                    "and check that the events arrive over the live socket and in the journal.")
+                    "and check that the events arrive over the live socket and in the journal.",
+        examples=["uxa-inspector selftest", "uxa-inspector selftest --timeout 90   # a slow machine"],
+        exit_codes={0: "the capture works", 1: "a step failed (the message says which)",
+                    2: "usage error"})
     parser.add_argument("--timeout", type=float, default=30.0,
                         help="seconds allowed for each step (default 30)")
     parser.set_defaults(func=run)

@@ -41,6 +41,7 @@ def _argv(example: str) -> list[str]:
 @pytest.mark.parametrize("command", COMMANDS)
 def test_each_command_has_examples_the_parser_accepts_and_states_its_exit_codes(
         command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    command = command.replace("_", "-")  # the module addon_path is the command addon-path
     text = _help(command, capsys=capsys)
     examples = _section(text, "examples")
     assert len(examples) >= 2, text
@@ -56,7 +57,7 @@ def test_each_command_has_examples_the_parser_accepts_and_states_its_exit_codes(
 def test_the_top_level_help_lists_each_command_on_one_line_with_examples(
         capsys: pytest.CaptureFixture[str]) -> None:
     text = _help(capsys=capsys)
-    for command in COMMANDS:
+    for command in (name.replace("_", "-") for name in COMMANDS):
         assert any(line.split()[:1] == [command] for line in text.splitlines()), command
     assert "register-python-argcomplete uxa-inspector" in text
     assert [line[0] for line in _section(text, "exit status")] == ["0", "1", "2"]
