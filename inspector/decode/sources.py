@@ -18,6 +18,7 @@ from typing import BinaryIO, Literal
 
 from typing_extensions import Buffer
 
+from inspector.decode.collection_pace import bulk_allocation
 from inspector.decode.errors import DecodeError
 from inspector.decode.har import parse_har
 from inspector.wire.envelope import MAX_LINE_BYTES, Envelope, WireError, parse_envelope, parse_hello
@@ -44,7 +45,7 @@ def load_capture(path: Path | str, device: str | None = None,
     path = Path(path)
     try:
         raw = io.FileIO(path, "rb") if on_read is None else _ReportingFile(path, on_read)
-        with io.BufferedReader(raw) as handle:
+        with io.BufferedReader(raw) as handle, bulk_allocation():
             loaded = _load(handle, device or path.stem)
     except OSError as exc:
         raise CaptureFileError(f"{path}: {exc.strerror or exc}") from None

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from pydantic import JsonValue
 
+from inspector.decode.collection_pace import bulk_allocation
 from inspector.model.privacy import show
 from inspector.model.reference import ModelConfig
 from inspector.model.rules import RULES
@@ -95,10 +96,11 @@ def run_check(inputs: Sequence[InputFile], deadline_s: float = 10.0,
     ``on_events`` is told how many events have been judged, every ``PROGRESS_EVERY`` events."""
     inputs = keep_devices_apart(inputs)
     store = CaptureStore(ModelConfig(deadline_s=deadline_s))
-    for count, raw in enumerate(merged(inputs), 1):
-        store.feed(raw)
-        if on_events is not None and count % PROGRESS_EVERY == 0:
-            on_events(count)
+    with bulk_allocation():
+        for count, raw in enumerate(merged(inputs), 1):
+            store.feed(raw)
+            if on_events is not None and count % PROGRESS_EVERY == 0:
+                on_events(count)
     end = max((env.time for item in inputs for env in item.envelopes[-1:]), default=None)
     store.finish(end)
     return CheckRun(tuple(inputs), store, deadline_s)
