@@ -19,7 +19,9 @@ USERS = st.sampled_from(["u-1", "u-2", "u-3", "u-4"])
 IDENTITIES = st.one_of(st.sampled_from(["cust-1", "cust-2", "Cust-1", "guest", "", "a@b.co"]),
                        st.integers(0, 3))
 SMALL = st.integers(min_value=1, max_value=5)
-EXPLAINING = {"unexpected-user-id-change", "unexpected-reset-first-identify", "unexpected-reset-same-identity"}
+# Verdicts that account for a user change (an inferred one, in network-only input, says so as info).
+EXPLAINING = {"unexpected-user-id-change", "unexpected-reset-first-identify", "unexpected-reset-same-identity",
+              "user-id-change-inferred"}
 
 
 class ModelMachine(RuleBasedStateMachine):
