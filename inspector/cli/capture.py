@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import signal
 import sys
 import threading
@@ -12,6 +13,7 @@ from typing import Any, TextIO
 from urllib.parse import urlsplit
 
 from inspector.cli.helptext import add_command
+from inspector.launch.browser import proxy_flags, trust_flag
 from inspector.launch.proxy import ca_fingerprint, default_confdir, start_capture
 from inspector.launch.stream_server import StreamServer
 from inspector.model.messages import one_line
@@ -107,8 +109,9 @@ def run(args: argparse.Namespace) -> int:
               "your network can use this proxy while it runs", file=sys.stderr)
     print(f"recording    {record}")
     print(f"CA SPKI      {fingerprint}")
-    print(f"chromium     --proxy-server=http://{address} --proxy-bypass-list='<-loopback>' "
-          f"--ignore-certificate-errors-spki-list={fingerprint} --user-data-dir=<a new folder>")
+    browser_host = LOOPBACK if wildcard else args.listen_host
+    flags = [*proxy_flags(browser_host, args.listen_port), trust_flag(fingerprint)]
+    print(f"chromium     {shlex.join(flags)} --user-data-dir=<a new folder>")
     print("Ctrl-C stops the capture.", flush=True)
     progress.banner_shown.set()
     stopping = False

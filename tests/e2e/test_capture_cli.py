@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import signal
 import socket
 import subprocess
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from inspector.decode.sources import load_capture
+from inspector.launch.browser import proxy_flags, trust_flag
 from inspector.launch.proxy import free_port, wait_for_port
 from inspector.wire.events import Command
 from tests.support.chromium import dump_dom
@@ -34,6 +36,10 @@ def test_headless_capture_records_a_real_browser_and_stops_on_sigterm(tmp_path: 
         banner = "".join(proc.stdout.readline() for _ in range(5))
         fingerprint = re.search(r"CA SPKI\s+(\S+)", banner)
         assert fingerprint and f"127.0.0.1:{port}" in banner, banner
+        # The line to paste into a shell holds the same flags the app's own launcher passes.
+        chromium_line = re.search(r"^chromium\s+(.*)$", banner, re.M)
+        assert chromium_line, banner
+        assert [*proxy_flags("127.0.0.1", port), trust_flag(fingerprint.group(1))] == shlex.split(chromium_line.group(1))[:3]
         assert wait_for_port("127.0.0.1", port, 10)
         with serve(PAGES) as base:
             dump_dom(f"{base}/queue.html", port, fingerprint.group(1))

@@ -27,6 +27,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from inspector.decode.hosts import is_tag_host
 from inspector.demo.site import DemoSite
+from inspector.launch.browser import trust_flag
 from inspector.launch.proxy import BlockingProxy, ca_fingerprint, free_port, start_capture
 from tests.support.chromium import QUIET_FLAGS, chromium_path
 
@@ -142,7 +143,7 @@ def rig(tmp: Path, confdir: Path) -> Iterator[Rig]:
             # Contexts choose their proxy; Chromium needs one at launch for that to work.
             browser = playwright.chromium.launch(
                 executable_path=chromium_path(), headless=True,
-                args=[*flags, f"--ignore-certificate-errors-spki-list={fingerprint}"],
+                args=[*flags, trust_flag(fingerprint)],
                 proxy={"server": "http://per-context"})
             try:
                 yield Rig(site, port, confdir, browser, tmp)
