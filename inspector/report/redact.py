@@ -28,6 +28,7 @@ from pydantic import JsonValue, ValidationError
 from inspector.decode import codecs
 from inspector.decode.cookies import cookie_pairs
 from inspector.decode.errors import DecodeError
+from inspector.decode.heap_query import PAIR_PARAMS
 from inspector.decode.payloads import utf8
 from inspector.wire.envelope import Envelope
 from inspector.wire.events import FOREIGN_VALUE_KEY, Notice
@@ -36,7 +37,7 @@ EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+(?:@|%40)[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]
 # Query and body parameters that carry only counters, sizes, versions and flags: kept as they are.
 SAFE_PARAMS = frozenset({
     "pid", "sn", "pn", "pvt", "v", "r", "hd", "lv", "lhd", "dw", "dh", "ww", "wh", "sw", "sh", "la", "uc",
-    "re", "ct", "isETR", "mdh", "tvp", "rl", "str", "di", "fl", "sl", "ri", "eo", "q", "sp", "cv",
+    "re", "ct", "isETR", "mdh", "tvp", "rl", "str", "di", "fl", "sl", "ri", "eo", "q", "cv",
 })
 USER_KEYS = frozenset({"uu", "u", "user_id", "userId", "uid"})
 IDENTITY_KEYS = frozenset({"identity", "i", "hashed_identity"})
@@ -277,10 +278,23 @@ class Redactor:
             parts = urlsplit(value)
         except ValueError:
             return self._sweep(value)
-        query = urlencode([(k, self.param(k, v)) for k, v in parse_qsl(parts.query, keep_blank_values=True)],
-                          quote_via=quote)
+        query = urlencode(self._query(parse_qsl(parts.query, keep_blank_values=True)), quote_via=quote)
         fragment = self._sweep(parts.fragment)
         return urlunsplit((parts.scheme, parts.netloc, self._sweep(parts.path), query, fragment))
+
+    def _query(self, pairs: list[tuple[str, str]]) -> list[tuple[str, JsonValue]]:
+        """Each parameter by its name; Heap's ``sp``/``pp`` repeat as key, value, key, value..., so their
+        keys (property names) are kept and every value is redacted like any other typed value."""
+        out: list[tuple[str, JsonValue]] = []
+        seen: dict[str, int] = {}
+        for name, value in pairs:
+            if name in PAIR_PARAMS:
+                position = seen.get(name, 0)
+                seen[name] = position + 1
+                out.append((name, value if position % 2 == 0 else self.param(None, value)))
+            else:
+                out.append((name, self.param(name, value)))
+        return out
 
     def cookie(self, name: str, value: str) -> str:
         if name == "_cs_id":

@@ -106,3 +106,18 @@ def test_compression_bombs_and_broken_gzip_are_removed_not_opened_whole(monkeypa
     query = dict(parse_qsl(urlsplit(out.event.url).query))  # type: ignore[union-attr]
     assert query["dv"] == query["dv2"] == "[compressed value removed by redaction]"
     assert query["dv3"] != lz_bomb and len(query["dv3"]) < 100  # not opened: pseudonymised whole
+
+
+def test_heap_property_pairs_keep_their_names_and_lose_their_values() -> None:
+    # sp/pp repeat as name, value, name, value...: the referrer, a title and a custom value are personal.
+    pairs = [("a", "5551234"), ("u", "3141592653589793"),
+             ("sp", "r"), ("sp", f"https://search.example/?q={EMAIL}"), ("sp", "plan"), ("sp", "gold-for-marie"),
+             ("pp", "t"), ("pp", "Welcome back, Marie Curie"), ("pp", "ts"), ("pp", "1764330000000")]
+    url = "https://heapanalytics.com/h?" + "&".join(f"{k}={quote(v, safe='')}" for k, v in pairs)
+    out = Redactor(KEY).redact([env(0, Request(method="GET", url=url))])
+    kept = parse_qsl(urlsplit(out[0].event.url).query)  # type: ignore[union-attr]
+    assert [k for k, _ in kept] == [k for k, _ in pairs]
+    assert [v for k, v in kept if k in ("sp", "pp")][::2] == ["r", "plan", "t", "ts"]  # property names
+    text = dump_envelope(out[0])
+    for secret in (EMAIL, "marie.curie%40example.org", "gold-for-marie", "Marie Curie", "Marie%20Curie"):
+        assert secret not in text
