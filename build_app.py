@@ -35,7 +35,8 @@ ENTRY = package_file("__main__.py")
 # Never used at run time, but pulled in by hooks that collect whole packages (pydantic's mypy plugin and
 # hypothesis plugin), by mitmproxy's other front ends (console, web) or by PyInstaller's setuptools hook.
 EXCLUDED = ("tkinter", "hypothesis", "mypy", "pydantic.mypy", "pydantic.v1", "pytest", "_pytest",
-            "setuptools", "pkg_resources", "mitmproxy.tools.console", "mitmproxy.tools.web", "urwid", "tornado")
+            "setuptools", "pkg_resources", "mitmproxy.tools.console", "mitmproxy.tools.web", "urwid",
+            "tornado")
 INSTALL_HINT = "pip install 'pyinstaller>=6'  (./dev install installs it with the other dev tools)"
 
 
@@ -50,7 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-selftest", action="store_true", help="do not run the built app's selftest")
     args = parser.parse_args(argv)
     if importlib.util.find_spec("PyInstaller") is None:
-        print(f"build_app.py: PyInstaller is not installed; install it with:\n  {INSTALL_HINT}", file=sys.stderr)
+        print(f"build_app.py: PyInstaller is not installed; install it with:\n  {INSTALL_HINT}",
+              file=sys.stderr)
         return 2
     app_dir = args.dist / NAME
     if args.clean:
@@ -58,8 +60,8 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(args.work, ignore_errors=True)
     started = time.monotonic()
     try:
-        subprocess.run([sys.executable, "-m", "PyInstaller", *pyinstaller_args(args.dist, args.work, args.clean)],
-                       check=True, cwd=ROOT)
+        options = pyinstaller_args(args.dist, args.work, args.clean)
+        subprocess.run([sys.executable, "-m", "PyInstaller", *options], check=True, cwd=ROOT)
     except subprocess.CalledProcessError as exc:
         print(f"build_app.py: PyInstaller failed (exit {exc.returncode})", file=sys.stderr)
         return 1
@@ -82,8 +84,8 @@ def pyinstaller_args(dist: Path, work: Path, clean: bool) -> list[str]:
     sep = os.pathsep if os.name == "nt" else ":"
     args = [str(ENTRY), "--name", NAME, "--onedir", "--noconfirm", "--console", "--log-level", "WARN",
             "--distpath", str(dist), "--workpath", str(work), "--specpath", str(work),
-            # Commands are imported by name (inspector/cli/main.py), and mitmdump loads the addon from its file:
-            # neither is visible to PyInstaller's analysis.
+            # Commands are imported by name (inspector/cli/main.py), and mitmdump loads the addon from its
+            # file: neither is visible to PyInstaller's analysis.
             "--collect-submodules", "inspector",
             "--add-data", f"{package_file('capture', 'addon.py')}{sep}inspector/capture",
             # mitmproxy's onboarding app reads its templates at start-up.
@@ -122,8 +124,8 @@ def selftest(executable: Path) -> bool:
         for command in (["--version"], ["selftest"]):
             done = subprocess.run([str(executable), *command], cwd=tmp, env=env, check=False, timeout=300)
             if done.returncode != 0:
-                print(f"build_app.py: '{executable.name} {' '.join(command)}' failed (exit {done.returncode})",
-                      file=sys.stderr)
+                shown = f"{executable.name} {' '.join(command)}"
+                print(f"build_app.py: '{shown}' failed (exit {done.returncode})", file=sys.stderr)
                 return False
     return True
 
