@@ -144,6 +144,10 @@ class DemoSession:
     def running(self) -> bool:
         return self.browser is not None and self.browser.running()
 
+    def runs_proxy(self) -> bool:
+        """Whether the demo's own capture proxy runs (not one it was given with ``proxy_port``)."""
+        return self.capture is not None and self.capture.running()
+
     def stop(self) -> None:
         """Close the browser, then the capture (its journal complete), then the site."""
         if self.browser is not None:

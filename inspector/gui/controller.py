@@ -19,10 +19,12 @@ from inspector.demo.session import DemoSession
 from inspector.gui import integrations
 from inspector.gui.inspection import Inspection
 from inspector.gui.live.connection import CaptureCommand, CaptureConnection
+from inspector.gui.live.listener import Listener
 from inspector.gui.settings import Settings
 from inspector.launch.preflight import CaptureStartError, check_ports_free
 from inspector.launch.profiles import Profile
 from inspector.wire.endpoints import LOOPBACK
+from inspector.wire.envelope import Envelope
 
 
 class Launched(Protocol):
@@ -37,7 +39,14 @@ class Launched(Protocol):
 
 
 class Demo(Protocol):
+    """What the controller needs of the demo (``demo.session.DemoSession``)."""
+
+    @property
+    def proxy_address(self) -> str: ...
+
     def start(self) -> object: ...
+
+    def runs_proxy(self) -> bool: ...
 
     def stop(self) -> None: ...
 
@@ -88,13 +97,44 @@ class Controller(QObject):
         self.devices: dict[int, str] = {}  # listen port -> profile, of the running capture
         self.browsers: list[Launched] = []
         self.demo: Demo | None = None
+        # Each capture start is a run, the demo's child a source of its own: each numbers from 0.
+        self._run = 0
+        self._demo_run = 0
         conn = self.connection
-        conn.envelope.connect(inspection.enqueue)
+        conn.envelope.connect(self._from_capture)
         conn.bad_line.connect(inspection.note_bad_line)
         conn.message.connect(self.log)
         conn.health_changed.connect(lambda _health: self.status_changed.emit())
         conn.stopped.connect(self._on_stopped)
         conn.crashed.connect(self._on_crashed)
+        # The demo's own capture child streams here, never into the capture's socket: its events and
+        # ticks are told apart from the capture's, and the capture's health stays the capture's.
+        self.demo_listener = Listener(self)
+        self.demo_listener.envelope.connect(self._from_demo)
+        self.demo_listener.bad_line.connect(inspection.note_bad_line)
+        self.demo_listener.refused.connect(self.log)
+        self.demo_listener.connected.connect(self._on_demo_connected)
+        self.demo_listener.disconnected.connect(self.status_changed)
+
+    def _from_capture(self, envelope: Envelope) -> None:
+        self.inspection.enqueue(envelope, ("capture", self._run))
+
+    def _from_demo(self, envelope: Envelope) -> None:
+        self.inspection.enqueue(envelope, ("demo", self._demo_run))
+
+    def _on_demo_connected(self, pid: int) -> None:
+        self.log.emit(f"demo capture connected (pid {pid})")
+        self.status_changed.emit()
+
+    def proxies(self) -> list[str]:
+        """The proxies running now, as the status bar names them (empty: none)."""
+        running = [f"proxy {self.connection.proxy_address}"] if self.connection.proxy_address else []
+        demo = self.demo
+        if demo is not None and demo.runs_proxy():
+            running.append(f"demo proxy {demo.proxy_address}")
+        elif demo is not None and running and demo.proxy_address == self.connection.proxy_address:
+            running[0] += " (with the demo)"
+        return running
 
     # ------------------------------------------------------------------ the user's choices
 
@@ -138,7 +178,7 @@ class Controller(QObject):
             return False
         self.devices = devices
         self._fresh_inspection()  # a capture starts a fresh inspection, not an appendix to a file
-        self.inspection.begin_run()  # or carries on after an earlier run: its numbers start again
+        self._run += 1  # or carries on after an earlier run: its numbers start again
         self.capturing.emit(True)
         self.status_changed.emit()
         return True
@@ -250,9 +290,11 @@ class Controller(QObject):
                 self.stop_capture()
             self._fresh_inspection()  # the demo is a fresh inspection, not an appendix to a file
             self.inspection.set_config(self.settings.model_config())
-            listener = conn.listener
+            self._demo_run += 1
+            listener = self.demo_listener
             session = self.partners.demo_session(stream_port=listener.listen(), token=listener.token)
         session.start()
+        self.status_changed.emit()
         return session
 
     # ------------------------------------------------------------------ shutdown
@@ -260,6 +302,7 @@ class Controller(QObject):
     def close(self) -> None:
         """End the capture child (waiting for it), every browser launched here and the demo."""
         self.connection.close()
+        self.demo_listener.close()
         partners: list[tuple[str, Launched | Demo]] = [("browser", b) for b in self.browsers]
         if self.demo is not None:
             partners.append(("demo", self.demo))

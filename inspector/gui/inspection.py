@@ -12,12 +12,14 @@ from __future__ import annotations
 import sys
 import time
 from collections import Counter, deque
+from collections.abc import Hashable
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from inspector.gui import collector
 from inspector.gui.live.loading import LoadWorker
+from inspector.gui.numbering import SourceNumbering
 from inspector.model.reference import ModelConfig
 from inspector.model.state import Severity, Snapshot, Verdict
 from inspector.report.files import replacing_text
@@ -52,9 +54,8 @@ class Inspection(QObject):
         self.config = config or ModelConfig()
         self.store = CaptureStore(self.config)
         self.bad_lines = 0
-        # Per device: the seq added to a new capture run's numbers, and the highest seq seen.
-        self._offsets: dict[str, int] = {}
-        self._last_seq: dict[str, int] = {}
+        # Capture runs and the demo's child each number from 0: merged per device here.
+        self._numbering = SourceNumbering()
         self.source: str = ""
         self.loading = False
         self._switch_interval = sys.getswitchinterval()
@@ -72,9 +73,10 @@ class Inspection(QObject):
 
     # ------------------------------------------------------------------ live input
 
-    def enqueue(self, envelope: Envelope) -> None:
-        """Take one live envelope; it is applied at the next batch."""
-        self._queue.append(envelope)
+    def enqueue(self, envelope: Envelope, source: Hashable = "") -> None:
+        """Take one live envelope from ``source`` (a capture run, the demo's child); it is applied at
+        the next batch."""
+        self._queue.append(self._numbering.renumber(envelope, source))
 
     def note_bad_line(self, message: str) -> None:
         self.bad_lines += 1
@@ -91,7 +93,7 @@ class Inspection(QObject):
         deadline = time.perf_counter() + BUDGET_S
         steps: list[Step] = []
         while self._queue:
-            raw = self._renumbered(self._queue.popleft())
+            raw = self._queue.popleft()
             refused = len(self.store.refused)
             try:
                 step = self.store.feed(raw)
@@ -110,18 +112,6 @@ class Inspection(QObject):
             self.steps_appended.emit(first, steps)
         self.counts_changed.emit()
         return len(steps)
-
-    def begin_run(self) -> None:
-        """A new capture run continues this inspection: its children number events from 0 again, so
-        each device's numbers carry on after the highest seen (the model needs them increasing)."""
-        self._offsets = {device: last + 1 for device, last in self._last_seq.items()}
-
-    def _renumbered(self, raw: Envelope) -> Envelope:
-        offset = self._offsets.get(raw.device, 0)
-        if offset:
-            raw = raw.model_copy(update={"seq": raw.seq + offset})
-        self._last_seq[raw.device] = max(raw.seq, self._last_seq.get(raw.device, -1))
-        return raw
 
     def flush(self) -> None:
         """Apply everything queued now (tests, end of capture)."""
@@ -230,8 +220,7 @@ class Inspection(QObject):
     def clear(self) -> None:
         self.store = CaptureStore(self.config)
         self._queue.clear()
-        self._offsets.clear()
-        self._last_seq.clear()
+        self._numbering.clear()
         self.bad_lines = 0
         self.source = ""
         self.cleared.emit()

@@ -589,7 +589,7 @@ class MainWindow(QMainWindow):
     def _update_status(self) -> None:
         ins = self.inspection
         capture = self.controller.connection
-        self.status.show_capture(capture.proxy_address, capture.health)
+        self.status.show_capture(self.controller.proxies(), capture.health)
         self.status.show_counts(ins.events, ins.verdict_counts, ins.dropped, ins.bad_lines, ins.refused)
 
 

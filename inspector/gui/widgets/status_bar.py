@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton, QWidget
@@ -43,8 +43,9 @@ class StatusBar(QStatusBar):
             self.addPermanentWidget(widget)
         self.addWidget(self.progress)
 
-    def show_capture(self, proxy_address: str, health: str) -> None:
-        self.proxy_label.setText(f"proxy {proxy_address}" if proxy_address else "proxy off")
+    def show_capture(self, proxies: Sequence[str], health: str) -> None:
+        """``proxies``: each proxy running now as it is named ("proxy 127.0.0.1:8080", "demo proxy …")."""
+        self.proxy_label.setText(" · ".join(proxies) or "proxy off")
         self.health_label.setText(HEALTH_TEXT.get(health, health))
 
     def show_counts(self, events: int, verdicts: Mapping[Severity, int], dropped: int,
