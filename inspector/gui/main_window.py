@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
     QMainWindow,
+    QScrollArea,
     QStyle,
     QVBoxLayout,
     QWidget,
@@ -50,7 +51,12 @@ from inspector.model.state import Severity, Snapshot
 from inspector.report.evidence import evidence_from
 from inspector.report.files import write_replacing
 
-LAYOUT_VERSION = 1
+# 2: docks have minimum widths; a layout saved before (side docks shrunk to ~150 px) is not restored.
+LAYOUT_VERSION = 2
+# The narrowest a docked panel may be: its rows, combo boxes and the identity card's values still fit
+# (restoreState and dragging a splitter both stop here). Default sizes grow with the window.
+SIDE_MIN_WIDTH = 220
+CARD_MIN_WIDTH = 310
 REFRESH_MS = 200
 FILE_FILTER = ("Captures (*.jsonl *.ndjson *.json *.har);;Recordings (*.jsonl *.ndjson);;HAR files (*.har);;"
                "All files (*)")
@@ -79,6 +85,7 @@ class MainWindow(QMainWindow):
         self.verdicts_model = VerdictsModel(self.inspection, dark)
         self.settings_dialog: SettingsDialog | None = None
         self._selected = -1
+        self._header_restored = False  # the timeline's remembered column widths beat their defaults
 
         self._build_central()
         self._build_docks()
@@ -127,7 +134,13 @@ class MainWindow(QMainWindow):
         self.log_panel = LogPanel()
         right, left, bottom = (Qt.DockWidgetArea.RightDockWidgetArea, Qt.DockWidgetArea.LeftDockWidgetArea,
                                Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.identity_dock = self._dock("Identity", "identityDock", self.identity_card, right)
+        # Scrolled rather than squeezed: on a short screen the card's rows never overlap.
+        card_area = QScrollArea()
+        card_area.setWidget(self.identity_card)
+        card_area.setWidgetResizable(True)
+        card_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        card_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.identity_dock = self._dock("Identity", "identityDock", card_area, right)
         self.sessions_dock = self._dock("Sessions", "sessionsDock", self.sessions_panel, left)
         self.graph_dock = self._dock("Identity graph", "graphDock", self.graph_panel, left)
         self.details_dock = self._dock("Details", "detailsDock", self.details, bottom)
@@ -139,6 +152,10 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.details_dock, self.verdicts_dock)
         self.tabifyDockWidget(self.verdicts_dock, self.log_dock)
         self.details_dock.raise_()
+        for dock in (self.sessions_dock, self.graph_dock):
+            dock.setMinimumWidth(SIDE_MIN_WIDTH)
+        for dock in (self.identity_dock, self.properties_dock):
+            dock.setMinimumWidth(CARD_MIN_WIDTH)
 
     def fit_to_screen(self) -> None:
         """The window takes the screen's available area (a remembered geometry replaces it)."""
@@ -155,18 +172,25 @@ class MainWindow(QMainWindow):
                      self.details_dock, self.verdicts_dock, self.log_dock):
             dock.setVisible(True)
         self.details_dock.raise_()
-        self.timeline.default_column_widths()
+        self._header_restored = False
         self.default_dock_sizes()
 
     def default_dock_sizes(self) -> None:
-        """Sizes for a first start (a remembered layout replaces them): wide enough for the combo
-        boxes and the identity card's values, whatever the screen."""
-        width = max(self.width(), 1200)
-        self.resizeDocks([self.sessions_dock], [max(int(width * 0.2), 260)], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.identity_dock], [max(int(width * 0.25), 320)], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.details_dock], [int(self.height() * 0.34)], Qt.Orientation.Vertical)
-        self.resizeDocks([self.identity_dock, self.properties_dock], [300, 300], Qt.Orientation.Vertical)
-        self.resizeDocks([self.sessions_dock, self.graph_dock], [300, 200], Qt.Orientation.Vertical)
+        """Sizes for a first start (a remembered layout replaces them): the side panels a share of the
+        window, never under their minimum, the timeline the rest; the bottom panels under a third
+        of the height, so the timeline keeps its rows at 720 px."""
+        width, height = self.width(), self.height()
+        side = _between(int(width * 0.17), SIDE_MIN_WIDTH, 360)
+        card = _between(int(width * 0.24), CARD_MIN_WIDTH + 20, 460)
+        self.resizeDocks([self.sessions_dock, self.identity_dock], [side, card], Qt.Orientation.Horizontal)
+        bottom = _between(int(height * 0.3), 190, 380)
+        self.resizeDocks([self.details_dock], [bottom], Qt.Orientation.Vertical)
+        # Proportions (Qt scales them to the column): the identity card whole at 720 px, the properties
+        # below it; the sessions over the identity graph.
+        self.resizeDocks([self.identity_dock, self.properties_dock], [620, 380], Qt.Orientation.Vertical)
+        self.resizeDocks([self.sessions_dock, self.graph_dock], [550, 450], Qt.Orientation.Vertical)
+        if not self._header_restored:
+            self.timeline.default_column_widths(width - side - card)
 
     def _action(self, text: str, slot: Any, shortcut: str | QKeySequence.StandardKey | None = None,
                 tip: str = "", checkable: bool = False,
@@ -279,6 +303,8 @@ class MainWindow(QMainWindow):
         for dock in (self.identity_dock, self.properties_dock, self.sessions_dock, self.graph_dock,
                      self.details_dock, self.verdicts_dock, self.log_dock):
             view_menu.addAction(dock.toggleViewAction())
+        # Typing in the filter must not swallow the window's shortcuts (Ctrl+E is "end of line" there).
+        self.filter_bar.text.pass_shortcuts(action.shortcut() for action in self.findChildren(QAction))
         self._check_partners()
 
     def _check_partners(self) -> None:
@@ -341,7 +367,7 @@ class MainWindow(QMainWindow):
             self._dock_timer.timeout.connect(self.default_dock_sizes)
             self._dock_timer.start(0)
         if isinstance(header, QByteArray):
-            self.timeline.horizontalHeader().restoreState(header)
+            self._header_restored = self.timeline.horizontalHeader().restoreState(header)
 
     def save_layout(self) -> None:
         self.store.setValue("window/geometry", self.saveGeometry())
@@ -591,6 +617,10 @@ class MainWindow(QMainWindow):
         capture = self.controller.connection
         self.status.show_capture(self.controller.proxies(), capture.health)
         self.status.show_counts(ins.events, ins.verdict_counts, ins.dropped, ins.bad_lines, ins.refused)
+
+
+def _between(value: int, low: int, high: int) -> int:
+    return max(low, min(value, high))
 
 
 def _is_problem(row: Row) -> bool:

@@ -170,5 +170,6 @@ class DetailsPanel(QWidget):
                 item.setFont(0, font)
                 item.setToolTip(0, line.change)
             self.state.addTopLevelItem(item)
-        self.state.resizeColumnToContents(0)
+        for col in (0, 1):  # the values whole; "Before" takes the rest
+            self.state.resizeColumnToContents(col)
 

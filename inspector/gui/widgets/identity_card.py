@@ -1,6 +1,8 @@
 """The identity card: "who am I now" for one device, as of the selected event (or the newest).
 
-The identity is masked until the user presses Show (or reveals personal data globally).
+The identity is masked until the user presses Show (or reveals personal data globally). A session that
+follows another on the device is marked: a session number going back (a new user ID, an expiry, a
+tag that lost its cookie) is what a tester looks for.
 """
 
 from __future__ import annotations
@@ -39,8 +41,8 @@ class IdentityCard(QWidget):
         self.when.setObjectName("identityWhen")
         self.when.setStyleSheet("color: palette(placeholder-text);")
 
+        # Not wrapped: a wrapped label in a form gets too little height and its lines overlap.
         self.identity = QLabel()
-        self.identity.setWordWrap(True)
         self.identity.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.show_button = QPushButton("Show")
         self.show_button.setCheckable(True)
@@ -54,8 +56,8 @@ class IdentityCard(QWidget):
 
         self.user_id = QLabel()
         self.user_id.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.user_id.setWordWrap(True)
         self.session = QLabel()
+        self.session.setWordWrap(True)
         self.since = QLabel()
         self.get_identity = QLabel()
         self.reset_badge = QLabel()
@@ -133,15 +135,14 @@ class IdentityCard(QWidget):
             self.identity.setText("anonymous")
             self.show_button.setEnabled(False)
         else:
-            hashed = "  (hashed by the page)" if state.identity_hashed else ""
+            hashed = "<br>(hashed by the page)" if state.identity_hashed else ""
             self.identity.setText(f"<b>{_html(show(state.identity, reveal))}</b>{hashed}")
             self.show_button.setEnabled(not self.reveal_all)
         self.user_id.setText(short_id(state.user_id, 23))
         seen = len(state.user_ids)
         self.user_id.setToolTip(f"{state.user_id or 'none'}\n{seen} user IDs seen on this device")
-        sn = "—" if state.session_number is None else str(state.session_number)
-        pn = "—" if state.page_number is None else str(state.page_number)
-        self.session.setText(f"session {sn} · page {pn}")
+        self.session.setText(session_text(state))
+        self.session.setToolTip(session_history(state))
         self.since.setText(time_of_day(state.identified_since))
         self.get_identity.setText("—" if state.last_get_identity is None
                                   else show(state.last_get_identity, reveal))
@@ -156,6 +157,36 @@ class IdentityCard(QWidget):
             self.pending.setText("<br>".join(waits))
         else:
             self.pending.setText("nothing")
+
+
+# A session number that went back (or started again at the same number) and one that went on.
+RESTART_COLOR, NEXT_COLOR = "#d35400", "#2e86c1"
+
+
+def session_text(state: DeviceState) -> str:
+    """ "session N · page M", with a badge when this session follows another one on the device."""
+    sn = "—" if state.session_number is None else str(state.session_number)
+    pn = "—" if state.page_number is None else str(state.page_number)
+    text = f"session {sn} · page {pn}"
+    if len(state.sessions) < 2:
+        return text
+    current, previous = state.sessions[-1], state.sessions[-2]
+    other_user = ", another user ID" if current.user_id != previous.user_id else ""
+    went_back = current.number is not None and previous.number is not None and (
+        current.number <= previous.number)
+    if went_back:
+        badge = f"↺ restarted at #{current.first_seq} (was session {previous.number}{other_user})"
+    else:
+        badge = f"new session at #{current.first_seq} (was {previous.number}{other_user})"
+    color = RESTART_COLOR if went_back else NEXT_COLOR
+    return (f"{text}<br><span style='background:{color};color:white;border-radius:3px;padding:1px 4px'>"
+            f"&nbsp;{badge}&nbsp;</span>")
+
+
+def session_history(state: DeviceState) -> str:
+    """Every session seen on the device, for the tooltip."""
+    return "\n".join(f"session {s.number if s.number is not None else '—'} from #{s.first_seq}"
+                     f" ({len(s.pageviews)} pageviews)" for s in state.sessions) or "no pageview yet"
 
 
 def _html(text: str) -> str:

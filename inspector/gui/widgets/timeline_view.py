@@ -18,16 +18,20 @@ from inspector.gui.models.masking import masked
 from inspector.gui.models.rows import Row
 from inspector.gui.models.timeline_filter import TimelineFilter
 from inspector.gui.models.timeline_model import (
+    COL_DEVICE,
     COL_KIND,
     COL_SEQ,
     COL_SUMMARY,
+    COL_TAB,
     COL_TIME,
+    COL_VERDICT,
     ROW_ROLE,
     TimelineModel,
 )
 from inspector.gui.widgets.details_panel import masked_event
 from inspector.wire.events import Hit, Request
 
+SUMMARY_WIDTH, MIN_SUMMARY_WIDTH = 360, 200
 FILTERED_TEXT = "No row matches the filter.\nClear the filter (Esc in the filter box) to see every event."
 # Only capture housekeeping (ticks, notices) so far: nothing the page's tag did yet.
 IDLE_TEXT = ("Capture is running; no tag event yet.\n"
@@ -62,7 +66,7 @@ class TimelineView(QTableView):
         vheader = self.verticalHeader()
         vheader.setVisible(False)
         vheader.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # uniform rows: fast with 100k rows
-        vheader.setDefaultSectionSize(self.fontMetrics().height() + 6)
+        vheader.setDefaultSectionSize(self.fontMetrics().height() + 4)
         header = self.horizontalHeader()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -87,10 +91,14 @@ class TimelineView(QTableView):
 
     # ------------------------------------------------------------------ selection
 
-    def default_column_widths(self) -> None:
-        for col, width in ((COL_SEQ, 44), (COL_TIME, 96), (2, 64), (3, 40), (COL_KIND, 84),
-                           (COL_SUMMARY, 360), (6, 180)):
-            self.setColumnWidth(col, width)
+    def default_column_widths(self, width: int | None = None) -> None:
+        """Every column at its default width; given the timeline's ``width``, the summary takes what
+        the others leave (so the verdict column shows without scrolling sideways)."""
+        widths = {COL_SEQ: 44, COL_TIME: 96, COL_DEVICE: 64, COL_TAB: 40, COL_KIND: 84, COL_VERDICT: 170}
+        rest = SUMMARY_WIDTH if width is None else width - sum(widths.values()) - 48
+        widths[COL_SUMMARY] = max(MIN_SUMMARY_WIDTH, rest)
+        for col, col_width in widths.items():
+            self.setColumnWidth(col, col_width)
 
     def selected_source_row(self) -> int:
         index = self.currentIndex()

@@ -41,7 +41,9 @@ def test_identity_card_masks_until_shown(qtbot: QtBot, fed: Inspection) -> None:
     assert "c•••2 (13 chars)" in card.identity.text()
     assert "customer-0002" not in card.identity.text()
     assert card.user_id.text().startswith(UU_B[:20])
-    assert card.session.text() == "session 1 · page 2"
+    # A new user ID's session starts again at 1: marked, with where and what it was.
+    assert card.session.text().startswith("session 1 · page 2<br>")
+    assert "↺ restarted at #12 (was session 1, another user ID)" in card.session.text()
     assert "identity-change" in card.reset_badge.text()
     card.show_button.click()
     assert "customer-0002" in card.identity.text()
