@@ -83,6 +83,7 @@ class Controller(QObject):
     problem = Signal(str, object, bool)  # title, detail lines: list[str], whether a restart may help
     notice = Signal(str)  # a short message for the status bar
     status_changed = Signal()  # the proxy address or the capture's health changed
+    demo_started = Signal()
 
     def __init__(self, inspection: Inspection, settings: Settings, partners: Partners | None = None,
                  profiles: Sequence[str] = (), parent: QObject | None = None) -> None:
@@ -276,6 +277,7 @@ class Controller(QObject):
         except Exception as exc:
             self.log.emit(f"demo could not start: {type(exc).__name__}: {exc}")
             return False
+        self.demo_started.emit()
         return True
 
     def _start_demo(self) -> Demo:

@@ -35,6 +35,7 @@ from inspector.gui.models.verdicts_model import VerdictsModel
 from inspector.gui.settings import Settings
 from inspector.gui.widgets.details_panel import DetailsPanel
 from inspector.gui.widgets.filter_bar import FilterBar
+from inspector.gui.widgets.guide import GuidePanel
 from inspector.gui.widgets.identity_card import IdentityCard
 from inspector.gui.widgets.panels import (
     LogPanel,
@@ -94,6 +95,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self._default_state = self.saveState(LAYOUT_VERSION)  # what View ▸ Reset layout goes back to
         self._restore_layout()
+        self.guide.setVisible(not settings.guide_seen)  # the first launch starts with it
         self._refresh_panels()
         self._update_status()
 
@@ -105,6 +107,7 @@ class MainWindow(QMainWindow):
 
     def _build_central(self) -> None:
         self.banner = ProblemBanner()
+        self.guide = GuidePanel()
         self.filter_bar = FilterBar(self.proxy)
         self.timeline = TimelineView(self.proxy)
         self.timeline.setObjectName("timeline")
@@ -113,6 +116,7 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addWidget(self.banner)
+        layout.addWidget(self.guide)
         layout.addWidget(self.filter_bar)
         layout.addWidget(self.timeline, 1)
         self.setCentralWidget(central)
@@ -263,6 +267,9 @@ class MainWindow(QMainWindow):
         self.settings_action = self._action("Settings…", self.show_settings,
                                             QKeySequence.StandardKey.Preferences)
         self.quit_action = self._action("Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.guide_action = self._action("Getting started", self.show_guide,
+                                         QKeySequence.StandardKey.HelpContents,
+                                         "What to click first and what to look at")
 
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("mainToolbar")
@@ -303,6 +310,7 @@ class MainWindow(QMainWindow):
         for dock in (self.identity_dock, self.properties_dock, self.sessions_dock, self.graph_dock,
                      self.details_dock, self.verdicts_dock, self.log_dock):
             view_menu.addAction(dock.toggleViewAction())
+        menus.addMenu("&Help").addAction(self.guide_action)
         # Typing in the filter must not swallow the window's shortcuts (Ctrl+E is "end of line" there).
         self.filter_bar.text.pass_shortcuts(action.shortcut() for action in self.findChildren(QAction))
         self._check_partners()
@@ -346,6 +354,12 @@ class MainWindow(QMainWindow):
         self.mode_combo.currentTextChanged.connect(lambda mode: ctl.choose_mode(mode == "sink"))
         self.profile_combo.currentTextChanged.connect(ctl.choose_profile)
         self.banner.restart.connect(ctl.start_capture)
+        guide = self.guide
+        guide.start_demo.connect(self.demo_action.trigger)
+        guide.start_capture.connect(self._guide_capture)
+        guide.open_file.connect(self.open_dialog)
+        guide.dismissed.connect(self._guide_dismissed)
+        ctl.demo_started.connect(self._follow_demo)
         # Panels are rebuilt at most once per batch, after the rows are in.
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
@@ -385,7 +399,8 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ data flow
 
-    def _on_steps(self, _first: int, _steps: list[Any]) -> None:
+    def _on_steps(self, _first: int, steps: list[Any]) -> None:
+        self.guide.saw(steps)
         self._schedule_refresh()
 
     def _schedule_refresh(self) -> None:
@@ -472,6 +487,28 @@ class MainWindow(QMainWindow):
     def log(self, line: str) -> None:
         stamp = dt.datetime.now().strftime("%H:%M:%S")
         self.log_panel.log(f"{stamp}  {line}")
+
+    def show_guide(self) -> None:
+        """Help ▸ Getting started: the guide again (the demo's walkthrough while the demo runs)."""
+        if not (self.guide.following and self.controller.demo is not None):
+            self.guide.show_intro()
+        self.guide.show()
+
+    def _guide_capture(self) -> None:
+        if not self.controller.connection.is_running():
+            self.capture_action.trigger()
+
+    def _guide_dismissed(self) -> None:
+        if not self.settings.guide_seen:
+            self.controller.set_settings(self.settings.with_(guide_seen=True))
+            settings_store.save(self.settings, self.store)
+
+    def _follow_demo(self) -> None:
+        self.guide.follow_demo()
+        if self.guide.isVisible() or not self.settings.guide_seen:
+            self.guide.show()
+        else:
+            self.statusBar().showMessage("The demo is running: Help ▸ Getting started walks through it", 8000)
 
     def focus_filter(self) -> None:
         self.filter_bar.text.setFocus()

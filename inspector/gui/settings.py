@@ -28,6 +28,7 @@ class Settings:
     browser_profile: str = "default"
     color_scheme: str = "system"  # system | light | dark
     relative_time: bool = False
+    guide_seen: bool = False  # the first-run guide was dismissed
 
     def model_config(self) -> ModelConfig:
         return ModelConfig(deadline_s=self.deadline_s)

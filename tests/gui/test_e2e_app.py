@@ -88,7 +88,7 @@ def test_demo_button_streams_the_demo_into_the_window(qtbot: QtBot, store: QSett
         window.demo_action.trigger()
         session = window.controller.demo
         assert isinstance(session, DemoSession), window.log_panel.toPlainText()
-        qtbot.waitUntil(window.controller.connection.listener.is_connected, timeout=20000)
+        qtbot.waitUntil(window.controller.demo_listener.is_connected, timeout=20000)
         session.play_scenario([])
         def identified() -> bool:
             return any(getattr(s.envelope.event, "name", None) == "identify" for s in window.inspection.steps)
@@ -96,5 +96,9 @@ def test_demo_button_streams_the_demo_into_the_window(qtbot: QtBot, store: QSett
         qtbot.waitUntil(identified, timeout=20000)
         snapshot = window.inspection.latest()
         assert snapshot is not None and any(len(d.user_ids) >= 2 for d in snapshot.devices.values())
+        # The first-run guide walks through the demo: its steps are ticked as the shop's events arrive.
+        assert not window.guide.isHidden() and window.guide.following
+        qtbot.waitUntil(lambda: "reset" in window.guide.done(), timeout=20000)  # the scenario's sign-out
+        assert {"hit", "identify", "identity-change", "properties"} <= set(window.guide.done())
     finally:
         window.close()

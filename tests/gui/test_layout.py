@@ -29,6 +29,7 @@ def first_launch(qtbot: QtBot, store: QSettings, width: int, height: int) -> Mai
     win.resize(width, height)
     win.show()
     qtbot.wait(50)  # the first start's default dock sizes are set once the window has its size
+    win.guide.dismiss()  # as after a first look (it sits over the timeline until then)
     return win
 
 

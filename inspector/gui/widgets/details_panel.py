@@ -79,6 +79,7 @@ class DetailsPanel(QWidget):
         self.state.setHeaderLabels(["State after this event", "Value", "Before"])
         self.state.setAlternatingRowColors(True)
         self.state.setRootIsDecorated(False)
+        self._fit_state_header()
 
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(self.fields)
@@ -106,6 +107,12 @@ class DetailsPanel(QWidget):
         self.fields.clear()
         self.raw.setPlainText("")
         self.state.clear()
+        self._fit_state_header()
+
+    def _fit_state_header(self) -> None:
+        """The state tree's first column at least as wide as its title ("State after this e…" was cut)."""
+        header = self.state.header()
+        header.resizeSection(0, max(header.sectionSize(0), header.sectionSizeHint(0)))
 
     def show_row(self, row: Row, step: Step | None, before: DeviceState | None,
                  after: DeviceState | None) -> None:
@@ -170,6 +177,11 @@ class DetailsPanel(QWidget):
                 item.setFont(0, font)
                 item.setToolTip(0, line.change)
             self.state.addTopLevelItem(item)
-        for col in (0, 1):  # the values whole; "Before" takes the rest
-            self.state.resizeColumnToContents(col)
+        self.state.resizeColumnToContents(0)
+        self._fit_state_header()
+        # The values whole when they fit in half of what is left; "Before" (the diff) keeps the rest.
+        self.state.resizeColumnToContents(1)
+        header = self.state.header()
+        half = max(120, (self.state.viewport().width() - header.sectionSize(0)) // 2)
+        header.resizeSection(1, min(header.sectionSize(1), half))
 

@@ -60,6 +60,7 @@ class SnapshotTree(EvidenceTree):
         super().__init__(parent)
         self.tree_model = model
         self.setModel(model)
+        self.header().resizeSection(0, self.header().sectionSizeHint(0))  # its title whole while empty
         self.expand_depth = depth  # how deep to expand after a rebuild (-1: everything)
         self.reveal = False
         self._shown: Snapshot | None = None
