@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QWidget
 
+from inspector.gui.widgets.panels import text_beside_buttons
 from inspector.session.engine import Step
 from inspector.wire.events import Command, Hit
 
@@ -99,17 +100,8 @@ class GuidePanel(QFrame):
         self.dismiss_button.setToolTip("Hide the guide (Help ▸ Getting started shows it again)")
         self.dismiss_button.setFlat(True)
         self.dismiss_button.clicked.connect(self.dismiss)
-        text = QVBoxLayout()
-        text.addWidget(self.title)
-        text.addWidget(self.text)
-        buttons = QVBoxLayout()
-        for button in (self.demo_button, self.capture_button, self.open_button, self.dismiss_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 4, 8, 4)
-        layout.addLayout(text, 1)
-        layout.addLayout(buttons)
+        buttons = [self.demo_button, self.capture_button, self.open_button, self.dismiss_button]
+        text_beside_buttons(self, [self.title, self.text], buttons).setContentsMargins(8, 4, 8, 4)
         self.show_intro()
 
     def show_intro(self) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -191,6 +193,21 @@ class LogPanel(QPlainTextEdit):
         self.appendPlainText(line)
 
 
+def text_beside_buttons(owner: QWidget, texts: Sequence[QWidget], buttons: Sequence[QWidget]) -> QHBoxLayout:
+    """A banner's layout: its text on the left, taking the width, its buttons stacked on the right."""
+    text = QVBoxLayout()
+    for widget in texts:
+        text.addWidget(widget)
+    column = QVBoxLayout()
+    for button in buttons:
+        column.addWidget(button)
+    column.addStretch(1)
+    layout = QHBoxLayout(owner)
+    layout.addLayout(text, 1)
+    layout.addLayout(column)
+    return layout
+
+
 class ProblemBanner(QFrame):
     """A non-modal banner over the timeline: the proxy crashed, here is why, restart it."""
 
@@ -212,16 +229,7 @@ class ProblemBanner(QFrame):
         self.dismiss = QPushButton("Dismiss")
         self.dismiss.setFlat(True)
         self.dismiss.clicked.connect(self.hide)
-        text = QVBoxLayout()
-        text.addWidget(self.title)
-        text.addWidget(self.lines)
-        buttons = QVBoxLayout()
-        buttons.addWidget(self.restart_button)
-        buttons.addWidget(self.dismiss)
-        buttons.addStretch(1)
-        layout = QHBoxLayout(self)
-        layout.addLayout(text, 1)
-        layout.addLayout(buttons)
+        text_beside_buttons(self, [self.title, self.lines], [self.restart_button, self.dismiss])
         self.hide()
 
     def show_problem(self, title: str, lines: list[str], can_restart: bool = True) -> None:

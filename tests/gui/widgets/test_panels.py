@@ -152,3 +152,19 @@ def test_details_raw_request_is_hidden_until_revealed(qtbot: QtBot, fed: Inspect
     assert "hidden" in panel.raw.toPlainText()
     panel.set_reveal(True)
     assert panel.raw.toPlainText() == "GET https://c.contentsquare.net/pageview"
+
+
+def test_identity_card_marks_the_session_that_restarted_only_from_its_first_event(
+        qtbot: QtBot, fed: Inspection) -> None:
+    card = IdentityCard()
+    qtbot.addWidget(card)
+
+    def session_after(seq: int) -> str:
+        index = next(i for i, s in enumerate(fed.steps) if s.envelope.device == "phone" and s.envelope.seq == seq)
+        card.set_snapshot(fed.snapshot_at(index), f"#{seq}", "phone")
+        return card.session.text()
+
+    assert session_after(16) == "session 1 · page 2"  # the phone's first session goes on: nothing marked
+    # #17: the tag lost its user ID, so the session number is 1 again for another user ID.
+    assert "↺ restarted at #17 (was session 1, another user ID)" in session_after(17)
+    assert "session 1 from #14" in card.session.toolTip() and "session 1 from #17" in card.session.toolTip()
