@@ -150,6 +150,8 @@ class ReferenceModel:
         self._devices: dict[str, DeviceState] = {}
         self._graph: History[GraphLink] = History()
         self._graph_keys: set[tuple[str, str, str | None]] = set()
+        # Graph links made only by crediting a call a new user (key -> the call's seq).
+        self._credited: dict[tuple[str, str, str | None], int] = {}
         self._verdicts: list[Verdict] = []
         self._calls: dict[tuple[str, str], _Call] = {}
         self._last_seq: dict[str, int] = {}
@@ -568,7 +570,7 @@ class ReferenceModel:
             newcomer = replace(newcomer, call_seq=exp.since_seq, call=exp.call,
                                answered=(*newcomer.answered, exp))
             if exp.identity is not None:
-                self._link(exp.identity, dev.device, user_id, env.seq, env.time)
+                self._link(exp.identity, dev.device, user_id, env.seq, env.time, exp.since_seq)
             if outcome is Outcome.REPORTED:
                 self._fire(exp.rule, dev.device, [exp.since_seq, env.seq],
                            messages.expectation_message(exp.rule, exp.kind, Observation.NEW_USER_ID),
@@ -658,6 +660,10 @@ class ReferenceModel:
         pending = list(dev.pending)
         for user_id in slots:
             pending.extend(recent[user_id].answered)
+            # The identity of the call it answered went with it: that link was never a fact.
+            for exp in recent[user_id].answered:
+                if exp.identity is not None and exp.kind in _NEW_USER_KINDS:
+                    self._unlink(exp.identity, dev.device, user_id, exp.since_seq)
         for user_id, seq in slots.items():
             user = recent[user_id]
             if seq < 0:  # released: it waits for another call
@@ -670,6 +676,9 @@ class ReferenceModel:
             pending = [e for e in pending if e not in taken]
             recent[user_id] = replace(user, call_seq=seq, call=taken[0].call, answered=tuple(taken))
             for exp in taken:
+                if exp.identity is not None and exp.kind in _NEW_USER_KINDS:
+                    # As in _observe_user: the user a call started carries the identity it set.
+                    self._link(exp.identity, dev.device, user_id, env.seq, env.time, exp.since_seq)
                 if MEETS.get((exp.kind, Observation.NEW_USER_ID)) is Outcome.REPORTED:
                     self._fire(exp.rule, dev.device, [exp.since_seq, env.seq],
                                messages.expectation_message(exp.rule, exp.kind, Observation.NEW_USER_ID),
@@ -790,8 +799,14 @@ class ReferenceModel:
 
     # ------------------------------------------------------------------ identity graph
 
-    def _link(self, identity: str, device: str, user_id: str | None, seq: int, time: float) -> None:
+    def _link(self, identity: str, device: str, user_id: str | None, seq: int, time: float,
+              call_seq: int | None = None) -> None:
+        """``call_seq``: the call whose new user this link credits (``_rebind`` may take it back)."""
         key = (identity, device, user_id)
+        if call_seq is None:
+            self._credited.pop(key, None)  # a fact of its own now
+        elif key not in self._graph_keys:
+            self._credited[key] = call_seq
         if key in self._graph_keys:
             return
         self._graph_keys.add(key)
@@ -802,3 +817,13 @@ class ReferenceModel:
             graph = History(link for link in graph if not (
                 link.identity == identity and link.device == device and link.user_id is None))
         self._graph = graph.append(GraphLink(identity, device, user_id, seq, time))
+
+    def _unlink(self, identity: str, device: str, user_id: str, call_seq: int) -> None:
+        """Take back a link only crediting ``call_seq`` made (not one another fact made too)."""
+        key = (identity, device, user_id)
+        if self._credited.get(key) != call_seq:
+            return
+        del self._credited[key]
+        self._graph_keys.discard(key)
+        self._graph = History(link for link in self._graph if not (
+            link.identity == identity and link.device == device and link.user_id == user_id))
