@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         self.timeline_model.relative_time = self.settings.relative_time
         self.proxy = TimelineFilter(self.timeline_model)
         self.verdicts_model = VerdictsModel(self.inspection, dark)
+        self.verdicts_model.reveal = self.reveal
         self.settings_dialog: SettingsDialog | None = None
         self._selected = -1
 
@@ -459,6 +460,7 @@ class MainWindow(QMainWindow):
         self.details.set_reveal(reveal)
         self.properties_panel.set_reveal(reveal)
         self.graph_panel.set_reveal(reveal)
+        self.verdicts_panel.set_reveal(reveal)
         self.filter_bar.apply()  # the text filter searches what is shown: revealed values too
 
     def set_relative_time(self, relative: bool) -> None:

@@ -237,7 +237,7 @@ class ReferenceModel:
 
     # ------------------------------------------------------------------ verdicts
 
-    def _fire(self, rule_id: str, device: str, events: Iterable[int], message: str,
+    def _fire(self, rule_id: str, device: str, events: Iterable[int], template: str,
               details: dict[str, JsonValue] | None = None, time: float | None = None,
               since: Expectation | None = None) -> None:
         rule = RULES[rule_id]
@@ -249,7 +249,7 @@ class ReferenceModel:
         self._out.append(Verdict(
             rule=rule.id, severity=rule.severity,
             time=self._now if time is None else time, device=device, tab=tab,
-            message=messages.one_line(message), fix=rule.fix, events=tuple(sorted(set(events))),
+            template=template, fix=rule.fix, events=tuple(sorted(set(events))),
             details=details or {}, basis=Basis.OBSERVED if device in self._observed else Basis.NETWORK,
         ))
 
@@ -392,7 +392,7 @@ class ReferenceModel:
     def _identity_command(self, dev: DeviceState, env: Envelope, plan: _IdentityPlan) -> DeviceState:
         for finding in plan.findings:
             self._fire(finding.rule, dev.device, [env.seq],
-                       messages.identity_finding(finding.reason, plan.identity, plan.value),
+                       messages.identity_finding(finding.reason),
                        {"identity": plan.identity if plan.identity is not None else plan.value})
         row = plan.row
         if row is None:
@@ -450,7 +450,7 @@ class ReferenceModel:
                                    if c.key == key and c.user_id == dev.user_id), None)
                 earlier = [] if last_write is None else [last_write]
                 self._fire("property-overwrite", dev.device, [*earlier, env.seq],
-                           messages.property_overwrite(key, old, value),
+                           messages.property_overwrite(key),
                            {"key": key, "old": old, "new": value})
             properties[key] = value
             history = history.append(PropertyChange(key=key, new=value, old=old, had_old=had_old,
@@ -467,7 +467,7 @@ class ReferenceModel:
         returned = result.returned
         if call.identity is not None and identity_text(returned) == call.identity:
             self._fire("getidentity-returned-raw", dev.device, [call.seq, env.seq],
-                       messages.getidentity_returned_raw(call.identity), {"returned": returned})
+                       messages.getidentity_returned_raw(), {"returned": returned})
         return replace(dev, last_get_identity=returned)
 
     # ------------------------------------------------------------------ observations

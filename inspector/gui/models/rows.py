@@ -58,7 +58,7 @@ class Row:
         text = self._summary.get(reveal)
         if text is None:
             if self.verdict is not None:
-                text = verdict_summary(self.verdict)
+                text = verdict_summary(self.verdict, reveal)
             elif step is not None:
                 text = event_summary(step, reveal)
             else:
@@ -85,8 +85,8 @@ def verdict_row(step_index: int, verdict: Verdict) -> Row:
                verdict=verdict)
 
 
-def verdict_summary(verdict: Verdict) -> str:
-    return f"{verdict.rule}: {verdict.message}"
+def verdict_summary(verdict: Verdict, reveal: bool) -> str:
+    return f"{verdict.rule}: {verdict.text(reveal)}"
 
 
 def short_id(value: str | None, keep: int = 8) -> str:
