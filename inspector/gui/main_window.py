@@ -27,6 +27,7 @@ from inspector.gui import integrations, theme
 from inspector.gui import settings as settings_store
 from inspector.gui.controller import Controller, Partners
 from inspector.gui.inspection import Inspection
+from inspector.gui.models.masking import PERSONAL
 from inspector.gui.models.rows import Row
 from inspector.gui.models.timeline_filter import TimelineFilter
 from inspector.gui.models.timeline_model import TimelineModel
@@ -64,6 +65,7 @@ class MainWindow(QMainWindow):
         settings = settings or settings_store.load(self.store)
         self.dark = dark
         self.reveal = not settings.mask_personal_data
+        PERSONAL.clear()  # what another capture showed is not this one's
         self.setWindowTitle("UXA Inspector")
         self.fit_to_screen()
         self.setDockNestingEnabled(True)
@@ -360,7 +362,9 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ data flow
 
-    def _on_steps(self, _first: int, _steps: list[Any]) -> None:
+    def _on_steps(self, _first: int, steps: list[Any]) -> None:
+        if PERSONAL.learn(step.envelope for step in steps):
+            self.timeline.viewport().update()  # rows shown before may hold the value just learnt
         self._schedule_refresh()
 
     def _schedule_refresh(self) -> None:
@@ -410,6 +414,7 @@ class MainWindow(QMainWindow):
         self._refresh_panels()
 
     def _on_cleared(self) -> None:
+        PERSONAL.clear()
         self._selected = -1
         self.details.clear()
         self.filter_bar.reset_choices()
