@@ -152,6 +152,9 @@ class ReferenceModel:
         self._graph_keys: set[tuple[str, str, str | None]] = set()
         # Graph links made only by crediting a call a new user (key -> the call's seq).
         self._credited: dict[tuple[str, str, str | None], int] = {}
+        # Identities set by calls that keep the user, made while an earlier call still waited for its
+        # new user: they go with the user that call gets (device -> (its seq, identity), bounded).
+        self._after_call: dict[str, list[tuple[int, str]]] = {}
         self._verdicts: list[Verdict] = []
         self._calls: dict[tuple[str, str], _Call] = {}
         self._last_seq: dict[str, int] = {}
@@ -333,9 +336,13 @@ class ReferenceModel:
         message = messages.expectation_message(exp.rule, exp.kind, Observation.DEADLINE, old=exp.old_user_id,
                                                new=new, deadline=self.config.deadline_s)
         self._fire(exp.rule, dev.device, [exp.since_seq], message, details, time=self._at(exp), since=exp)
-        if exp.kind is ExpectKind.NEW_USER_ID and exp.identity is not None:
-            # The tag kept the user: the identity goes with the user it had when the call was made.
-            self._link(exp.identity, dev.device, exp.old_user_id, exp.since_seq, self._at(exp))
+        if exp.kind in _NEW_USER_KINDS:
+            # The tag kept the user: the identities go with the user it had when the call was made.
+            kept = self._user_before(dev, exp)
+            if exp.kind is ExpectKind.NEW_USER_ID and exp.identity is not None:
+                self._link(exp.identity, dev.device, kept, exp.since_seq, self._at(exp))
+            for identity in self._identities_after(dev.device, exp.since_seq):
+                self._link(identity, dev.device, kept, exp.since_seq, self._at(exp))
 
     # ------------------------------------------------------------------ commands
 
@@ -412,7 +419,7 @@ class ReferenceModel:
         if row.identity is IdentityAfter.SET and plan.identity is not None:
             dev = replace(dev, identity=plan.identity, identity_hashed=plan.hashed, identified_since=env.time)
             if not row.expects_new_user():
-                self._link(plan.identity, dev.device, dev.user_id, env.seq, env.time)
+                self._link_kept(dev, plan.identity, env)
             # else: linked to the renewed user ID when it shows up (or to the kept one if it never does)
         elif row.identity is IdentityAfter.CLEARED:
             dev = replace(dev, identity=None, identity_hashed=False, identified_since=None)
@@ -569,8 +576,7 @@ class ReferenceModel:
                 reason = RESET_REASON[exp.call]
             newcomer = replace(newcomer, call_seq=exp.since_seq, call=exp.call,
                                answered=(*newcomer.answered, exp))
-            if exp.identity is not None:
-                self._link(exp.identity, dev.device, user_id, env.seq, env.time, exp.since_seq)
+            self._link_credited(dev.device, exp, user_id, env)
             if outcome is Outcome.REPORTED:
                 self._fire(exp.rule, dev.device, [exp.since_seq, env.seq],
                            messages.expectation_message(exp.rule, exp.kind, Observation.NEW_USER_ID),
@@ -660,10 +666,10 @@ class ReferenceModel:
         pending = list(dev.pending)
         for user_id in slots:
             pending.extend(recent[user_id].answered)
-            # The identity of the call it answered went with it: that link was never a fact.
-            for exp in recent[user_id].answered:
-                if exp.identity is not None and exp.kind in _NEW_USER_KINDS:
-                    self._unlink(exp.identity, dev.device, user_id, exp.since_seq)
+            # The identities of the call it answered went with it: those links were never facts.
+            former = recent[user_id].call_seq
+            if former is not None:
+                self._unlink_credited(dev.device, user_id, former)
         for user_id, seq in slots.items():
             user = recent[user_id]
             if seq < 0:  # released: it waits for another call
@@ -676,9 +682,7 @@ class ReferenceModel:
             pending = [e for e in pending if e not in taken]
             recent[user_id] = replace(user, call_seq=seq, call=taken[0].call, answered=tuple(taken))
             for exp in taken:
-                if exp.identity is not None and exp.kind in _NEW_USER_KINDS:
-                    # As in _observe_user: the user a call started carries the identity it set.
-                    self._link(exp.identity, dev.device, user_id, env.seq, env.time, exp.since_seq)
+                self._link_credited(dev.device, exp, user_id, env)  # as in _observe_user
                 if MEETS.get((exp.kind, Observation.NEW_USER_ID)) is Outcome.REPORTED:
                     self._fire(exp.rule, dev.device, [exp.since_seq, env.seq],
                                messages.expectation_message(exp.rule, exp.kind, Observation.NEW_USER_ID),
@@ -807,23 +811,57 @@ class ReferenceModel:
             self._credited.pop(key, None)  # a fact of its own now
         elif key not in self._graph_keys:
             self._credited[key] = call_seq
-        if key in self._graph_keys:
-            return
-        self._graph_keys.add(key)
         graph = self._graph
-        # An identity first seen before any user ID: the later link with a user ID replaces it.
+        # An identity seen before its user ID was: the link with a user ID replaces it.
         if user_id is not None and (identity, device, None) in self._graph_keys:
             self._graph_keys.discard((identity, device, None))
+            self._credited.pop((identity, device, None), None)
             graph = History(link for link in graph if not (
                 link.identity == identity and link.device == device and link.user_id is None))
-        self._graph = graph.append(GraphLink(identity, device, user_id, seq, time))
+        if key not in self._graph_keys:
+            self._graph_keys.add(key)
+            graph = graph.append(GraphLink(identity, device, user_id, seq, time))
+        self._graph = graph
 
-    def _unlink(self, identity: str, device: str, user_id: str, call_seq: int) -> None:
-        """Take back a link only crediting ``call_seq`` made (not one another fact made too)."""
-        key = (identity, device, user_id)
-        if self._credited.get(key) != call_seq:
+    def _link_credited(self, device: str, exp: Expectation, user_id: str, env: Envelope) -> None:
+        """A call got ``user_id`` as its new user: the user carries the identity the call set, and
+        those of later calls that kept the user before the tag's evidence of it came."""
+        if exp.kind not in _NEW_USER_KINDS:
             return
-        del self._credited[key]
-        self._graph_keys.discard(key)
-        self._graph = History(link for link in self._graph if not (
-            link.identity == identity and link.device == device and link.user_id == user_id))
+        identities = self._identities_after(device, exp.since_seq)
+        for identity in ([exp.identity] if exp.identity is not None else []) + identities:
+            self._link(identity, device, user_id, env.seq, env.time, exp.since_seq)
+
+    def _link_kept(self, dev: DeviceState, identity: str, env: Envelope) -> None:
+        """An identify that keeps the user: linked to the device's user now, unless an earlier call
+        still waits for its new user (the tag ran it first): then to the user that call gets."""
+        waiting = max((e.since_seq for e in dev.pending if e.kind in _NEW_USER_KINDS), default=None)
+        if waiting is None:
+            self._link(identity, dev.device, dev.user_id, env.seq, env.time)
+            return
+        after = self._after_call.setdefault(dev.device, [])
+        if (waiting, identity) not in after:
+            after.append((waiting, identity))
+            del after[:-RECENT_USERS]
+        self._link(identity, dev.device, None, env.seq, env.time, waiting)  # seen; its user comes later
+
+    def _identities_after(self, device: str, call_seq: int) -> list[str]:
+        return [identity for seq, identity in self._after_call.get(device, ()) if seq == call_seq]
+
+    @staticmethod
+    def _user_before(dev: DeviceState, exp: Expectation) -> str | None:
+        """The user the device had when a call was made: that of the latest earlier call credited one."""
+        earlier = [k for k in dev.recent if k.call_seq is not None and k.call_seq < exp.since_seq]
+        return max(earlier, key=lambda k: k.call_seq or -1).user_id if earlier else exp.old_user_id
+
+    def _unlink_credited(self, device: str, user_id: str, call_seq: int) -> None:
+        """Take back the links only crediting ``call_seq`` with ``user_id`` made."""
+        keys = [key for key, seq in self._credited.items()
+                if seq == call_seq and key[1] == device and key[2] == user_id]
+        for key in keys:
+            del self._credited[key]
+            self._graph_keys.discard(key)
+        if keys:
+            gone = set(keys)
+            self._graph = History(link for link in self._graph
+                                  if (link.identity, link.device, link.user_id) not in gone)
