@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
 from inspector.gui.main_window import MainWindow
 from inspector.gui.settings import Settings
 from inspector.wire.envelope import Envelope, dump_envelope
 from inspector.wire.events import Command, Hit, HitType, Page, Request
-from tests.gui.test_masking import _screen_text
+from tests.gui.test_masking import _screen_text, opened
 
 SHOP = "https://shop.test"
 BEFORE_LOGIN = f"{SHOP}/team/martin/news"  # seen before identify("martin") says it is an identity
@@ -39,15 +40,9 @@ def _envelopes() -> list[Envelope]:
     return [Envelope(seq=i, time=1000.0 + i, device="laptop", tab="t1", event=e) for i, e in enumerate(events)]
 
 
-def test_names_in_url_paths_are_masked_until_revealed_and_again_after(qtbot: QtBot, store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    path = tmp_path / "names.jsonl"
-    path.write_text("".join(dump_envelope(e) + "\n" for e in _envelopes()), encoding="utf-8")
-    win = MainWindow(Settings(), store)
-    qtbot.addWidget(win)
-    win.show()
-    with qtbot.waitSignal(win.inspection.load_finished, timeout=20000):
-        win.open_file(path)
-    qtbot.waitUntil(lambda: win.timeline_model.rowCount() >= 6)
+def test_names_in_url_paths_are_masked_until_revealed_and_again_after(qtbot: QtBot, store: QSettings,
+                                                                     tmp_path: Path) -> None:
+    win = opened(qtbot, store, tmp_path / "names.jsonl", _envelopes(), 6)
     masked = _screen_text(win)
     assert [name for name in NAMES if name in masked] == []
     for readable in ("shop.test/team/•••/news", "shop.test/users/•••/orders", "shop.test/u/•••",
@@ -73,7 +68,8 @@ def _one_page(path: Path, url: str) -> Path:
     return path
 
 
-def test_a_row_shown_live_before_the_identity_came_is_masked_once_it_comes(qtbot: QtBot, store) -> None:  # type: ignore[no-untyped-def]
+def test_a_row_shown_live_before_the_identity_came_is_masked_once_it_comes(qtbot: QtBot,
+                                                                          store: QSettings) -> None:
     win = MainWindow(Settings(), store)
     qtbot.addWidget(win)
     win.show()

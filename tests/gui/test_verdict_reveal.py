@@ -6,26 +6,23 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from inspector.gui.main_window import MainWindow
-from inspector.gui.settings import Settings
-from inspector.wire.envelope import dump_envelope
-from tests.gui.test_masking import _tree_text
+from inspector.wire.envelope import Envelope
+from tests.gui.test_masking import _tree_text, opened
 from tests.support.script import Script
 
 EMAIL = "jane.doe@example.com"
 PLANS = ("freemium-tier", "platinum-tier")
 
 
-def _recording(path: Path) -> Path:
-    script = (Script().pageview("6f1c0000-0000-4000-8000-000000000001", 1, 1)
-              .push("identify", EMAIL).push("addUserProperties", {"plan": PLANS[0]})
-              .push("addUserProperties", {"plan": PLANS[1]}))
-    path.write_text("".join(dump_envelope(e) + "\n" for e in script.envelopes), encoding="utf-8")
-    return path
+def _envelopes() -> list[Envelope]:
+    return (Script().pageview("6f1c0000-0000-4000-8000-000000000001", 1, 1)
+            .push("identify", EMAIL).push("addUserProperties", {"plan": PLANS[0]})
+            .push("addUserProperties", {"plan": PLANS[1]})).envelopes
 
 
 def _messages_on_screen(win: MainWindow) -> str:
@@ -52,12 +49,9 @@ def _messages_on_screen(win: MainWindow) -> str:
     return "\n".join(shown)
 
 
-def test_reveal_unmasks_verdict_messages_and_hides_them_again(qtbot: QtBot, store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    win = MainWindow(Settings(), store)
-    qtbot.addWidget(win)
-    win.show()
-    with qtbot.waitSignal(win.inspection.load_finished, timeout=20000):
-        win.open_file(_recording(tmp_path / "verdicts.jsonl"))
+def test_reveal_unmasks_verdict_messages_and_hides_them_again(qtbot: QtBot, store: QSettings,
+                                                             tmp_path: Path) -> None:
+    win = opened(qtbot, store, tmp_path / "verdicts.jsonl", _envelopes(), 1)
     qtbot.waitUntil(lambda: {"identity-pii-unhashed", "property-overwrite"}
                     <= {v.rule for v in win.verdicts_model.verdicts})
     secrets = (EMAIL, *PLANS)
