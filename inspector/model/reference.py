@@ -150,8 +150,8 @@ class ReferenceModel:
         self._devices: dict[str, DeviceState] = {}
         self._graph: History[GraphLink] = History()
         self._graph_keys: set[tuple[str, str, str | None]] = set()
-        # Graph links made only by crediting a call a new user (key -> the call's seq).
-        self._credited: dict[tuple[str, str, str | None], int] = {}
+        # Graph links made only by crediting a call a new user: (device, user ID) -> identity -> call seq.
+        self._credited: dict[tuple[str, str | None], dict[str, int]] = {}
         # Identities set by calls that keep the user, made while an earlier call still waited for its
         # new user: they go with the user that call gets (device -> (its seq, identity), bounded).
         self._after_call: dict[str, list[tuple[int, str]]] = {}
@@ -808,14 +808,14 @@ class ReferenceModel:
         """``call_seq``: the call whose new user this link credits (``_rebind`` may take it back)."""
         key = (identity, device, user_id)
         if call_seq is None:
-            self._credited.pop(key, None)  # a fact of its own now
+            self._credited.get((device, user_id), {}).pop(identity, None)  # a fact of its own now
         elif key not in self._graph_keys:
-            self._credited[key] = call_seq
+            self._credited.setdefault((device, user_id), {})[identity] = call_seq
         graph = self._graph
         # An identity seen before its user ID was: the link with a user ID replaces it.
         if user_id is not None and (identity, device, None) in self._graph_keys:
             self._graph_keys.discard((identity, device, None))
-            self._credited.pop((identity, device, None), None)
+            self._credited.get((device, None), {}).pop(identity, None)
             graph = History(link for link in graph if not (
                 link.identity == identity and link.device == device and link.user_id is None))
         if key not in self._graph_keys:
@@ -856,12 +856,11 @@ class ReferenceModel:
 
     def _unlink_credited(self, device: str, user_id: str, call_seq: int) -> None:
         """Take back the links only crediting ``call_seq`` with ``user_id`` made."""
-        keys = [key for key, seq in self._credited.items()
-                if seq == call_seq and key[1] == device and key[2] == user_id]
-        for key in keys:
-            del self._credited[key]
-            self._graph_keys.discard(key)
-        if keys:
-            gone = set(keys)
-            self._graph = History(link for link in self._graph
-                                  if (link.identity, link.device, link.user_id) not in gone)
+        credited = self._credited.get((device, user_id), {})
+        gone = {identity for identity, seq in credited.items() if seq == call_seq}
+        for identity in gone:
+            del credited[identity]
+            self._graph_keys.discard((identity, device, user_id))
+        if gone:
+            self._graph = History(link for link in self._graph if not (
+                link.device == device and link.user_id == user_id and link.identity in gone))
