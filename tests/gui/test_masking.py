@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QTreeWidgetItem
 from pytestqt.qtbot import QtBot
@@ -40,10 +40,13 @@ def _tree_text(item: QTreeWidgetItem) -> str:
 
 
 def _screen_text(win: MainWindow) -> str:
-    """What the timeline, the details pane, the trees and a copy show for both rows."""
+    """What the timeline (every column and tooltip), the details pane, the trees and a copy show for
+    every row."""
     shown = []
-    for row in range(win.timeline_model.rowCount()):
-        shown.append(str(win.timeline_model.index(row, win.timeline_model.columnCount() - 1).data()))
+    timeline = win.timeline_model
+    for row in range(timeline.rowCount()):
+        shown.extend(str(timeline.index(row, col).data(role)) for col in range(timeline.columnCount())
+                     for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole))
         win.timeline.select_source_row(row)
         shown.append(win.details.title.text())
         shown.append(_tree_text(win.details.fields.invisibleRootItem()))

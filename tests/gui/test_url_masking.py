@@ -20,7 +20,7 @@ BEFORE_LOGIN = f"{SHOP}/team/martin/news"  # seen before identify("martin") says
 ORDERS = f"{SHOP}/users/alice/orders"
 PROFILE = f"{SHOP}/u/john.smith"
 WELCOME = f"{SHOP}/welcome/alice-martin"  # the slug of the "name" property
-NAMES = ("team/martin", "users/alice", "john.smith", "alice-martin")
+NAMES = ("team/martin", "users/alice", "john.smith", "alice-martin", "back Alice Martin")
 
 
 def _envelopes() -> list[Envelope]:
@@ -36,13 +36,14 @@ def _envelopes() -> list[Envelope]:
         pushed("identify", "martin"),
         pushed("addUserProperties", {"name": "Alice Martin"}),
         Page(url=WELCOME, title="Welcome"),
+        pushed("trackPageEvent", "Welcome back Alice Martin"),  # not an identity command: shown, but…
     ]
     return [Envelope(seq=i, time=1000.0 + i, device="laptop", tab="t1", event=e) for i, e in enumerate(events)]
 
 
 def test_names_in_url_paths_are_masked_until_revealed_and_again_after(qtbot: QtBot, store: QSettings,
                                                                      tmp_path: Path) -> None:
-    win = opened(qtbot, store, tmp_path / "names.jsonl", _envelopes(), 6)
+    win = opened(qtbot, store, tmp_path / "names.jsonl", _envelopes(), 7)
     masked = _screen_text(win)
     assert [name for name in NAMES if name in masked] == []
     for readable in ("shop.test/team/•••/news", "shop.test/users/•••/orders", "shop.test/u/•••",
@@ -73,7 +74,7 @@ def test_a_row_shown_live_before_the_identity_came_is_masked_once_it_comes(qtbot
     win = MainWindow(Settings(), store)
     qtbot.addWidget(win)
     win.show()
-    page, *_, identify, _props, _welcome = _envelopes()
+    page, *_, identify, _props, _welcome, _event = _envelopes()
     win.inspection.enqueue(page)
     win.inspection.flush()
     qtbot.waitUntil(lambda: win.timeline_model.rowCount() >= 1)

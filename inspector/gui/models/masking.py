@@ -10,7 +10,8 @@ claims: it is masked when it follows a word that introduces a person (``/users/a
 a user property value, as it is, as an e-mail's local part or as a slug (``Alice Martin`` →
 ``alice-martin``), once the capture has shown that value (``PERSONAL``). Known values of at least
 ``MIN_SWEEP`` characters are also masked inside the values shown in clear (safe query parameters
-and headers, route words), as the support bundle sweeps them.
+and headers, route words, event names, other commands' arguments: ``clear_value``), as the support
+bundle sweeps them.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ SAFE_KEYS = frozenset({
 # Maps of what a page or a person sent: their keys are the schema, but every value is personal.
 PERSONAL_MAPS = frozenset({"fields", "properties", "unknown", "details", "cookies", "payload", "args"})
 URL_KEYS = frozenset({"url", "page_url", "referrer", "dr", "href"})
+# Pseudonymous IDs the views show in clear (their hex may hold any short word).
+USER_ID_KEYS = frozenset({"uu", "user_id"})
 # A path segment kept in clear is a route word (lowercase letters and dashes, perhaps a file's
 # extension): anything with digits, capitals, an @, a dot elsewhere (first.last) or other
 # punctuation may be an identity, a name or a token.
@@ -148,6 +151,13 @@ def masked_header(name: str, value: str, reveal: bool) -> str:
     return value if clear else mask_text(value)
 
 
+def clear_value(value: JsonValue, reveal: bool) -> str:
+    """A value of a field that carries nothing personal (an event's name, a non-identity command's
+    argument): shown as it is, unless it holds a value the capture knows to be personal."""
+    text = show(value, True)
+    return text if reveal or not PERSONAL.occurs_in(text) else mask_text(text)
+
+
 def masked(value: JsonValue, reveal: bool, key: str | None = None) -> JsonValue:
     """Any JSON value for display: dict keys and safe fields in clear, URLs by route, the rest masked."""
     if reveal:
@@ -165,6 +175,8 @@ def masked(value: JsonValue, reveal: bool, key: str | None = None) -> JsonValue:
         if key == "payload" and value and isinstance(value[0], str):
             return [value[0], *(masked(v, False) for v in value[1:])]
         return [masked(v, False, key) for v in value]
+    if key in SAFE_KEYS and isinstance(value, str) and key not in USER_ID_KEYS:
+        return clear_value(value, False)
     if key in SAFE_KEYS or value is None or isinstance(value, bool):
         return value
     if key in URL_KEYS and isinstance(value, str):

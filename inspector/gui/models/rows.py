@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from pydantic import JsonValue
 
-from inspector.gui.models.masking import PERSONAL, masked_url
+from inspector.gui.models.masking import PERSONAL, clear_value, masked_url
 from inspector.model.privacy import show
 from inspector.model.state import Severity, Verdict
 from inspector.session.engine import Step
@@ -103,7 +103,7 @@ def short_id(value: str | None, keep: int = 8) -> str:
 def _args_text(name: str, args: tuple[JsonValue, ...], reveal: bool) -> str:
     if name in _PERSONAL_COMMANDS:
         return ", ".join(_personal_arg(a, reveal) for a in args)
-    return ", ".join(show(a, True) for a in args)
+    return ", ".join(clear_value(a, reveal) for a in args)
 
 
 def _personal_arg(arg: JsonValue, reveal: bool) -> str:

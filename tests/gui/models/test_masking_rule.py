@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from inspector.gui.models.masking import PERSONAL, masked_header, masked_url
+from inspector.gui.models.masking import PERSONAL, clear_value, masked, masked_header, masked_url
 from tests.support.script import Script
 
 
@@ -41,5 +41,9 @@ def test_values_the_capture_showed_are_masked_wherever_a_route_word_could_hold_t
     assert masked_url(page, False) == "https://shop.test/team/•••/•••/•••/news?pid=12&r=•••"
     assert masked_header("User-Agent", "Bot for martin", False) != "Bot for martin"
     assert masked_header("Accept", "*/*", False) == "*/*"
+    assert clear_value("Hello Alice Martin", False) != "Hello Alice Martin"
+    assert clear_value("Hello Alice Martin", True) == "Hello Alice Martin"
+    assert masked({"name": "martin-login", "uu": "martin00-0000"}, False) == {
+        "name": "m•••n (12 chars)", "uu": "martin00-0000"}
     PERSONAL.clear()
     assert masked_url(page, False).startswith("https://shop.test/team/martin/")
