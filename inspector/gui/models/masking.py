@@ -8,10 +8,10 @@ A path segment stays in clear only when it is a route word (``ROUTE_WORD``) that
 claims: it is masked when it follows a word that introduces a person (``/users/alice``,
 ``/u/jdoe``), or when the capture itself knows it is personal: an identity given to ``identify`` or
 a user property value, as it is, as an e-mail's local part or as a slug (``Alice Martin`` →
-``alice-martin``), once the capture has shown that value (``PERSONAL``). Known values of at least
-``MIN_SWEEP`` characters are also masked inside the values shown in clear (safe query parameters
-and headers, route words, event names, other commands' arguments: ``clear_value``), as the support
-bundle sweeps them.
+``alice-martin``), once the capture has shown that value (``PERSONAL``); a known value of at least
+``MIN_SWEEP`` characters also as whole words of a segment (``welcome-alice``). Such values are also
+masked inside the values shown in clear (safe query parameters and headers, event names, other
+commands' arguments: ``clear_value``), as the support bundle sweeps them.
 """
 
 from __future__ import annotations
@@ -53,12 +53,15 @@ PERSON_WORDS = frozenset({
 _SLUG_BREAK = re.compile(r"[^a-z0-9]+")
 
 
+def _slug(text: str) -> str:
+    return _SLUG_BREAK.sub("-", text).strip("-")
+
+
 def _forms(value: str) -> set[str]:
-    """How a personal value may show in a URL path: as it is, an e-mail's local part, a slug."""
+    """How a personal value may show in a URL path: as it is, an e-mail's local part, as slugs."""
     lower = value.strip().lower()
-    forms = {lower, _SLUG_BREAK.sub("-", lower).strip("-")}
-    if "@" in lower:
-        forms.add(lower.partition("@")[0])
+    forms = {lower, lower.partition("@")[0]} if "@" in lower else {lower}
+    forms |= {_slug(f) for f in forms}
     # Only a form with a letter can pass for a route word or hide in a clear value (digits are masked).
     return {f for f in forms if any(ch.isalpha() for ch in f)}
 
@@ -88,10 +91,16 @@ class PersonalValues:
         return True
 
     def is_known(self, segment: str) -> bool:
+        """A path segment that is a known value, or holds a long one as whole words (``hello-alice``
+        for ``Alice``, but not ``homepage`` for ``home``)."""
         if not self._forms:
             return False
         text = unquote(segment).lower()
-        return text in self._forms or _SLUG_BREAK.sub("-", text).strip("-") in self._forms
+        slug = _slug(text)
+        if text in self._forms or slug in self._forms:
+            return True
+        words = f"-{slug}-"
+        return any(f"-{form}-" in words for form in self._long)
 
     def occurs_in(self, text: str) -> bool:
         if not self._long:
@@ -140,7 +149,7 @@ def _masked_path(path: str) -> str:
     previous = ""
     for segment in path.split("/"):
         clear = not segment or (ROUTE_WORD.fullmatch(segment) is not None and previous not in PERSON_WORDS
-                                and not PERSONAL.is_known(segment) and not PERSONAL.occurs_in(segment))
+                                and not PERSONAL.is_known(segment))
         out.append(segment if clear else MASK)
         previous = segment.lower() if segment else previous
     return "/".join(out)

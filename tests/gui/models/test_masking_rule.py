@@ -33,12 +33,13 @@ def test_shapes_and_person_words(url: str, shown: str) -> None:
 
 
 def test_values_the_capture_showed_are_masked_wherever_a_route_word_could_hold_them() -> None:
-    page = "https://shop.test/team/martin/alice-martin/jdoe/news?pid=12&r=martin"
+    page = "https://shop.test/team/martin/alice-martin/jdoe/hi-martin/martinique/news?pid=12&r=martin"
     assert masked_url(page, False) == page  # route words and a safe parameter (r), until…
     script = (Script().push("identify", "martin").push("addUserProperties", {"name": "Alice Martin"})
               .push("identify", "JDoe@example.com"))
     assert PERSONAL.learn(script.envelopes) and not PERSONAL.learn(script.envelopes)
-    assert masked_url(page, False) == "https://shop.test/team/•••/•••/•••/news?pid=12&r=•••"
+    # As a whole segment, its slug, an e-mail's local part, whole words; not inside another word.
+    assert masked_url(page, False) == "https://shop.test/team/•••/•••/•••/•••/martinique/news?pid=12&r=•••"
     assert masked_header("User-Agent", "Bot for martin", False) != "Bot for martin"
     assert masked_header("Accept", "*/*", False) == "*/*"
     assert clear_value("Hello Alice Martin", False) != "Hello Alice Martin"
