@@ -16,7 +16,7 @@ from inspector.cli.helptext import add_command
 from inspector.launch.browser import proxy_flags, trust_flag
 from inspector.launch.proxy import ca_fingerprint, default_confdir, start_capture
 from inspector.launch.stream_server import StreamServer
-from inspector.model.messages import one_line
+from inspector.model.privacy import one_line
 from inspector.wire.endpoints import LOOPBACK
 from inspector.wire.envelope import Envelope
 

@@ -148,7 +148,7 @@ def render(run: CheckRun, fmt: str, fail_on: Severity, reveal: bool, every: bool
         return json.dumps(check_document(run, fail_on, reveal), indent=2, ensure_ascii=False) + "\n"
     if fmt == "junit":
         from inspector.report.junit import render_junit
-        return render_junit(run, fail_on)
+        return render_junit(run, fail_on, reveal)
     if fmt == "html":
         from inspector.report.html import render_html
         return render_html(run, reveal=reveal, fail_on=fail_on)

@@ -15,7 +15,7 @@ from inspector.decode.cookies import decode_tag_cookies, ids_from_cookies, parse
 from inspector.decode.curl import is_curl, parse_curl
 from inspector.decode.hosts import is_tag_host
 from inspector.decode.requests import decode_request
-from inspector.model.messages import one_line
+from inspector.model.privacy import one_line
 from inspector.wire.events import Hit, Request
 
 

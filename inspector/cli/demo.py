@@ -15,7 +15,7 @@ from inspector.decode.sources import CaptureFileError, load_capture
 from inspector.demo.scenario import FAULT_RULES, masked_step, steps_for
 from inspector.demo.session import DemoSession, NoDisplayError
 from inspector.launch.browser import BrowserNotFoundError
-from inspector.model.messages import one_line
+from inspector.model.privacy import one_line
 from inspector.model.state import Severity, Verdict
 from inspector.session.store import CaptureStore
 

@@ -28,6 +28,7 @@ from inspector.gui import integrations, theme
 from inspector.gui import settings as settings_store
 from inspector.gui.controller import Controller, Partners
 from inspector.gui.inspection import Inspection
+from inspector.gui.models.masking import PERSONAL
 from inspector.gui.models.rows import Row
 from inspector.gui.models.timeline_filter import TimelineFilter
 from inspector.gui.models.timeline_model import TimelineModel
@@ -71,6 +72,7 @@ class MainWindow(QMainWindow):
         settings = settings or settings_store.load(self.store)
         self.dark = dark
         self.reveal = not settings.mask_personal_data
+        PERSONAL.clear()  # what another capture showed is not this one's
         self.setWindowTitle("UXA Inspector")
         self.fit_to_screen()
         self.setDockNestingEnabled(True)
@@ -84,6 +86,7 @@ class MainWindow(QMainWindow):
         self.timeline_model.relative_time = self.settings.relative_time
         self.proxy = TimelineFilter(self.timeline_model)
         self.verdicts_model = VerdictsModel(self.inspection, dark)
+        self.verdicts_model.reveal = self.reveal
         self.settings_dialog: SettingsDialog | None = None
         self._selected = -1
         self._header_restored = False  # the timeline's remembered column widths beat their defaults
@@ -401,6 +404,8 @@ class MainWindow(QMainWindow):
 
     def _on_steps(self, _first: int, steps: list[Any]) -> None:
         self.guide.saw(steps)
+        if PERSONAL.learn(step.envelope for step in steps):
+            self.timeline.viewport().update()  # rows shown before may hold the value just learnt
         self._schedule_refresh()
 
     def _schedule_refresh(self) -> None:
@@ -450,6 +455,7 @@ class MainWindow(QMainWindow):
         self._refresh_panels()
 
     def _on_cleared(self) -> None:
+        PERSONAL.clear()
         self._selected = -1
         self.details.clear()
         self.filter_bar.reset_choices()
@@ -522,6 +528,7 @@ class MainWindow(QMainWindow):
         self.details.set_reveal(reveal)
         self.properties_panel.set_reveal(reveal)
         self.graph_panel.set_reveal(reveal)
+        self.verdicts_panel.set_reveal(reveal)
         self.filter_bar.apply()  # the text filter searches what is shown: revealed values too
 
     def set_relative_time(self, relative: bool) -> None:

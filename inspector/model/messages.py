@@ -1,6 +1,7 @@
-"""The wording of verdict messages: one line each, personal data masked (raw values go only in a
-verdict's ``details``). Titles and fixes are in ``rules.py``; which verdict fires is decided by
-``transitions.py`` and ``reference.py``.
+"""The wording of verdict messages: one line each, as templates. Personal values are not written in:
+a template names the verdict's detail that holds one (``{identity}``, ``{old}``...), and each
+rendering masks or reveals it (``privacy.fill``); everything else is literal text. Titles and fixes
+are in ``rules.py``; which verdict fires is decided by ``transitions.py`` and ``reference.py``.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 from pydantic import JsonValue
 
 from inspector.model.identity_checks import is_foreign
-from inspector.model.privacy import mask_text, mask_value
+from inspector.model.privacy import literal
 from inspector.model.rules import RULES
 from inspector.model.state import ExpectKind
 from inspector.model.transitions import Observation
@@ -43,60 +44,64 @@ OUTCOME_WORDS: dict[Observation, str] = {Observation.NEW_USER_ID: "renewed", Obs
 def expectation_message(rule: str, kind: ExpectKind, observation: Observation, *, old: str | None = None,
                         new: str | None = None, deadline: float = 0.0, prev_sn: int | None = None,
                         sn: int | None = None) -> str:
-    return EXPECTATION_MESSAGES[(kind, observation)].format(
-        title=RULES[rule].title, old=short(old), new=short(new), deadline=deadline, prev_sn=prev_sn, sn=sn)
+    return literal(EXPECTATION_MESSAGES[(kind, observation)].format(
+        title=RULES[rule].title, old=short(old), new=short(new), deadline=deadline, prev_sn=prev_sn, sn=sn))
 
 
 def unexplained_message(rule: str, observation: Observation, *, old: str | None = None,
                         new: str | None = None) -> str:
-    return UNEXPLAINED_MESSAGES[observation].format(title=RULES[rule].title, old=short(old), new=short(new))
+    return literal(UNEXPLAINED_MESSAGES[observation].format(title=RULES[rule].title, old=short(old),
+                                                            new=short(new)))
 
 
 def command_malformed(payload: JsonValue) -> str:
-    return f"{RULES['command-malformed'].title}: got {describe(payload)}"
+    return literal(f"{RULES['command-malformed'].title}: got {describe(payload)}")
 
 
 def command_unknown(name: str) -> str:
-    return f"Unknown command '{name[:60]}'"
+    return literal(f"Unknown command '{name[:60]}'")
 
 
-def identity_finding(reason: str, identity: str | None, value: JsonValue) -> str:
-    masked = mask_text(identity) if identity is not None else mask_value(value)
-    return f"{reason[:1].upper()}{reason[1:]}: {masked}"
+def identity_finding(reason: str) -> str:
+    """Its verdict's ``identity`` detail holds the identity (or the unusable value) it names."""
+    return literal(f"{reason[:1].upper()}{reason[1:]}: ") + "{identity}"
 
 
-def getidentity_returned_raw(identity: str) -> str:
-    return f"{RULES['getidentity-returned-raw'].title} ({mask_text(identity)})"
+def getidentity_returned_raw() -> str:
+    """Its verdict's ``returned`` detail holds what getIdentity returned: the identity itself."""
+    return literal(f"{RULES['getidentity-returned-raw'].title} (") + "{returned})"
 
 
 def properties_detached(keys: list[str], user_id: str | None) -> str:
     noun = "property" if len(keys) == 1 else "properties"
-    return f"{len(keys)} user {noun} of user {short(user_id)} detached: {', '.join(sorted(keys))[:120]}"
+    listed = ", ".join(sorted(keys))[:120]
+    return literal(f"{len(keys)} user {noun} of user {short(user_id)} detached: {listed}")
 
 
 def property_not_an_object(arg: JsonValue) -> str:
-    return f"{RULES['property-invalid'].title}: argument is {describe(arg)}, not an object"
+    return literal(f"{RULES['property-invalid'].title}: argument is {describe(arg)}, not an object")
 
 
 def property_finding(rule: str, reason: str) -> str:
-    return f"{RULES[rule].title}: {reason}"
+    return literal(f"{RULES[rule].title}: {reason}")
 
 
-def property_overwrite(key: str, old: JsonValue, new: JsonValue) -> str:
-    return f"Property '{key}' overwritten: {mask_value(old)} → {mask_value(new)}"
+def property_overwrite(key: str) -> str:
+    """Its verdict's ``old`` and ``new`` details hold the two values."""
+    return literal(f"Property '{key}' overwritten: ") + "{old} → {new}"
 
 
 def hit_missing_ids(hit_type: str, missing: list[str]) -> str:
-    return f"{hit_type} hit without {', '.join(missing)}"
+    return literal(f"{hit_type} hit without {', '.join(missing)}")
 
 
 def page_number_gap(previous: int, page_number: int, session_number: int) -> str:
     what = "repeated" if page_number <= previous else "skipped"
-    return f"Page number {what}: {previous} → {page_number} in session {session_number}"
+    return literal(f"Page number {what}: {previous} → {page_number} in session {session_number}")
 
 
 def session_number_jump(previous: int, session_number: int) -> str:
-    return f"Session number went {previous} → {session_number} with no reset or expiry"
+    return literal(f"Session number went {previous} → {session_number} with no reset or expiry")
 
 
 def short(user_id: str | None) -> str:
@@ -104,13 +109,6 @@ def short(user_id: str | None) -> str:
     if user_id is None:
         return "(none)"
     return user_id if len(user_id) <= 10 else f"{user_id[:8]}…"
-
-
-def one_line(text: str) -> str:
-    """Messages are one line whatever the page sent: control characters are shown escaped."""
-    if text.isprintable():
-        return text
-    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
 def describe(value: JsonValue) -> str:

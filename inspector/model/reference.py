@@ -150,6 +150,11 @@ class ReferenceModel:
         self._devices: dict[str, DeviceState] = {}
         self._graph: History[GraphLink] = History()
         self._graph_keys: set[tuple[str, str, str | None]] = set()
+        # Graph links made only by crediting a call a new user: (device, user ID) -> identity -> call seq.
+        self._credited: dict[tuple[str, str | None], dict[str, int]] = {}
+        # Identities set by calls that keep the user, made while an earlier call still waited for its
+        # new user: they go with the user that call gets (device -> (its seq, identity), bounded).
+        self._after_call: dict[str, list[tuple[int, str]]] = {}
         self._verdicts: list[Verdict] = []
         self._calls: dict[tuple[str, str], _Call] = {}
         self._last_seq: dict[str, int] = {}
@@ -235,7 +240,7 @@ class ReferenceModel:
 
     # ------------------------------------------------------------------ verdicts
 
-    def _fire(self, rule_id: str, device: str, events: Iterable[int], message: str,
+    def _fire(self, rule_id: str, device: str, events: Iterable[int], template: str,
               details: dict[str, JsonValue] | None = None, time: float | None = None,
               since: Expectation | None = None) -> None:
         rule = RULES[rule_id]
@@ -247,7 +252,7 @@ class ReferenceModel:
         self._out.append(Verdict(
             rule=rule.id, severity=rule.severity,
             time=self._now if time is None else time, device=device, tab=tab,
-            message=messages.one_line(message), fix=rule.fix, events=tuple(sorted(set(events))),
+            template=template, fix=rule.fix, events=tuple(sorted(set(events))),
             details=details or {}, basis=Basis.OBSERVED if device in self._observed else Basis.NETWORK,
         ))
 
@@ -331,9 +336,13 @@ class ReferenceModel:
         message = messages.expectation_message(exp.rule, exp.kind, Observation.DEADLINE, old=exp.old_user_id,
                                                new=new, deadline=self.config.deadline_s)
         self._fire(exp.rule, dev.device, [exp.since_seq], message, details, time=self._at(exp), since=exp)
-        if exp.kind is ExpectKind.NEW_USER_ID and exp.identity is not None:
-            # The tag kept the user: the identity goes with the user it had when the call was made.
-            self._link(exp.identity, dev.device, exp.old_user_id, exp.since_seq, self._at(exp))
+        if exp.kind in _NEW_USER_KINDS:
+            # The tag kept the user: the identities go with the user it had when the call was made.
+            kept = self._user_before(dev, exp)
+            if exp.kind is ExpectKind.NEW_USER_ID and exp.identity is not None:
+                self._link(exp.identity, dev.device, kept, exp.since_seq, self._at(exp))
+            for identity in self._identities_after(dev.device, exp.since_seq):
+                self._link(identity, dev.device, kept, exp.since_seq, self._at(exp))
 
     # ------------------------------------------------------------------ commands
 
@@ -390,7 +399,7 @@ class ReferenceModel:
     def _identity_command(self, dev: DeviceState, env: Envelope, plan: _IdentityPlan) -> DeviceState:
         for finding in plan.findings:
             self._fire(finding.rule, dev.device, [env.seq],
-                       messages.identity_finding(finding.reason, plan.identity, plan.value),
+                       messages.identity_finding(finding.reason),
                        {"identity": plan.identity if plan.identity is not None else plan.value})
         row = plan.row
         if row is None:
@@ -410,7 +419,7 @@ class ReferenceModel:
         if row.identity is IdentityAfter.SET and plan.identity is not None:
             dev = replace(dev, identity=plan.identity, identity_hashed=plan.hashed, identified_since=env.time)
             if not row.expects_new_user():
-                self._link(plan.identity, dev.device, dev.user_id, env.seq, env.time)
+                self._link_kept(dev, plan.identity, env)
             # else: linked to the renewed user ID when it shows up (or to the kept one if it never does)
         elif row.identity is IdentityAfter.CLEARED:
             dev = replace(dev, identity=None, identity_hashed=False, identified_since=None)
@@ -448,7 +457,7 @@ class ReferenceModel:
                                    if c.key == key and c.user_id == dev.user_id), None)
                 earlier = [] if last_write is None else [last_write]
                 self._fire("property-overwrite", dev.device, [*earlier, env.seq],
-                           messages.property_overwrite(key, old, value),
+                           messages.property_overwrite(key),
                            {"key": key, "old": old, "new": value})
             properties[key] = value
             history = history.append(PropertyChange(key=key, new=value, old=old, had_old=had_old,
@@ -465,7 +474,7 @@ class ReferenceModel:
         returned = result.returned
         if call.identity is not None and identity_text(returned) == call.identity:
             self._fire("getidentity-returned-raw", dev.device, [call.seq, env.seq],
-                       messages.getidentity_returned_raw(call.identity), {"returned": returned})
+                       messages.getidentity_returned_raw(), {"returned": returned})
         return replace(dev, last_get_identity=returned)
 
     # ------------------------------------------------------------------ observations
@@ -567,8 +576,7 @@ class ReferenceModel:
                 reason = RESET_REASON[exp.call]
             newcomer = replace(newcomer, call_seq=exp.since_seq, call=exp.call,
                                answered=(*newcomer.answered, exp))
-            if exp.identity is not None:
-                self._link(exp.identity, dev.device, user_id, env.seq, env.time)
+            self._link_credited(dev.device, exp, user_id, env)
             if outcome is Outcome.REPORTED:
                 self._fire(exp.rule, dev.device, [exp.since_seq, env.seq],
                            messages.expectation_message(exp.rule, exp.kind, Observation.NEW_USER_ID),
@@ -658,6 +666,10 @@ class ReferenceModel:
         pending = list(dev.pending)
         for user_id in slots:
             pending.extend(recent[user_id].answered)
+            # The identities of the call it answered went with it: those links were never facts.
+            former = recent[user_id].call_seq
+            if former is not None:
+                self._unlink_credited(dev.device, user_id, former)
         for user_id, seq in slots.items():
             user = recent[user_id]
             if seq < 0:  # released: it waits for another call
@@ -670,6 +682,7 @@ class ReferenceModel:
             pending = [e for e in pending if e not in taken]
             recent[user_id] = replace(user, call_seq=seq, call=taken[0].call, answered=tuple(taken))
             for exp in taken:
+                self._link_credited(dev.device, exp, user_id, env)  # as in _observe_user
                 if MEETS.get((exp.kind, Observation.NEW_USER_ID)) is Outcome.REPORTED:
                     self._fire(exp.rule, dev.device, [exp.since_seq, env.seq],
                                messages.expectation_message(exp.rule, exp.kind, Observation.NEW_USER_ID),
@@ -790,15 +803,64 @@ class ReferenceModel:
 
     # ------------------------------------------------------------------ identity graph
 
-    def _link(self, identity: str, device: str, user_id: str | None, seq: int, time: float) -> None:
+    def _link(self, identity: str, device: str, user_id: str | None, seq: int, time: float,
+              call_seq: int | None = None) -> None:
+        """``call_seq``: the call whose new user this link credits (``_rebind`` may take it back)."""
         key = (identity, device, user_id)
-        if key in self._graph_keys:
-            return
-        self._graph_keys.add(key)
+        if call_seq is None:
+            self._credited.get((device, user_id), {}).pop(identity, None)  # a fact of its own now
+        elif key not in self._graph_keys:
+            self._credited.setdefault((device, user_id), {})[identity] = call_seq
         graph = self._graph
-        # An identity first seen before any user ID: the later link with a user ID replaces it.
+        # An identity seen before its user ID was: the link with a user ID replaces it.
         if user_id is not None and (identity, device, None) in self._graph_keys:
             self._graph_keys.discard((identity, device, None))
+            self._credited.get((device, None), {}).pop(identity, None)
             graph = History(link for link in graph if not (
                 link.identity == identity and link.device == device and link.user_id is None))
-        self._graph = graph.append(GraphLink(identity, device, user_id, seq, time))
+        if key not in self._graph_keys:
+            self._graph_keys.add(key)
+            graph = graph.append(GraphLink(identity, device, user_id, seq, time))
+        self._graph = graph
+
+    def _link_credited(self, device: str, exp: Expectation, user_id: str, env: Envelope) -> None:
+        """A call got ``user_id`` as its new user: the user carries the identity the call set, and
+        those of later calls that kept the user before the tag's evidence of it came."""
+        if exp.kind not in _NEW_USER_KINDS:
+            return
+        identities = self._identities_after(device, exp.since_seq)
+        for identity in ([exp.identity] if exp.identity is not None else []) + identities:
+            self._link(identity, device, user_id, env.seq, env.time, exp.since_seq)
+
+    def _link_kept(self, dev: DeviceState, identity: str, env: Envelope) -> None:
+        """An identify that keeps the user: linked to the device's user now, unless an earlier call
+        still waits for its new user (the tag ran it first): then to the user that call gets."""
+        waiting = max((e.since_seq for e in dev.pending if e.kind in _NEW_USER_KINDS), default=None)
+        if waiting is None:
+            self._link(identity, dev.device, dev.user_id, env.seq, env.time)
+            return
+        after = self._after_call.setdefault(dev.device, [])
+        if (waiting, identity) not in after:
+            after.append((waiting, identity))
+            del after[:-RECENT_USERS]
+        self._link(identity, dev.device, None, env.seq, env.time, waiting)  # seen; its user comes later
+
+    def _identities_after(self, device: str, call_seq: int) -> list[str]:
+        return [identity for seq, identity in self._after_call.get(device, ()) if seq == call_seq]
+
+    @staticmethod
+    def _user_before(dev: DeviceState, exp: Expectation) -> str | None:
+        """The user the device had when a call was made: that of the latest earlier call credited one."""
+        earlier = [k for k in dev.recent if k.call_seq is not None and k.call_seq < exp.since_seq]
+        return max(earlier, key=lambda k: k.call_seq or -1).user_id if earlier else exp.old_user_id
+
+    def _unlink_credited(self, device: str, user_id: str, call_seq: int) -> None:
+        """Take back the links only crediting ``call_seq`` with ``user_id`` made."""
+        credited = self._credited.get((device, user_id), {})
+        gone = {identity for identity, seq in credited.items() if seq == call_seq}
+        for identity in gone:
+            del credited[identity]
+            self._graph_keys.discard((identity, device, user_id))
+        if gone:
+            self._graph = History(link for link in self._graph if not (
+                link.device == device and link.user_id == user_id and link.identity in gone))

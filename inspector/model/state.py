@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, JsonValue
+from pydantic import BaseModel, ConfigDict, JsonValue, computed_field
 
 from inspector.model.history import History
+from inspector.model.privacy import fill
 
 
 class Severity(StrEnum):
@@ -45,7 +46,9 @@ class Verdict(BaseModel):
     time: float
     device: str
     tab: str | None = None
-    message: str
+    # The one-line message with its personal values left out: ``{key}`` names the detail that holds
+    # one (``messages.py``). Read it through ``message`` or ``text``, never as it is.
+    template: str
     fix: str
     # Sequence numbers of the envelopes this verdict rests on, oldest first.
     events: tuple[int, ...] = ()
@@ -54,6 +57,16 @@ class Verdict(BaseModel):
     details: dict[str, JsonValue] = {}
     # What it rests on: the page's own reports (observer) or the tag's network traffic alone.
     basis: Basis = Basis.OBSERVED
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def message(self) -> str:
+        """The message with personal values masked: what every output shows by default."""
+        return self.text(reveal=False)
+
+    def text(self, reveal: bool) -> str:
+        """The message as shown to a reader who did (or did not) reveal personal data."""
+        return fill(self.template, self.details, reveal)
 
 
 class IdentityState(StrEnum):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pydantic import JsonValue
 
 from inspector.decode.collection_pace import bulk_allocation
-from inspector.model.privacy import show
+from inspector.model.privacy import PERSONAL_DETAILS, show
 from inspector.model.reference import ModelConfig
 from inspector.model.rules import RULES
 from inspector.model.state import DeviceState, Severity, Snapshot, Verdict
@@ -26,8 +26,6 @@ from inspector.session.store import CaptureStore
 from inspector.wire.events import PageviewType
 
 SCHEMA = "uxa-inspector/check/1"
-# Verdict details that carry what the page sent (identities, property values): masked unless revealed.
-PERSONAL_DETAILS = frozenset({"identity", "value", "old", "new", "returned"})
 PROGRESS_EVERY = 500
 
 
@@ -122,7 +120,7 @@ def verdict_document(verdict: Verdict, reveal: bool) -> dict[str, JsonValue]:
         "time": verdict.time,
         "device": verdict.device,
         "tab": verdict.tab,
-        "message": verdict.message,
+        "message": verdict.text(reveal),
         "fix": verdict.fix,
         "events": list(verdict.events),
         "basis": verdict.basis.value,

@@ -14,7 +14,7 @@ from difflib import SequenceMatcher
 
 from pydantic import JsonValue
 
-from inspector.model.messages import one_line
+from inspector.model.privacy import one_line
 from inspector.report.check import CheckRun
 from inspector.session.moments import Moment
 

@@ -45,7 +45,7 @@ def render_html(run: CheckRun, reveal: bool = False, title: str = "UXA Inspector
     css = env.loader.get_source(env, "report.css")[0] if env.loader else ""
     return env.get_template("report.html.j2").render(
         title=title, css=css, reveal=reveal, summary=_summary(run, fail_on),
-        inputs=[_input(item, run.verdicts) for item in run.inputs], groups=_groups(run),
+        inputs=[_input(item, run.verdicts) for item in run.inputs], groups=_groups(run, reveal),
         devices=[_device(run, dev, reveal) for dev in run.devices],
         graph=[{"identity": show(g.identity, reveal), "devices": ", ".join(g.devices),
                 "user_ids": ", ".join(g.user_ids)} for g in identity_groups(run)])
@@ -70,10 +70,10 @@ def _input(item: InputFile, verdicts: Sequence[Verdict]) -> Context:
             "network_only": found is not None and found.kind == "network-only"}
 
 
-def _groups(run: CheckRun) -> list[Context]:
+def _groups(run: CheckRun, reveal: bool) -> list[Context]:
     out: list[Context] = []
     for group in group_by_rule(run.verdicts):
-        rows = [_occurrence(v) for v in group.verdicts]
+        rows = [_occurrence(v, reveal) for v in group.verdicts]
         more = rows[FIRST_OCCURRENCES:]
         out.append({"rule": group.rule, "severity": group.severity, "title": group.title,
                     "count": plural(group.count, "time"), "devices": ", ".join(group.devices),
@@ -84,9 +84,9 @@ def _groups(run: CheckRun) -> list[Context]:
     return out
 
 
-def _occurrence(v: Verdict) -> Context:
+def _occurrence(v: Verdict, reveal: bool) -> Context:
     return {"time": clock(v.time), "where": v.device + (f" / {v.tab}" if v.tab else ""),
-            "message": v.message, "events": ", ".join(map(str, v.events))}
+            "message": v.text(reveal), "events": ", ".join(map(str, v.events))}
 
 
 def _device(run: CheckRun, dev: DeviceState, reveal: bool) -> Context:

@@ -24,12 +24,12 @@ def _clean(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
 
 
-def _verdict_line(v: Verdict) -> str:
+def _verdict_line(v: Verdict, reveal: bool) -> str:
     events = f" [events {', '.join(map(str, v.events))}]" if v.events else ""
-    return _clean(f"{clock(v.time)} {v.severity.value}: {v.message}{events}")
+    return _clean(f"{clock(v.time)} {v.severity.value}: {v.text(reveal)}{events}")
 
 
-def render_junit(run: CheckRun, fail_on: Severity = Severity.VIOLATION) -> str:
+def render_junit(run: CheckRun, fail_on: Severity = Severity.VIOLATION, reveal: bool = False) -> str:
     root = ET.Element("testsuites", name="uxa-inspector check")
     inputs = ET.SubElement(root, "testsuite", name="inputs")
     for item in run.inputs:
@@ -57,11 +57,12 @@ def render_junit(run: CheckRun, fail_on: Severity = Severity.VIOLATION) -> str:
             failing = [v for v in hits if v.severity.rank >= fail_on.rank]
             if failing:
                 failure = ET.SubElement(case, "failure", type=rule.severity.value,
-                                        message=_clean(failing[0].message))
-                failure.text = "\n".join([*(_verdict_line(v) for v in failing), f"fix: {_clean(rule.fix)}"])
+                                        message=_clean(failing[0].text(reveal)))
+                failure.text = "\n".join([*(_verdict_line(v, reveal) for v in failing),
+                                          f"fix: {_clean(rule.fix)}"])
             quiet = [v for v in hits if v.severity.rank < fail_on.rank]
             if quiet:
-                ET.SubElement(case, "system-out").text = "\n".join(_verdict_line(v) for v in quiet)
+                ET.SubElement(case, "system-out").text = "\n".join(_verdict_line(v, reveal) for v in quiet)
         _count(suite)
     for key in ("tests", "failures", "errors"):
         root.set(key, str(sum(int(s.get(key, "0")) for s in root)))

@@ -8,8 +8,7 @@ read from.
 
 from __future__ import annotations
 
-from inspector.model.messages import one_line
-from inspector.model.privacy import show
+from inspector.model.privacy import one_line, show
 from inspector.model.state import Severity
 from inspector.report.check import CheckRun, identities_of
 from inspector.report.evidence import input_evidence
@@ -47,7 +46,7 @@ def render_text(run: CheckRun, fail_on: Severity = Severity.VIOLATION, reveal: b
             where = v.device + (f"/{v.tab}" if v.tab else "")
             lines.append(f"  {clock(v.time)}  {where}" + (f"  events {', '.join(map(str, v.events))}"
                                                            if v.events else ""))
-            lines.append(f"    {v.message}")
+            lines.append(f"    {v.text(reveal)}")
         hidden = group.hidden(every)
         if hidden:
             lines.append(f"  … and {hidden} more (--all lists every one)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import subprocess
 import sys
@@ -61,6 +62,17 @@ def test_personal_data_is_masked_unless_revealed(cli: Cli) -> None:
     assert revealed["devices"][0]["properties"] == {}  # detached by the second login
     overwrite = next(v for v in revealed["verdicts"] if v["rule"] == "property-overwrite")
     assert overwrite["details"] == {"key": "plan", "old": "freemium-tier", "new": "platinum-tier"}
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "junit", "html"])
+def test_reveal_unmasks_verdict_messages_in_every_format(cli: Cli, fmt: str) -> None:
+    masked = html.unescape(cli("check", LAPTOP, "--format", fmt, "--fail-on", "warning").out)
+    revealed = html.unescape(cli("check", LAPTOP, "--format", fmt, "--fail-on", "warning", "--reveal").out)
+    for message in (f"Identity looks like an email address: {EMAIL}",
+                    "Property 'plan' overwritten: freemium-tier → platinum-tier"):
+        assert message in revealed
+        assert message not in masked
+    assert "Property 'plan' overwritten: f•••r (13 chars) → p•••r (13 chars)" in masked
 
 
 def test_exit_status_follows_fail_on(cli: Cli) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QTreeWidgetItem
 from pytestqt.qtbot import QtBot
@@ -39,10 +40,13 @@ def _tree_text(item: QTreeWidgetItem) -> str:
 
 
 def _screen_text(win: MainWindow) -> str:
-    """What the timeline, the details pane, the trees and a copy show for both rows."""
+    """What the timeline (every column and tooltip), the details pane, the trees and a copy show for
+    every row."""
     shown = []
-    for row in range(win.timeline_model.rowCount()):
-        shown.append(str(win.timeline_model.index(row, win.timeline_model.columnCount() - 1).data()))
+    timeline = win.timeline_model
+    for row in range(timeline.rowCount()):
+        shown.extend(str(timeline.index(row, col).data(role)) for col in range(timeline.columnCount())
+                     for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole))
         win.timeline.select_source_row(row)
         shown.append(win.details.title.text())
         shown.append(_tree_text(win.details.fields.invisibleRootItem()))
@@ -63,16 +67,21 @@ def _walk(model):  # type: ignore[no-untyped-def]
         stack.extend(model.index(r, 0, index) for r in range(model.rowCount(index)))
 
 
-def test_urls_payloads_cookies_and_titles_are_masked_until_revealed_and_again_after(
-        qtbot: QtBot, store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    path = tmp_path / "leaky.jsonl"
-    path.write_text("".join(dump_envelope(e) + "\n" for e in _envelopes()), encoding="utf-8")
+def opened(qtbot: QtBot, store: QSettings, path: Path, envelopes: list[Envelope], rows: int) -> MainWindow:
+    """The real window, shown, with ``envelopes`` written to ``path`` and opened as a recording."""
+    path.write_text("".join(dump_envelope(e) + "\n" for e in envelopes), encoding="utf-8")
     win = MainWindow(Settings(), store)
     qtbot.addWidget(win)
     win.show()
     with qtbot.waitSignal(win.inspection.load_finished, timeout=20000):
         win.open_file(path)
-    qtbot.waitUntil(lambda: win.timeline_model.rowCount() >= 2)
+    qtbot.waitUntil(lambda: win.timeline_model.rowCount() >= rows)
+    return win
+
+
+def test_urls_payloads_cookies_and_titles_are_masked_until_revealed_and_again_after(
+        qtbot: QtBot, store: QSettings, tmp_path: Path) -> None:
+    win = opened(qtbot, store, tmp_path / "leaky.jsonl", _envelopes(), 2)
     masked = _screen_text(win)
     assert [s for s in SECRETS if s in masked] == []
     assert "shop.example/account/" in masked and "Accept: */*" in masked  # still readable

@@ -10,6 +10,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
+from inspector.model.identity_checks import check_identity
 from inspector.model.reference import ReferenceModel
 from inspector.model.state import ExpectKind, Severity, Snapshot, Verdict
 from tests.model.tag_sim import FAULTS, SimulatedTag, one_block
@@ -32,6 +33,7 @@ class ModelMachine(RuleBasedStateMachine):
         self.fed = 0
         self.verdicts: list[Verdict] = []
         self.snapshots: list[tuple[Snapshot, Snapshot]] = []  # (kept object, deep copy at the time)
+        self.identified: set[tuple[str, str]] = set()  # (device, usable identity) of every identify
 
     def _feed_new(self) -> None:
         for env in self.script.envelopes[self.fed:]:
@@ -53,11 +55,18 @@ class ModelMachine(RuleBasedStateMachine):
     def identify(self, identity: str | int, hashed: bool) -> None:
         args = [identity, {"hash": True}] if hashed else [identity]
         self.script.push("identify", *args)
+        self._note_identity(identity, hashed)
         self._feed_new()
+
+    def _note_identity(self, identity: str | int, hashed: bool = False) -> None:
+        usable, _ = check_identity(identity, hashed)
+        if usable is not None:
+            self.identified.add((self.script.device, usable))
 
     @rule(identity=IDENTITIES)
     def identify_before_the_tag_loaded(self, identity: str | int) -> None:
         self.script.raw_push(["identify", identity])
+        self._note_identity(identity)
         self._feed_new()
 
     @rule(device=st.sampled_from(["laptop", "phone"]))
@@ -116,6 +125,9 @@ class ModelMachine(RuleBasedStateMachine):
         replay = ReferenceModel()
         again = replay.apply_many(self.script.envelopes) + replay.finish()
         assert again == self.verdicts + final
+        # Every identity the page passed is in the cross-device graph, on its device (issue 14 item 6).
+        linked = {(link.device, link.identity) for link in self.model.snapshot().graph}
+        assert self.identified <= linked, self.identified - linked
 
 
 ModelMachine.TestCase.settings = settings(max_examples=60, stateful_step_count=30, deadline=None)
@@ -159,6 +171,10 @@ class LaggingTagMachine(RuleBasedStateMachine):
         script, faulted = one_block(self.calls, self.fault, self.rng, self.max_lag)
         model = ReferenceModel()
         verdicts = model.apply_many(script.envelopes) + model.finish()
+        # Whichever call a user is credited to, and however often that changes, every identity the
+        # block passed ends up in the identity graph (issue 14 item 6).
+        identities = {args[0] for _, *args in self.calls if args}
+        assert identities <= {link.identity for link in model.snapshot().graph}, (self.calls, self.fault)
         judged = {v.rule for v in verdicts if v.severity != Severity.INFO}
         if self.fault is None:
             assert judged == set(), (self.calls, verdicts)

@@ -145,3 +145,19 @@ def test_messages_mask_identities_but_details_keep_them() -> None:
     pii = next(v for v in verdicts if v.rule == "identity-pii-unhashed")
     assert "jane.doe@example.com" not in pii.message
     assert pii.details["identity"] == "jane.doe@example.com"
+
+
+def test_a_message_reveals_its_personal_values_only_when_asked() -> None:
+    """The model writes no value into a message: each rendering masks or reveals it (issue 14)."""
+    script = (anon().push("identify", "jane{0}@example.com").push("addUserProperties", {"{plan}": "free"})
+              .push("addUserProperties", {"{plan}": "pro\n"}).push("getIdentity").returns("jane{0}@example.com"))
+    verdicts = {v.rule: v for v in run(script)}
+    pii, overwrite, raw = (verdicts[r] for r in ("identity-pii-unhashed", "property-overwrite",
+                                                 "getidentity-returned-raw"))
+    assert pii.message == pii.text(reveal=False) == "Identity looks like an email address: j•••m (19 chars)"
+    assert pii.text(reveal=True) == "Identity looks like an email address: jane{0}@example.com"
+    # Braces a page sent are text, not fields; a revealed value stays on one line.
+    assert overwrite.message == "Property '{plan}' overwritten: f•••e (4 chars) → p•••\\n (4 chars)"
+    assert overwrite.text(reveal=True) == "Property '{plan}' overwritten: free → pro\\n"
+    assert raw.text(reveal=True).endswith("(jane{0}@example.com)") and "jane" not in raw.message
+    assert pii.model_dump()["message"] == pii.message  # what a dump or a copy carries is masked

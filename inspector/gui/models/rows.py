@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from pydantic import JsonValue
 
-from inspector.gui.models.masking import masked_url
+from inspector.gui.models.masking import PERSONAL, clear_value, masked_url
 from inspector.model.privacy import show
 from inspector.model.state import Severity, Verdict
 from inspector.session.engine import Step
@@ -50,20 +50,24 @@ class Row:
     severity: Severity | None = None
     rules: tuple[str, ...] = ()
     verdict: Verdict | None = None
-    # Summaries are made on first use, once masked and once revealed.
-    _summary: dict[bool, str] = field(default_factory=dict)
+    # Summaries are made on first use, once masked and once revealed, and again once the capture has
+    # shown a new personal value (``PERSONAL.version``: a URL made before may hold it).
+    _summary: dict[tuple[bool, int], str] = field(default_factory=dict)
 
     def summary(self, step: Step | None, reveal: bool) -> str:
         """``step`` is the row's step (unused for verdict rows)."""
-        text = self._summary.get(reveal)
+        key = (reveal, PERSONAL.version)
+        text = self._summary.get(key)
         if text is None:
             if self.verdict is not None:
-                text = verdict_summary(self.verdict)
+                text = verdict_summary(self.verdict, reveal)
             elif step is not None:
                 text = event_summary(step, reveal)
             else:
                 return ""
-            self._summary[reveal] = text
+            if self._summary and next(iter(self._summary))[1] != key[1]:
+                self._summary.clear()
+            self._summary[key] = text
         return text
 
 
@@ -85,8 +89,8 @@ def verdict_row(step_index: int, verdict: Verdict) -> Row:
                verdict=verdict)
 
 
-def verdict_summary(verdict: Verdict) -> str:
-    return f"{verdict.rule}: {verdict.message}"
+def verdict_summary(verdict: Verdict, reveal: bool) -> str:
+    return f"{verdict.rule}: {verdict.text(reveal)}"
 
 
 def short_id(value: str | None, keep: int = 8) -> str:
@@ -99,7 +103,7 @@ def short_id(value: str | None, keep: int = 8) -> str:
 def _args_text(name: str, args: tuple[JsonValue, ...], reveal: bool) -> str:
     if name in _PERSONAL_COMMANDS:
         return ", ".join(_personal_arg(a, reveal) for a in args)
-    return ", ".join(show(a, True) for a in args)
+    return ", ".join(clear_value(a, reveal) for a in args)
 
 
 def _personal_arg(arg: JsonValue, reveal: bool) -> str:

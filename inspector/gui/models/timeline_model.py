@@ -128,7 +128,7 @@ class TimelineModel(AppendOnlyTable):
             return None
         if role == Qt.ItemDataRole.ToolTipRole and col in (COL_SUMMARY, COL_VERDICT):
             if row.verdict is not None:
-                return f"{row.verdict.message}\n\nFix: {row.verdict.fix}"
+                return f"{row.verdict.text(self.reveal)}\n\nFix: {row.verdict.fix}"
             return self._display(index.row(), row, col)
         if role == Qt.ItemDataRole.FontRole and col == COL_SEQ:
             return self._mono

@@ -181,7 +181,8 @@ class GraphModel(SnapshotTreeModel):
             ident = identities.get(link.identity)
             if ident is None:
                 devices = {g.device for g in snapshot.graph if g.identity == link.identity}
-                user_ids = {g.user_id for g in snapshot.graph if g.identity == link.identity}
+                # An identity whose user ID has not shown yet has a link without one: not a user.
+                user_ids = {g.user_id for g in snapshot.graph if g.identity == link.identity and g.user_id}
                 ident = _item(f"{show(link.identity, reveal)}  → {len(user_ids)} user IDs on "
                               f"{len(devices)} device{'s' * (len(devices) != 1)}",
                               link.first_seq, link.device, bold=True)

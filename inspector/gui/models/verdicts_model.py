@@ -18,6 +18,7 @@ from inspector.report.timefmt import time_of_day
 from inspector.session.engine import Step
 
 COLUMNS = ("Severity", "Rule", "Message", "Device", "Time", "Evidence")
+MESSAGE_COLUMN = COLUMNS.index("Message")
 VERDICT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -28,6 +29,8 @@ class VerdictsModel(AppendOnlyTable):
         super().__init__(inspection)
         self.verdicts: list[Verdict] = []
         self.dark = dark
+        # Messages name identities and property values: masked until the user reveals them.
+        self.reveal = False
         inspection.steps_appended.connect(self._on_steps)
         inspection.final_verdicts.connect(self.append)
         inspection.cleared.connect(self.clear)
@@ -48,6 +51,12 @@ class VerdictsModel(AppendOnlyTable):
         self.verdicts = []
         self.endResetModel()
 
+    def set_reveal(self, reveal: bool) -> None:
+        self.reveal = reveal
+        if self.verdicts:
+            last = len(self.verdicts) - 1
+            self.dataChanged.emit(self.index(0, MESSAGE_COLUMN), self.index(last, MESSAGE_COLUMN))
+
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
         for v in self.verdicts:
@@ -66,7 +75,7 @@ class VerdictsModel(AppendOnlyTable):
             return (
                 f"{theme.SEVERITY_MARK[v.severity]} {v.severity.value}",
                 v.rule,
-                v.message,
+                v.text(self.reveal),
                 v.device,
                 time_of_day(v.time),
                 ", ".join(f"#{seq}" for seq in v.events) or "—",
@@ -74,7 +83,8 @@ class VerdictsModel(AppendOnlyTable):
         if role == VERDICT_ROLE:
             return v
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{v.message}\n\nFix: {v.fix}\n\nDouble-click to show the evidence in the timeline."
+            return (f"{v.text(self.reveal)}\n\nFix: {v.fix}\n\n"
+                    "Double-click to show the evidence in the timeline.")
         if role == Qt.ItemDataRole.ForegroundRole and col == 0:
             return QColor(theme.SEVERITY_BADGE[v.severity])
         if role == Qt.ItemDataRole.BackgroundRole:

@@ -129,7 +129,7 @@ class DetailsPanel(QWidget):
             data.pop("kind", None)
             self._fill(self.fields.invisibleRootItem(), data)
             for verdict in step.verdicts:
-                item = QTreeWidgetItem([f"verdict {verdict.rule}", verdict.message])
+                item = QTreeWidgetItem([f"verdict {verdict.rule}", verdict.text(self.reveal)])
                 item.setForeground(0, QColor(CHANGE_COLORS["removed"]))
                 self.fields.addTopLevelItem(item)
             self.raw.setPlainText(raw_request_text(step, self.reveal))
@@ -139,7 +139,8 @@ class DetailsPanel(QWidget):
 
     def _show_verdict(self, verdict: Verdict) -> None:
         self.title.setText(f"<b>{verdict.severity.value}</b> · {verdict.rule}")
-        for key, value in (("message", verdict.message), ("fix", verdict.fix), ("device", verdict.device),
+        message = verdict.text(self.reveal)
+        for key, value in (("message", message), ("fix", verdict.fix), ("device", verdict.device),
                            ("evidence", ", ".join(f"#{s}" for s in verdict.events))):
             self.fields.addTopLevelItem(QTreeWidgetItem([key, value]))
         if verdict.details:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -142,6 +143,7 @@ class VerdictsPanel(QWidget):
         layout.addLayout(below)
         layout.addWidget(self.rule_view, 1)
         self._rule: str | None = None
+        self._verdict: Verdict | None = None
         self.table.selectionModel().currentRowChanged.connect(self._on_current)
         # Clear and Open empty the list: the last verdict's fix must not stay on screen.
         model.modelReset.connect(self._forget_selection)
@@ -152,18 +154,29 @@ class VerdictsPanel(QWidget):
             return self.verdicts_model.verdicts[row]
         return None
 
+    def set_reveal(self, reveal: bool) -> None:
+        self.verdicts_model.set_reveal(reveal)
+        if self._verdict is not None:
+            self._show_fix(self._verdict)
+
     def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
         v = current.data(VERDICT_ROLE) if current.isValid() else None
         if v is None:
             return
-        self.fix.setText(f"<b>{v.rule}</b> — {v.message}<br><b>Fix:</b> {v.fix}")
+        self._show_fix(v)
         self._rule = v.rule
         self.about.setEnabled(True)
         if self.rule_view.isVisible():
             self.show_rule_page()
 
+    def _show_fix(self, v: Verdict) -> None:
+        self._verdict = v
+        message = html.escape(v.text(self.verdicts_model.reveal))  # what a page sent is never markup
+        self.fix.setText(f"<b>{v.rule}</b> — {message}<br><b>Fix:</b> {html.escape(v.fix)}")
+
     def _forget_selection(self) -> None:
         self.fix.setText(FIX_HINT)
+        self._verdict = None
         self._rule = None
         self.about.setEnabled(False)
         self.rule_view.clear()

@@ -182,7 +182,8 @@ class TimelineView(QTableView):
     def row_json(self, source_row: int) -> str:
         row = self.timeline.rows[source_row]
         if row.verdict is not None:
-            data = row.verdict.model_dump(mode="json")
+            data = row.verdict.model_dump(mode="json", exclude={"template"})
+            data["message"] = row.verdict.text(self.timeline.reveal)
             data["details"] = masked(data["details"], self.timeline.reveal)
             return json.dumps(data, indent=2, ensure_ascii=False)
         step = self.timeline.inspection.steps[row.step]

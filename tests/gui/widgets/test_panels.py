@@ -12,6 +12,7 @@ from inspector.gui.widgets.details_panel import DetailsPanel
 from inspector.gui.widgets.identity_card import IdentityCard
 from inspector.gui.widgets.panels import SnapshotTree, graph_panel, properties_panel, sessions_panel
 from tests.gui.scenario import UU_A, UU_B
+from tests.support.script import Script
 
 
 def texts(model: QStandardItemModel, column: int = 0) -> list[str]:
@@ -106,6 +107,16 @@ def test_identity_graph_links_identities_to_users_and_devices(qtbot: QtBot, fed:
     assert "device phone" in lines and "device laptop" in lines
     panel.set_reveal(True)
     assert texts(panel.tree_model)[0].startswith("customer-0001  →")
+
+
+def test_an_identity_whose_user_has_not_shown_yet_counts_no_user_id(qtbot: QtBot) -> None:
+    # A login right after a logout: the tag's evidence of the new user comes after both calls.
+    inspection = Inspection()
+    for env in Script().pageview(UU_A, 1, 1).push("resetIdentity").push("identify", "cust-9").envelopes:
+        inspection.enqueue(env)
+    inspection.flush()
+    panel = shown(qtbot, graph_panel(), inspection)
+    assert texts(panel.tree_model)[0] == "c•••9 (6 chars)  → 0 user IDs on 1 device"
 
 
 def test_tree_items_jump_to_their_evidence(qtbot: QtBot, fed: Inspection) -> None:
