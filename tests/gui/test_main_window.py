@@ -516,7 +516,8 @@ def test_a_wrong_browser_path_in_settings_is_named_not_blamed_on_uxa_browser(
                      partners=FakeChild(recording).partners())
     qtbot.addWidget(win)
     win.browser_action.trigger()
-    qtbot.waitUntil(lambda: win.banner.isVisible() or "browser could not start" in win.log_panel.toPlainText())
+    qtbot.waitUntil(lambda: win.banner.isVisible() or "browser could not start" in win.log_panel.toPlainText(),
+                    timeout=15000)
     shown = win.banner.lines.text()
     assert wrong in shown and "Settings" in shown and "UXA_BROWSER" not in shown
     win.controller.close()
