@@ -34,6 +34,7 @@ from inspector.model.state import Snapshot, Verdict
 from inspector.report.rule_docs import rule_page
 
 LOG_LINES = 2000
+EXPAND_ROWS = 500  # a tree panel opens expanded as far as this many rows show
 
 
 class EvidenceTree(QTreeView):
@@ -73,10 +74,10 @@ class SnapshotTree(EvidenceTree):
             return
         self._shown = snapshot
         self.tree_model.rebuild(snapshot, self.reveal)
-        if self.expand_depth < 0:
-            self.expandAll()
-        else:
-            self.expandToDepth(self.expand_depth)
+        # Expanding everything would lay out (and build) every row of a long capture.
+        for index in self.tree_model.to_expand(self.expand_depth + 1 if self.expand_depth >= 0 else -1,
+                                               EXPAND_ROWS):
+            self.expand(index)
         header = self.header()
         header.setStretchLastSection(False)
         for col in range(self.tree_model.columnCount()):
