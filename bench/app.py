@@ -51,22 +51,34 @@ class _Gaps:
         self._last = now
 
     def watch(self, over_s: float = 0.1) -> None:
-        """For profiling (``UXA_BENCH_PAUSES=1``): print the GUI thread's stack whenever it has not
-        ticked for ``over_s``, from a watchdog thread."""
+        """For profiling (``UXA_BENCH_PAUSES=1``): a watchdog thread samples the GUI thread's stack
+        every 5 ms while it has not ticked for ``over_s``, and prints each such pause's length and
+        its most sampled lines of this project (to standard error)."""
+        import collections
         import threading
         import traceback
 
         main = threading.main_thread().ident
 
         def run() -> None:
-            reported = 0.0
+            samples: collections.Counter[str] = collections.Counter()
+            pause_of = 0.0
             while True:
-                time.sleep(over_s / 2)
-                if self._last != reported and time.perf_counter() - self._last > over_s:
-                    reported = self._last
+                time.sleep(0.005)
+                last = self._last
+                busy = time.perf_counter() - last
+                if busy > over_s:
+                    pause_of = last
                     frame = sys._current_frames().get(main or 0)
-                    stack = "".join(traceback.format_stack(frame, limit=12)) if frame else "?"
-                    print(f"--- GUI thread busy for {over_s * 1000:.0f}+ ms:\n{stack}", file=sys.stderr)
+                    for entry in traceback.extract_stack(frame) if frame else []:
+                        if "/inspector/" in entry.filename:
+                            where = entry.filename.split("/inspector/")[1]
+                            samples[f"{where}:{entry.lineno} {entry.name}"] += 1
+                elif samples and last != pause_of:
+                    length = (self.gaps[-1] if self.gaps else 0) * 1000
+                    top = "\n".join(f"  {n * 5:5d} ms {where}" for where, n in samples.most_common(8))
+                    print(f"--- pause {length:.0f} ms:\n{top}", file=sys.stderr)
+                    samples.clear()
 
         threading.Thread(target=run, daemon=True).start()
 
@@ -186,6 +198,8 @@ def measure_live(path: Path) -> dict[str, float]:
                                str(path)], env=os.environ.copy())
     gaps = _Gaps()
     gaps.start()
+    if os.environ.get("UXA_BENCH_PAUSES"):
+        gaps.watch(0.05)
     start = time.perf_counter()
     _spin(lambda: sender.poll() is not None, LIVE_SECONDS * 4 + 30)
     sent = time.perf_counter() - start

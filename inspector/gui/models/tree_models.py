@@ -10,6 +10,7 @@ in ``SEQ_ROLE`` (and device in ``DEVICE_ROLE``) so a double-click can jump to th
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import Any
@@ -42,33 +43,33 @@ class Item:
     """One cell of a tree panel; the first cell of a row also holds the row's other cells and its
     child rows, which may be left to a function (``later``) until the view first looks at them."""
 
-    __slots__ = (
-        "_later",
-        "_rows",
-        "bold",
-        "cells",
-        "color",
-        "device",
-        "parent",
-        "row",
-        "seq",
-        "text",
-        "tooltip",
-    )
+    # No reference cycles (the parent is weak, a row's own cell is not among ``others``): a tree
+    # replaced several times a second is freed at once, without the cyclic collector.
+    __slots__ = ("__weakref__", "_later", "_parent", "_rows", "bold", "color", "device", "others", "row",
+                 "seq", "text", "tooltip")
 
     def __init__(self, text: str, seq: int | None = None, device: str | None = None, bold: bool = False,
                  color: str | None = None, tooltip: str = "") -> None:
         self.text, self.seq, self.device = text, seq, device
         self.bold, self.color, self.tooltip = bold, color, tooltip
-        self.cells: tuple[Item, ...] = (self,)
-        self.parent: Item | None = None
+        self.others: tuple[Item, ...] = ()  # the row's cells after this one
+        self._parent: weakref.ref[Item] | None = None
         self.row = 0
         self._rows: list[Item] = []
         self._later: Callable[[Item], None] | None = None
 
     def append_row(self, row: Item) -> None:
-        row.parent, row.row = self, len(self._rows)
+        row._parent, row.row = weakref.ref(self), len(self._rows)
         self._rows.append(row)
+
+    @property
+    def parent(self) -> Item | None:
+        return self._parent() if self._parent is not None else None
+
+    def cell(self, column: int) -> Item | None:
+        if column == 0:
+            return self
+        return self.others[column - 1] if 0 < column <= len(self.others) else None
 
     def later(self, fill: Callable[[Item], None]) -> None:
         """Make this row's children with ``fill(self)`` when they are first needed (there are some)."""
@@ -91,7 +92,7 @@ def _item(text: str, seq: int | None = None, device: str | None = None, bold: bo
 
 def _row(*items: Item) -> Item:
     """A row made of these cells: the first one stands for the row."""
-    items[0].cells = items
+    items[0].others = items[1:]
     return items[0]
 
 
@@ -192,10 +193,9 @@ class SnapshotTreeModel(QAbstractItemModel):
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        cells = self._item_of(index).cells
-        if index.column() >= len(cells):
+        cell = self._item_of(index).cell(index.column())
+        if cell is None:
             return None
-        cell = cells[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return cell.text
         if role == SEQ_ROLE:

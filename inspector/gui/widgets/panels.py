@@ -80,6 +80,9 @@ class SnapshotTree(EvidenceTree):
             self.expand(index)
         header = self.header()
         header.setStretchLastSection(False)
+        # Sized from the rows in view: by default Qt asks the model about its first 1,000 rows on
+        # every layout, which was half of the window's time during a live capture.
+        header.setResizeContentsPrecision(0)
         for col in range(self.tree_model.columnCount()):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
 
