@@ -1,8 +1,9 @@
 """The GUI's adapter over the session store (``session.store.CaptureStore``): the one judged capture
 the views, the status bar and the exports read, with Qt signals for what changed.
 
-Live envelopes are queued as they arrive and applied in batches on a timer (about every 75 ms, at
-most ``BUDGET_S`` of work per tick), so 2,000 events a second never starve the event loop. Files are
+Live envelopes are queued as they arrive and applied in batches on a timer (about every 75 ms, more
+often while behind, at most ``BUDGET_S`` of work per tick), so 2,000 events a second never starve
+the event loop. Files are
 read by a worker thread (``loading.LoadWorker``) that hands over steps in chunks; the window applies
 them ``SLICE`` steps at a time for at most ``BUDGET_S`` per turn of the event loop, so painting and
 input go on between slices. The current view is replaced only once the new file has been read: a
@@ -31,9 +32,19 @@ from inspector.session.store import CaptureStore
 from inspector.wire.envelope import Envelope, dump_envelope
 
 BATCH_INTERVAL_MS = 75
-BUDGET_S = 0.04
+# Behind (more queued than one batch applied): the next batch follows sooner, so a pause stays one
+# budget long and the window still catches up.
+CATCH_UP_MS = 15
+BUDGET_S = 0.02
+# Views hear of new live steps at most this often: each notice repaints the timeline, and painting
+# after every catch-up batch cost more than applying the events.
+PUBLISH_S = 0.075
 LOAD_SWITCH_INTERVAL_S = 0.0002
 SLICE = 100  # loaded steps applied at once (then the budget is checked)
+# The loader and the window take turns rather than run together: each of the window's many short
+# calls into Python (a paint asks the models for every visible cell) waited for the GIL while the
+# loader held it, which turned a 20 ms paint into several hundred on a busy machine.
+CREDIT_DELAY_MS = 1
 # A progress bar that shows its value repaints the window at once on each new value (QProgressBar
 # calls repaint(), not update()): one per chunk made the window paint a hundred times per file.
 PROGRESS_INTERVAL_S = 0.25
@@ -65,6 +76,8 @@ class Inspection(QObject):
         self.loading = False
         self._switch_interval = sys.getswitchinterval()
         self._queue: deque[Envelope] = deque()
+        self._unpublished: list[Step] = []  # applied live steps the views have not heard of yet
+        self._published_at = 0.0
         self._worker: LoadWorker | None = None
         self._progress_at = 0.0
         self.skipped = 0  # lines of the opened file that could not be read (a partial load)
@@ -75,6 +88,11 @@ class Inspection(QObject):
         self._apply_timer = QTimer(self)
         self._apply_timer.setInterval(0)
         self._apply_timer.timeout.connect(self._apply_loaded)
+        # The worker's next chunk is asked for once the window has applied and painted the last one.
+        self._credit_timer = QTimer(self)
+        self._credit_timer.setSingleShot(True)
+        self._credit_timer.setInterval(CREDIT_DELAY_MS)
+        self._credit_timer.timeout.connect(self._give_credit)
         self._timer = QTimer(self)
         self._timer.setInterval(BATCH_INTERVAL_MS)
         self._timer.timeout.connect(self.drain)
@@ -98,9 +116,12 @@ class Inspection(QObject):
     def drain(self) -> int:
         """Apply queued envelopes for at most ``BUDGET_S``; returns how many were applied."""
         if not self._queue:
+            if self._unpublished:
+                self.publish()
             return 0
         deadline = time.perf_counter() + BUDGET_S
-        steps: list[Step] = []
+        steps = self._unpublished
+        applied = len(steps)
         while self._queue:
             raw = self._queue.popleft()
             refused = len(self.store.refused)
@@ -114,18 +135,32 @@ class Inspection(QObject):
                     self.problem.emit(f"events refused: {self.store.refused[-1]}")
                 continue
             steps.append(step)
-            if len(steps) % 64 == 0 and time.perf_counter() > deadline:
+            if len(steps) % 32 == 0 and time.perf_counter() > deadline:
                 break
+        applied = len(steps) - applied
+        now = time.perf_counter()
+        if not self._queue or now - self._published_at >= PUBLISH_S:
+            self.publish()
+        interval = CATCH_UP_MS if self._queue or self._unpublished else BATCH_INTERVAL_MS
+        if self._timer.interval() != interval:
+            self._timer.setInterval(interval)
+        return applied
+
+    def publish(self) -> None:
+        """Tell the views about the live steps applied since they last heard."""
+        steps, self._unpublished = self._unpublished, []
+        self._published_at = time.perf_counter()
         if steps:
             first = len(self.store.steps) - len(steps)
             self.steps_appended.emit(first, steps)
         self.counts_changed.emit()
-        return len(steps)
 
     def flush(self) -> None:
         """Apply everything queued now (tests, end of capture)."""
         while self._queue:
             self.drain()
+        if self._unpublished:
+            self.publish()
 
     def finish(self) -> list[Verdict]:
         """End of a live capture: judge the open expectations."""
@@ -171,6 +206,7 @@ class Inspection(QObject):
 
     def cancel_load(self) -> None:
         self._apply_timer.stop()
+        self._credit_timer.stop()
         self._chunks.clear()
         self._done = None
         worker = self._worker
@@ -214,7 +250,6 @@ class Inspection(QObject):
                 raws, steps = raws[:SLICE], steps[:SLICE]
             else:
                 self._chunks.popleft()
-                worker.taken()
             self._append(raws, steps)
             applied = True
         if applied:
@@ -223,6 +258,12 @@ class Inspection(QObject):
             self._apply_timer.stop()
             if self._done is not None:
                 self._finish_load(worker, *self._done)
+            else:
+                self._credit_timer.start()  # after the paint this turn has scheduled
+
+    def _give_credit(self) -> None:
+        if self._worker is not None:
+            self._worker.taken()
 
     def _on_progress(self, done: int, total: int) -> None:
         now = time.perf_counter()
@@ -272,6 +313,7 @@ class Inspection(QObject):
         self.store = CaptureStore(self.config)
         self._queue.clear()
         self._numbering.clear()
+        self._unpublished = []
         self.bad_lines = 0
         self.skipped = 0
         self.source = ""

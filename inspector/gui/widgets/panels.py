@@ -34,7 +34,7 @@ from inspector.model.state import Snapshot, Verdict
 from inspector.report.rule_docs import rule_page
 
 LOG_LINES = 2000
-EXPAND_ROWS = 500  # a tree panel opens expanded as far as this many rows show
+EXPAND_ROWS = 200  # a tree panel opens expanded as far as this many rows show
 
 
 class EvidenceTree(QTreeView):
