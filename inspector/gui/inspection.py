@@ -19,7 +19,7 @@ from collections import Counter, deque
 from collections.abc import Hashable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 
 from inspector.gui import collector, refcounts
 from inspector.gui.live.loading import LoadWorker
@@ -43,8 +43,10 @@ LOAD_SWITCH_INTERVAL_S = 0.0002
 SLICE = 100  # loaded steps applied at once (then the budget is checked)
 # The loader and the window take turns rather than run together: each of the window's many short
 # calls into Python (a paint asks the models for every visible cell) waited for the GIL while the
-# loader held it, which turned a 20 ms paint into several hundred on a busy machine.
-CREDIT_DELAY_MS = 1
+# loader held it, which turned a 20 ms paint into several hundred on a busy machine. So the loader
+# is let go on with an event posted at the low priority of Qt's repaint requests, which comes after
+# the repaint the applied rows asked for.
+_CREDIT_EVENT = QEvent.Type(QEvent.registerEventType())
 # A progress bar that shows its value repaints the window at once on each new value (QProgressBar
 # calls repaint(), not update()): one per chunk made the window paint a hundred times per file.
 PROGRESS_INTERVAL_S = 0.25
@@ -88,11 +90,6 @@ class Inspection(QObject):
         self._apply_timer = QTimer(self)
         self._apply_timer.setInterval(0)
         self._apply_timer.timeout.connect(self._apply_loaded)
-        # The worker's next chunk is asked for once the window has applied and painted the last one.
-        self._credit_timer = QTimer(self)
-        self._credit_timer.setSingleShot(True)
-        self._credit_timer.setInterval(CREDIT_DELAY_MS)
-        self._credit_timer.timeout.connect(self._give_credit)
         self._timer = QTimer(self)
         self._timer.setInterval(BATCH_INTERVAL_MS)
         self._timer.timeout.connect(self.drain)
@@ -206,7 +203,6 @@ class Inspection(QObject):
 
     def cancel_load(self) -> None:
         self._apply_timer.stop()
-        self._credit_timer.stop()
         self._chunks.clear()
         self._done = None
         worker = self._worker
@@ -259,10 +255,12 @@ class Inspection(QObject):
             if self._done is not None:
                 self._finish_load(worker, *self._done)
             else:
-                self._credit_timer.start()  # after the paint this turn has scheduled
+                # The worker's next chunk once the window has painted this one.
+                low = Qt.EventPriority.LowEventPriority.value
+                QCoreApplication.postEvent(self, QEvent(_CREDIT_EVENT), low)
 
-    def _give_credit(self) -> None:
-        if self._worker is not None:
+    def customEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == _CREDIT_EVENT and self._worker is not None:
             self._worker.taken()
 
     def _on_progress(self, done: int, total: int) -> None:
