@@ -359,7 +359,10 @@ class Inspection(QObject):
         return self.store.snapshot_at(index)
 
     def latest(self) -> Snapshot | None:
-        return self.steps[-1].snapshot if self.steps else None
+        """The state after the newest step the views have been told about (live steps are told in
+        batches, ``PUBLISH_S`` apart)."""
+        known = len(self.steps) - len(self._unpublished)
+        return self.steps[known - 1].snapshot if known > 0 else None
 
     def devices(self) -> list[str]:
         snap = self.latest()
