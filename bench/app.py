@@ -132,7 +132,7 @@ def _window() -> Any:
 
     store = QSettings(str(Path(tempfile.mkdtemp(prefix="uxa-bench-gui-")) / "s.ini"),
                       QSettings.Format.IniFormat)
-    win = MainWindow(Settings(), store)
+    win = MainWindow(Settings(guide_seen=True), store)  # the usual window, not the first-run guide
     win.resize(1400, 850)
     win.show()
     spin(lambda: False, 0.5)  # first paints and the dock sizing timer

@@ -52,7 +52,7 @@ def traffic(count: int, start_seq: int = 0) -> list[Envelope]:
 @pytest.fixture(scope="module")
 def window(qapp: Any, tmp_path_factory: pytest.TempPathFactory) -> MainWindow:
     store = QSettings(str(tmp_path_factory.mktemp("gui") / "s.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(Settings(), store)
+    win = MainWindow(Settings(guide_seen=True), store)  # the usual window, not the first-run guide
     win.resize(1400, 850)
     win.show()
     return win
