@@ -1,13 +1,14 @@
 """The desktop app under load: live batches and opening a big recording without freezing.
 
-Run: ``./dev bench -k gui`` (or ``python -m pytest bench/bench_gui.py --benchmark-only``).
+Run: ``python -m pytest bench/bench_gui.py --benchmark-only`` (the last step of ``./dev bench``).
+The targets of issue 16 are graded by ``python -m bench.run`` (``bench/app.py``: the real window,
+several devices, baselines in the same run); these two are the single-shopper shape (one session
+of 33,000 pageviews), timed by pytest-benchmark with the same pause probe as ``bench/app.py``.
 
-Targets:
 * live: one second of traffic at 2,000 events/s (timeline + filter + verdict models attached) is
   applied in well under a second of GUI-thread time, so the window keeps up with the proxy;
 * open: a 100,000-event recording loads in a worker thread while the GUI thread keeps turning:
-  the longest gap between two 10 ms timer ticks (``max_stall_ms`` in the benchmark's extra info)
-  stays far below what a user perceives as a freeze (250 ms).
+  the longest gap between two 10 ms timer ticks is ``max_stall_ms`` in the benchmark's extra info.
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QSettings, QTimer
+from PySide6.QtCore import QCoreApplication, QSettings
 
+from bench.app import Gaps, spin
 from inspector.gui.inspection import Inspection
 from inspector.gui.main_window import MainWindow
 from inspector.gui.settings import Settings
@@ -51,7 +52,7 @@ def traffic(count: int, start_seq: int = 0) -> list[Envelope]:
 @pytest.fixture(scope="module")
 def window(qapp: Any, tmp_path_factory: pytest.TempPathFactory) -> MainWindow:
     store = QSettings(str(tmp_path_factory.mktemp("gui") / "s.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(Settings(), store)
+    win = MainWindow(Settings(guide_seen=True), store)  # the usual window, not the first-run guide
     win.resize(1400, 850)
     win.show()
     return win
@@ -89,29 +90,15 @@ def test_open_100k_event_recording_without_freezing(benchmark: Any, window: Main
     stalls: list[float] = []
 
     def load() -> None:
-        gaps: list[float] = []
-        last = [time.perf_counter()]
-
-        def tick() -> None:
-            now = time.perf_counter()
-            gaps.append(now - last[0])
-            last[0] = now
-
-        timer = QTimer()
-        timer.setInterval(10)
-        timer.timeout.connect(tick)
-        timer.start()
+        gaps = Gaps()
+        gaps.start()
         done: list[bool] = []
         window.inspection.load_finished.connect(lambda *_a: done.append(True))
         window.open_file(path)
-        while not done:
-            QCoreApplication.processEvents()
-            time.sleep(0.001)
-        timer.stop()
-        stalls.append(max(gaps) * 1000)
+        spin(lambda: bool(done), 600)  # a real event loop: processEvents in a loop leaks in PySide 6.12
+        stalls.append(gaps.stop()["max"])
 
     benchmark.pedantic(load, rounds=1, iterations=1)
     benchmark.extra_info["max_stall_ms"] = round(max(stalls), 1)
     benchmark.extra_info["events"] = window.inspection.events
     assert window.inspection.events == BIG
-    assert max(stalls) < 250, f"the window froze for {max(stalls):.0f} ms"

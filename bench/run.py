@@ -22,6 +22,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.app import app_rows
+
 SIZES = (10_000, 100_000)
 BIG = 1_000_000
 
@@ -125,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
     parser.add_argument("--big", action="store_true", help="add the 1,000,000-event size")
     parser.add_argument("--sizes", type=int, nargs="+", help="event counts instead of 10k and 100k")
+    parser.add_argument("--no-app", action="store_true", help="leave out the app's rows (open, live)")
     parser.add_argument("--measure", nargs=2, metavar=("KIND", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.measure:
@@ -132,7 +135,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     sizes = tuple(args.sizes or SIZES) + ((BIG,) if args.big else ())
     with tempfile.TemporaryDirectory(prefix="uxa-bench-") as workdir:
-        print(table(check_rows(sizes, Path(workdir))))
+        rows = check_rows(sizes, Path(workdir))
+        rows += [] if args.no_app else app_rows(Path(workdir), min(max(sizes), 100_000))  # bench/app.py
+        print(table(rows))
     return 0
 
 

@@ -7,7 +7,10 @@ crash). So automatic collection is switched off while the app runs, and a timer 
 collects instead, with the same generation thresholds Python would use (qutebrowser does the same).
 
 ``hold()`` / ``release()`` pause collection while a large file loads: full passes over 100,000
-fresh steps would stall the window for a second.
+fresh steps would stall the window for a second. For the same reason, what survives a full pass is
+frozen (``gc.freeze``): a live capture keeps its steps until Clear, and re-walking all of them at
+every full pass paused the window for over a second after ten thousand live events. The price: a
+cycle that becomes garbage after it was frozen is not freed (the app's own data keeps no cycles).
 """
 
 from __future__ import annotations
@@ -60,7 +63,10 @@ class GuiThreadCollector(QObject):
         generation = 0
         if counts[1] > thresholds[1]:
             generation = 2 if counts[2] > thresholds[2] else 1
-        return gc.collect(generation)
+        freed = gc.collect(generation)
+        if generation == 2:
+            gc.freeze()
+        return freed
 
 
 def install(app: QObject) -> GuiThreadCollector:

@@ -1,10 +1,14 @@
 """The GUI's adapter over the session store (``session.store.CaptureStore``): the one judged capture
 the views, the status bar and the exports read, with Qt signals for what changed.
 
-Live envelopes are queued as they arrive and applied in batches on a timer (about every 75 ms, at
-most ``BUDGET_S`` of work per tick), so 2,000 events a second never starve the event loop. Files are
-read by a worker thread (``loading.LoadWorker``) that hands over steps in chunks. Views hear about
-new steps through ``steps_appended`` and append rows; nothing ever resets a view on append.
+Live envelopes are queued as they arrive and applied in batches on a timer (about every 75 ms, more
+often while behind, at most ``BUDGET_S`` of work per tick), so 2,000 events a second never starve
+the event loop. Files are
+read by a worker thread (``loading.LoadWorker``) that hands over steps in chunks; the window applies
+them ``SLICE`` steps at a time for at most ``BUDGET_S`` per turn of the event loop, so painting and
+input go on between slices. The current view is replaced only once the new file has been read: a
+file that cannot be read leaves it as it was. Views hear about new steps through ``steps_appended``
+and append rows; nothing ever resets a view on append.
 """
 
 from __future__ import annotations
@@ -15,9 +19,9 @@ from collections import Counter, deque
 from collections.abc import Hashable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 
-from inspector.gui import collector
+from inspector.gui import collector, refcounts
 from inspector.gui.live.loading import LoadWorker
 from inspector.gui.numbering import SourceNumbering
 from inspector.model.reference import ModelConfig
@@ -28,11 +32,24 @@ from inspector.session.store import CaptureStore
 from inspector.wire.envelope import Envelope, dump_envelope
 
 BATCH_INTERVAL_MS = 75
-BUDGET_S = 0.04
-# The window repaints what ``clear`` emptied before the reader starts competing with it for the GIL
-# (a reader started at once made that first repaint take up to half a second).
-START_DELAY_MS = 100
+# Behind (more queued than one batch applied): the next batch follows sooner, so a pause stays one
+# budget long and the window still catches up.
+CATCH_UP_MS = 15
+BUDGET_S = 0.02
+# Views hear of new live steps at most this often: each notice repaints the timeline, and painting
+# after every catch-up batch cost more than applying the events.
+PUBLISH_S = 0.075
 LOAD_SWITCH_INTERVAL_S = 0.0002
+SLICE = 100  # loaded steps applied at once (then the budget is checked)
+# The loader and the window take turns rather than run together: each of the window's many short
+# calls into Python (a paint asks the models for every visible cell) waited for the GIL while the
+# loader held it, which turned a 20 ms paint into several hundred on a busy machine. So the loader
+# is let go on with an event posted at the low priority of Qt's repaint requests, which comes after
+# the repaint the applied rows asked for.
+_CREDIT_EVENT = QEvent.Type(QEvent.registerEventType())
+# A progress bar that shows its value repaints the window at once on each new value (QProgressBar
+# calls repaint(), not update()): one per chunk made the window paint a hundred times per file.
+PROGRESS_INTERVAL_S = 0.25
 
 
 class Inspection(QObject):
@@ -51,6 +68,7 @@ class Inspection(QObject):
         app = QCoreApplication.instance()
         if app is not None:
             collector.install(app)
+            refcounts.install(app)  # PySide6 6.12 loses a reference to True on every emit
         self.config = config or ModelConfig()
         self.store = CaptureStore(self.config)
         self.bad_lines = 0
@@ -60,12 +78,18 @@ class Inspection(QObject):
         self.loading = False
         self._switch_interval = sys.getswitchinterval()
         self._queue: deque[Envelope] = deque()
+        self._unpublished: list[Step] = []  # applied live steps the views have not heard of yet
+        self._published_at = 0.0
         self._worker: LoadWorker | None = None
+        self._progress_at = 0.0
+        self.skipped = 0  # lines of the opened file that could not be read (a partial load)
+        # A loaded file's chunks waiting to be applied, and the load's end once they are.
+        self._chunks: deque[tuple[list[Envelope], list[Step]]] = deque()
+        self._done: tuple[list[Verdict], list[str], str] | None = None
         # Owned here, so it can never fire into a deleted inspection (a bare singleShot could).
-        self._start_timer = QTimer(self)
-        self._start_timer.setSingleShot(True)
-        self._start_timer.setInterval(START_DELAY_MS)
-        self._start_timer.timeout.connect(self._start_worker)
+        self._apply_timer = QTimer(self)
+        self._apply_timer.setInterval(0)
+        self._apply_timer.timeout.connect(self._apply_loaded)
         self._timer = QTimer(self)
         self._timer.setInterval(BATCH_INTERVAL_MS)
         self._timer.timeout.connect(self.drain)
@@ -89,9 +113,12 @@ class Inspection(QObject):
     def drain(self) -> int:
         """Apply queued envelopes for at most ``BUDGET_S``; returns how many were applied."""
         if not self._queue:
+            if self._unpublished:
+                self.publish()
             return 0
         deadline = time.perf_counter() + BUDGET_S
-        steps: list[Step] = []
+        steps = self._unpublished
+        applied = len(steps)
         while self._queue:
             raw = self._queue.popleft()
             refused = len(self.store.refused)
@@ -105,18 +132,32 @@ class Inspection(QObject):
                     self.problem.emit(f"events refused: {self.store.refused[-1]}")
                 continue
             steps.append(step)
-            if len(steps) % 64 == 0 and time.perf_counter() > deadline:
+            if len(steps) % 32 == 0 and time.perf_counter() > deadline:
                 break
+        applied = len(steps) - applied
+        now = time.perf_counter()
+        if not self._queue or now - self._published_at >= PUBLISH_S:
+            self.publish()
+        interval = CATCH_UP_MS if self._queue or self._unpublished else BATCH_INTERVAL_MS
+        if self._timer.interval() != interval:
+            self._timer.setInterval(interval)
+        return applied
+
+    def publish(self) -> None:
+        """Tell the views about the live steps applied since they last heard."""
+        steps, self._unpublished = self._unpublished, []
+        self._published_at = time.perf_counter()
         if steps:
             first = len(self.store.steps) - len(steps)
             self.steps_appended.emit(first, steps)
         self.counts_changed.emit()
-        return len(steps)
 
     def flush(self) -> None:
         """Apply everything queued now (tests, end of capture)."""
         while self._queue:
             self.drain()
+        if self._unpublished:
+            self.publish()
 
     def finish(self) -> list[Verdict]:
         """End of a live capture: judge the open expectations."""
@@ -129,7 +170,8 @@ class Inspection(QObject):
 
     def open_file(self, path: Path) -> LoadWorker | None:
         """Replace the current data by the file's, loaded in a worker thread. A file that cannot be
-        read at all fails at once (``load_failed``) and leaves the current data as it is."""
+        read at all fails (``load_failed``: at once when it cannot be opened, from the worker when its
+        content is not a capture or reading breaks) and leaves the current data as it is."""
         try:
             with path.open("rb") as probe:
                 probe.read(1)
@@ -137,29 +179,32 @@ class Inspection(QObject):
             self.load_failed.emit(f"{path}: {exc.strerror or exc}")
             return None
         self.cancel_load()
-        self.clear()
-        self.source = str(path)
         self._set_loading(True)
         # Its last signals arrive while the thread is still winding down: owned by this object (not
         # by a Python reference dropped on "done"), it lives until it has finished (a QThread
         # destroyed while running aborts the process).
         worker = LoadWorker(path, self.config, parent=self)
         worker.finished.connect(worker.deleteLater)
+        worker.read.connect(self._on_read)
         worker.chunk.connect(self._on_chunk)
-        worker.progress.connect(self.load_progress)
+        worker.progress.connect(self._on_progress)
         worker.done.connect(self._on_loaded)
         worker.failed.connect(self._on_failed)
         self._worker = worker
-        self._start_timer.start()
+        worker.start()
         return worker
 
-    def _start_worker(self) -> None:
+    def _on_read(self, _events: int) -> None:
+        """The new file was read: now, not before, its data replaces the current data."""
         worker = self._worker
-        if worker is not None and not worker.isRunning() and not worker.isFinished():
-            worker.start()
+        if self.sender() is worker and worker is not None:
+            self.clear()
+            self.source = str(worker.path)
 
     def cancel_load(self) -> None:
-        self._start_timer.stop()
+        self._apply_timer.stop()
+        self._chunks.clear()
+        self._done = None
         worker = self._worker
         if worker is not None:
             worker.cancel()
@@ -180,16 +225,61 @@ class Inspection(QObject):
         self.loading = loading
 
     def _on_chunk(self, raws: list[Envelope], steps: list[Step]) -> None:
-        worker = self._worker
-        if self.sender() is not worker or worker is None:
+        if self.sender() is not self._worker or self._worker is None:
             return  # a cancelled load's late chunk
-        self._append(raws, steps)
-        worker.taken()
+        self._chunks.append((raws, steps))
+        self._apply_timer.start()
+
+    def _apply_loaded(self) -> None:
+        """Apply loaded steps for at most ``BUDGET_S`` in this turn of the event loop; the worker may
+        send its next chunk as soon as one is applied."""
+        worker = self._worker
+        if worker is None:
+            self._apply_timer.stop()
+            return
+        deadline = time.perf_counter() + BUDGET_S
+        applied = False
+        while self._chunks and time.perf_counter() < deadline:
+            raws, steps = self._chunks[0]
+            if len(steps) > SLICE:
+                self._chunks[0] = (raws[SLICE:], steps[SLICE:])
+                raws, steps = raws[:SLICE], steps[:SLICE]
+            else:
+                self._chunks.popleft()
+            self._append(raws, steps)
+            applied = True
+        if applied:
+            self.counts_changed.emit()
+        if not self._chunks:
+            self._apply_timer.stop()
+            if self._done is not None:
+                self._finish_load(worker, *self._done)
+            else:
+                # The worker's next chunk once the window has painted this one.
+                low = Qt.EventPriority.LowEventPriority.value
+                QCoreApplication.postEvent(self, QEvent(_CREDIT_EVENT), low)
+
+    def customEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        if event.type() == _CREDIT_EVENT and self._worker is not None:
+            self._worker.taken()
+
+    def _on_progress(self, done: int, total: int) -> None:
+        now = time.perf_counter()
+        if self.sender() is self._worker and (now - self._progress_at >= PROGRESS_INTERVAL_S or done == 0):
+            self._progress_at = now
+            self.load_progress.emit(done, total)
 
     def _on_loaded(self, final: list[Verdict], errors: list[str], kind: str) -> None:
         worker = self._worker
         if self.sender() is not worker or worker is None:
             return
+        self._done = (final, errors, kind)
+        if not self._chunks:
+            self._finish_load(worker, final, errors, kind)
+
+    def _finish_load(self, worker: LoadWorker, final: list[Verdict], errors: list[str], kind: str) -> None:
+        self._done = None
+        self.skipped = worker.skipped
         if worker.engine is not None:
             self.store.adopt(worker.engine)  # later live events continue this model
         self._worker = None
@@ -221,7 +311,9 @@ class Inspection(QObject):
         self.store = CaptureStore(self.config)
         self._queue.clear()
         self._numbering.clear()
+        self._unpublished = []
         self.bad_lines = 0
+        self.skipped = 0
         self.source = ""
         self.cleared.emit()
         self.counts_changed.emit()
@@ -267,7 +359,10 @@ class Inspection(QObject):
         return self.store.snapshot_at(index)
 
     def latest(self) -> Snapshot | None:
-        return self.steps[-1].snapshot if self.steps else None
+        """The state after the newest step the views have been told about (live steps are told in
+        batches, ``PUBLISH_S`` apart)."""
+        known = len(self.steps) - len(self._unpublished)
+        return self.steps[known - 1].snapshot if known > 0 else None
 
     def devices(self) -> list[str]:
         snap = self.latest()
@@ -279,7 +374,6 @@ class Inspection(QObject):
         first = len(self.steps)
         self.store.record(raws, steps)
         self.steps_appended.emit(first, steps)
-        self.counts_changed.emit()
 
     def _announce_final(self, final: list[Verdict]) -> None:
         if final:

@@ -643,16 +643,31 @@ class MainWindow(QMainWindow):
         self.log(f"loaded {self.inspection.events} events from a {kind} "
                  f"({len(self.inspection.verdicts)} verdicts, {len(errors)} problems)")
         self.statusBar().showMessage(f"Loaded {self.inspection.events} events", 5000)
+        if self.inspection.skipped:
+            self._show_partial_load(errors)
         found = evidence_from([step.envelope for step in self.inspection.steps], self.inspection.verdicts)
         if found.kind == "network-only":  # a HAR, a capture without the observer: said once, plainly
             self.log(found.describe())
             self.statusBar().showMessage(found.describe().capitalize())
         self._refresh_panels()
 
+    def _show_partial_load(self, errors: list[str]) -> None:
+        """What loaded is shown, but not all of the file was: said as plainly as ``check`` says it
+        (PARTIAL, exit status 2), with the first lines that were left out and why."""
+        skipped = self.inspection.skipped
+        name = Path(self.inspection.source).name
+        more = [f"… and {len(errors) - 7} more (see the Capture log)"] if len(errors) > 7 else []
+        lines = errors[:7] + more
+        self.banner.show_problem(f"Partial load: {skipped} line{'s' * (skipped != 1)} of {name} could not "
+                                 f"be read and {'were' if skipped != 1 else 'was'} skipped; the "
+                                 f"{self.inspection.events:,} events shown are judged without them",
+                                 lines, can_restart=False)
+
     def _on_load_failed(self, message: str) -> None:
         self.status.hide_loading()
-        if not self.inspection.steps:
-            self.setWindowTitle("UXA Inspector")
+        # The view is the one before this file: so is the title.
+        source = self.inspection.source
+        self.setWindowTitle(f"UXA Inspector — {Path(source).name}" if source else "UXA Inspector")
         self.banner.show_problem("The file could not be opened", [message], can_restart=False)
         self.log(message)
 

@@ -28,6 +28,7 @@ AHEAD = 1
 class LoadWorker(QThread):
     """Reads ``path`` and feeds a fresh engine; emits steps in chunks, then the end verdicts."""
 
+    read = Signal(int)  # the file was read (this many events): the window may now replace its view
     progress = Signal(int, int)  # done, total
     chunk = Signal(object, object)  # raw envelopes, their steps
     done = Signal(object, object, str)  # final verdicts: list[Verdict], errors: list[str], kind
@@ -41,6 +42,7 @@ class LoadWorker(QThread):
         self.config = config
         self.loader = loader
         self.engine: Engine | None = None
+        self.skipped = 0  # lines or entries of the file that could not be read (a partial capture)
         self._stop = False
         self._credits = threading.Semaphore(AHEAD)
 
@@ -70,7 +72,9 @@ class LoadWorker(QThread):
             return
         engine = Engine(self.config)
         self.engine = engine
+        self.skipped = loaded.skipped
         total = len(loaded.envelopes)
+        self.read.emit(total)
         self.progress.emit(0, total)
         for start in range(0, total, CHUNK):
             if self._stop:

@@ -34,6 +34,7 @@ from inspector.model.state import Snapshot, Verdict
 from inspector.report.rule_docs import rule_page
 
 LOG_LINES = 2000
+EXPAND_ROWS = 200  # a tree panel opens expanded as far as this many rows show
 
 
 class EvidenceTree(QTreeView):
@@ -73,12 +74,15 @@ class SnapshotTree(EvidenceTree):
             return
         self._shown = snapshot
         self.tree_model.rebuild(snapshot, self.reveal)
-        if self.expand_depth < 0:
-            self.expandAll()
-        else:
-            self.expandToDepth(self.expand_depth)
+        # Expanding everything would lay out (and build) every row of a long capture.
+        for index in self.tree_model.to_expand(self.expand_depth + 1 if self.expand_depth >= 0 else -1,
+                                               EXPAND_ROWS):
+            self.expand(index)
         header = self.header()
         header.setStretchLastSection(False)
+        # Sized from the rows in view: by default Qt asks the model about its first 1,000 rows on
+        # every layout, which was half of the window's time during a live capture.
+        header.setResizeContentsPrecision(0)
         for col in range(self.tree_model.columnCount()):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
 
