@@ -48,6 +48,7 @@ from inspector.capture.options import (
 from inspector.capture.ordering import Record
 from inspector.capture.page_order import PageOrder
 from inspector.capture.reports import MAX_REPORT_BYTES, parse_report
+from inspector.capture.request_marks import Marks, request_marks
 from inspector.capture.sink import sink_answer
 from inspector.capture.stream import EventStream, quiet_log
 from inspector.decode.cookies import parse_cookie_header, tag_cookies
@@ -58,6 +59,7 @@ from inspector.wire.events import Event, Notice, Request, Storage, Tick
 log = logging.getLogger("uxa-inspector")
 _WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 _CSP_HEADERS = ("content-security-policy", "content-security-policy-report-only")
+_MAX_KNOWN_HOSTS = 4096
 
 
 def _options_error(message: str) -> Exception:
@@ -80,6 +82,11 @@ class UxaCapture:
         self._ticker: asyncio.Task[None] | None = None
         self._service_workers: set[tuple[str, str]] = set()
         self.max_body = MAX_BODY
+        # Options read by every request's hooks, copied here by ``configure``: mitmproxy deep-copies
+        # an option's value on each read (5-6 us, several times per request).
+        self.sink = False
+        self.inject = True
+        self._tag_hosts: dict[tuple[bytes, bytes, str | None, str], bool] = {}  # see is_tag
         self._stream_limit: str | None = None  # the stream_large_bodies we set (not the user's own)
         self._order = PageOrder(self._send)
         source = observer_source()
@@ -99,6 +106,7 @@ class UxaCapture:
                 self.devices = parse_devices(opts.uxa_devices)
             if "uxa_extra_hosts" in updated:
                 self.extra_hosts = parse_hosts(opts.uxa_extra_hosts)
+                self._tag_hosts = {}
             stream = parse_endpoint(opts.uxa_stream)
             check_queue(opts.uxa_queue)
             check_tick(opts.uxa_tick)
@@ -112,6 +120,7 @@ class UxaCapture:
         if stream is not None and not token:
             raise _options_error(f"uxa_stream needs a token (uxa_token or ${TOKEN_ENV})")
         self._order.hold_s = opts.uxa_hold
+        self.sink, self.inject = opts.uxa_sink, opts.uxa_inject
         self.max_body = opts.uxa_max_body
         self._stream_beyond_limit()
         key = (opts.uxa_journal, opts.uxa_stream, token)
@@ -208,9 +217,22 @@ class UxaCapture:
         if self.stream is not None:
             self.stream.emit(event, device, tab, at)
 
+    def is_tag(self, req: http.Request, marks: Marks | None = None) -> bool:
+        """Whether the request goes to one of the tag's hosts; remembered per host, as a page's
+        requests go to a handful of hosts again and again."""
+        marks = marks or request_marks(req.headers)
+        # Keyed by what pretty_host is made of, so that a known host costs no parsing.
+        key = (req.data.http_version, req.data.authority, marks.host, req.data.host)
+        known = self._tag_hosts.get(key)
+        if known is None:
+            if len(self._tag_hosts) >= _MAX_KNOWN_HOSTS:
+                self._tag_hosts.clear()
+            known = self._tag_hosts[key] = is_tag_host(req.pretty_host, self.extra_hosts)
+        return known
+
     def requestheaders(self, flow: http.HTTPFlow) -> None:
         req = flow.request
-        if (ctx.options.uxa_sink and is_tag_host(req.pretty_host, self.extra_hosts)
+        if (self.sink and self.is_tag(req)
                 and bodies.larger_than(req, req, self.max_body)):
             # mitmproxy would stream it to the vendor: record it unread and drop it instead.
             flow.metadata.update(uxa_tag=True, uxa_sunk=True, uxa_body_unread=True)
@@ -222,30 +244,30 @@ class UxaCapture:
         if req.path.startswith(REPORT_PATH):
             self._answer_report(flow)
             return
-        if is_tag_host(req.pretty_host, self.extra_hosts):
+        marks = request_marks(req.headers)
+        if self.is_tag(req, marks):
             flow.metadata["uxa_tag"] = True
             if self._order.hold_s > 0:  # later events wait for this one's record
                 self._order.open(flow.id, time.time(), lambda: self._request_record(flow),
                              self.device_of(flow))
-            if ctx.options.uxa_sink:
+            if self.sink:
                 answer = sink_answer(req.pretty_host, req.method, req.headers.get("origin"))
                 flow.response = http.Response.make(answer.status, answer.body, answer.headers)
                 flow.metadata["uxa_sunk"] = True
             return
-        if self._is_service_worker_script(req):
+        if self._is_service_worker_script(marks):
             self._service_worker_seen(flow)
-        if self._is_document(req):
+        if self._is_document(req, marks):
             cookies = tag_cookies(parse_cookie_header("; ".join(req.headers.get_all("cookie"))))
             if cookies:
                 self._emit(flow, Storage(cookies=cookies, source="request-header", trigger="navigation",
                                          page_url=req.pretty_url))
 
     @staticmethod
-    def _is_service_worker_script(req: http.Request) -> bool:
+    def _is_service_worker_script(marks: Marks) -> bool:
         # Browsers mark the fetch of a service worker's script (registration and updates).
-        marker = str(req.headers.get("service-worker", "")).lower()
-        dest = str(req.headers.get("sec-fetch-dest", "")).lower()
-        return marker == "script" or dest == "serviceworker"
+        worker, dest = (marks.service_worker or "").lower(), (marks.dest or "").lower()
+        return worker == "script" or dest == "serviceworker"
 
     def _service_worker_seen(self, flow: http.HTTPFlow) -> None:
         key = (self.device_of(flow), flow.request.pretty_url)
@@ -259,11 +281,10 @@ class UxaCapture:
                     "Use a fresh browser profile, or bypass service workers in the browser's devtools."))
 
     @staticmethod
-    def _is_document(req: http.Request) -> bool:
-        dest = req.headers.get("sec-fetch-dest")
-        if dest is not None:
-            return dest in ("document", "iframe", "frame")
-        return req.method == "GET" and "text/html" in req.headers.get("accept", "")
+    def _is_document(req: http.Request, marks: Marks) -> bool:
+        if marks.dest is not None:
+            return marks.dest in ("document", "iframe", "frame")
+        return req.method == "GET" and "text/html" in (marks.accept or "")
 
     @staticmethod
     def _is_frame_load(req: http.Request) -> bool:
@@ -282,8 +303,10 @@ class UxaCapture:
     def responseheaders(self, flow: http.HTTPFlow) -> None:
         # HTML must be whole to be injected: never stream it, unless it is larger than our limit.
         resp = flow.response
-        if (resp is not None and is_html(resp.headers.get("content-type"))
-                and not bodies.larger_than(resp, flow.request, self.max_body)):
+        if resp is None:
+            return
+        html = flow.metadata["uxa_html"] = is_html(resp.headers.get("content-type"))  # for response()
+        if html and not bodies.larger_than(resp, flow.request, self.max_body):
             resp.stream = False
 
     def response(self, flow: http.HTTPFlow) -> None:
@@ -292,7 +315,7 @@ class UxaCapture:
         if flow.metadata.get("uxa_tag"):
             self._record(flow)
             return
-        if ctx.options.uxa_inject and flow.response is not None:
+        if self.inject and flow.response is not None:
             self._inject(flow)
 
     def error(self, flow: http.HTTPFlow) -> None:
@@ -328,7 +351,10 @@ class UxaCapture:
         resp = flow.response
         assert resp is not None
         # 206 is a slice of a document: a script in the middle of it would corrupt the whole.
-        if not is_html(resp.headers.get("content-type")) or resp.status_code in (204, 206, 304):
+        html = flow.metadata.get("uxa_html")
+        if html is None:  # a response made by another addon: its headers were not seen
+            html = is_html(resp.headers.get("content-type"))
+        if not html or resp.status_code in (204, 206, 304):
             return
         if flow.request.method == "HEAD" or not (200 <= resp.status_code < 300 or resp.status_code == 404):
             return
@@ -350,6 +376,9 @@ class UxaCapture:
             self._emit(flow, Notice(level="warning", code="inject-skipped",
                                     message=f"{flow.request.pretty_url}: UTF-16/32 pages are not injected"))
             return
+        # Sent on uncompressed: compressing it again (gzip 9, brotli 11 in mitmproxy) cost more than
+        # all the rest of the proxy's work for the page, and the page goes to a browser nearby.
+        resp.headers.pop("content-encoding", None)
         resp.content = inject(html, self._tag, self._hash)
         for name in _CSP_HEADERS:
             values = resp.headers.get_all(name)

@@ -25,7 +25,6 @@ from inspector.wire.envelope import MAX_LINE_BYTES
 RECORD_BUDGET = MAX_LINE_BYTES // 2
 _UTF8_MAX_CHAR = 4
 _CONTROL = re.compile("[\x00-\x1f]+")
-_QUOTED = re.compile('["\\\\]+')
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +87,6 @@ def _utf8(data: bytes, *, cut: bool) -> str | None:
 def _json_size(text: str) -> int:
     """An upper bound of the text's size as a JSON string (counted, not built: it can be 6 times the
     text): UTF-8 bytes, plus 5 for each control character (``\\u0000``), 1 for each quote or backslash."""
-    controls = len(text) - len(_CONTROL.sub("", text))
-    quoted = len(text) - len(_QUOTED.sub("", text))
+    controls = len(text) - len(_CONTROL.sub("", text))  # rare in bodies: a fast scan
+    quoted = text.count('"') + text.count("\\")  # common in JSON bodies: counted without a copy
     return len(text.encode("utf-8")) + 5 * controls + quoted + 2

@@ -2,10 +2,11 @@
 
 Hooks call ``emit`` and return at once: it stamps the sequence number and time, and puts the line on a
 bounded queue (a full queue drops the line and counts it; a ``dropped`` event says how many as soon
-as there is room). The writer thread appends every line to the journal file (flushed per batch) and
-sends it to the app's loopback socket, after a ``Hello`` carrying the token. If the socket is down,
-lines still reach the journal, from which the app can catch up; ``on_disconnect`` lets the addon
-stop the proxy when the app goes away.
+as there is room). The writer thread is woken once per burst, not per line: it waits ``LINGER_S``
+after the first line for the rest of the burst, then appends them all to the journal file (flushed
+per batch) and sends them to the app's loopback socket, after a ``Hello`` carrying the token. If the
+socket is down, lines still reach the journal, from which the app can catch up; ``on_disconnect``
+lets the addon stop the proxy when the app goes away.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ import atexit
 import contextlib
 import logging
 import os
-import queue
 import socket
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
@@ -27,7 +28,11 @@ from inspector.wire.envelope import MAX_LINE_BYTES, Envelope, Hello, dump_envelo
 from inspector.wire.events import Dropped, Event, Notice
 
 log = logging.getLogger(__name__)
-_STOP = object()
+# How long the writer waits after the first line of a burst for the rest. Under load a wake-up per
+# line cost the proxy more than the writing itself (each one takes the GIL from the proxy's loop);
+# this bounds the wake-ups to 1 / LINGER_S a second for a few milliseconds of latency.
+LINGER_S = 0.01
+BATCH_LINES = 2000  # lines per write and send, so the app starts reading a long backlog early
 
 
 def quiet_log(level: int, message: str, *args: object) -> None:
@@ -55,7 +60,12 @@ class EventStream:
         self.dropped = 0
         self.sent = 0
         self._pending_drops = 0
-        self._queue: queue.Queue[object] = queue.Queue(maxsize=max_queue)
+        self.max_queue = max_queue
+        # Appended by the proxy's thread, taken by the writer's: deque's append and popleft are
+        # thread-safe, and ``_wake`` is set only when the writer may be asleep.
+        self._lines: deque[str] = deque()
+        self._wake = threading.Event()
+        self._stopping = False
         self._thread = threading.Thread(target=self._run, name="uxa-event-writer", daemon=True)
         self._sock: socket.socket | None = None
         self._journal: TextIO | None = None
@@ -98,11 +108,12 @@ class EventStream:
         except Exception:  # pragma: no cover - our own models always dump
             log.exception("could not serialise an event")
             return True
-        try:
-            self._queue.put_nowait(line)
-        except queue.Full:
+        if len(self._lines) >= self.max_queue:
             return False
+        self._lines.append(line)
         self.seq += 1
+        if not self._wake.is_set():  # a plain read: the lock inside set() is paid once per burst
+            self._wake.set()
         return True
 
     def close(self, timeout: float = 5.0) -> None:
@@ -111,8 +122,8 @@ class EventStream:
         atexit.unregister(self.close)
         if not self._thread.is_alive():
             return
-        with contextlib.suppress(queue.Full):
-            self._queue.put(_STOP, timeout=timeout)
+        self._stopping = True
+        self._wake.set()
         self._thread.join(timeout)
 
     # ----------------------------------------------------------------- writer thread
@@ -129,18 +140,13 @@ class EventStream:
         if self.stream is not None and self._sock is None:
             # The app listens before it starts us: nobody there means it is already gone.
             self._lost()
-        while True:
-            item = self._queue.get()
-            batch = [item]
-            while len(batch) < 500:
-                try:
-                    batch.append(self._queue.get_nowait())
-                except queue.Empty:
-                    break
-            lines = [b for b in batch if isinstance(b, str)]
-            self._write(lines)
-            if any(b is _STOP for b in batch):
-                break
+        while not self._stopping:
+            self._wake.wait()
+            if not self._stopping:
+                time.sleep(LINGER_S)  # let the rest of the burst arrive
+            self._wake.clear()  # before taking: a line appended from now on wakes us again
+            self._write_queued()
+        self._write_queued()  # whatever came with the stop
         if self._journal is not None:
             self._journal.close()
         if self._sock is not None:
@@ -149,9 +155,12 @@ class EventStream:
             with contextlib.suppress(OSError):
                 self._sock.close()
 
+    def _write_queued(self) -> None:
+        while self._lines:
+            count = min(len(self._lines), BATCH_LINES)
+            self._write([self._lines.popleft() for _ in range(count)])
+
     def _write(self, lines: list[str]) -> None:
-        if not lines:
-            return
         data = "".join(line + "\n" for line in lines)
         if self._journal is not None:
             try:
