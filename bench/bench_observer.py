@@ -1,7 +1,8 @@
 """What the page observer costs the page: the same page of 10, 100 and 1,000 mixed ``_uxa`` pushes
 loaded in real headless Chromium through the bare proxy (the addon with injection off) and through
 the proxy with the observer, in one run. The page times its own push loop (``performance.now()``), so
-browser start-up does not drown the figures.
+browser start-up does not drown the figures. The measurement itself is ``bench/observer_cost.py``
+(also a line of ``python -m bench.run``).
 
 Targets (issue 11): at most 20 us added per push (median, 1,000 pushes); under 5 ms added to a page
 of 10 pushes.
@@ -9,68 +10,23 @@ of 10 pushes.
 
 from __future__ import annotations
 
-import re
-import statistics
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
+from bench.observer_cost import measure, medians, pushes_site
 
-from inspector.launch.proxy import BlockingProxy, build_command, ca_fingerprint, free_port
-from inspector.package_files import resource
-from inspector.wire.endpoints import LOOPBACK
-from tests.support.chromium import dump_dom
-from tests.support.site import serve
-
-PAGE = Path(__file__).parent / "pages" / "pushes.html"
 SIZES = (10, 100, 1000)
 LOADS = 5  # per size and proxy; medians reported
 
 
-def _proxy(confdir: Path, inject: bool) -> tuple[BlockingProxy, int]:
-    port = free_port()
-    argv = build_command(devices={port: "bench"}, sink=True, confdir=confdir)
-    argv += ["--set", f"uxa_inject={'true' if inject else 'false'}"]
-    return BlockingProxy(argv, [port], LOOPBACK, {}).start(), port
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("bench-site")
-    (root / "pushes.html").symlink_to(PAGE)
-    (root / "tag-double.js").symlink_to(resource("demo", "tag-double.js"))
-    with serve(root) as base:
-        yield base
-
-
-def _timings(base: str, port: int, fingerprint: str, n: int) -> tuple[float, float]:
-    """(push loop ms, load-event ms) of one fresh load."""
-    with tempfile.TemporaryDirectory(prefix="uxa-bench-") as profile:
-        dom = dump_dom(f"{base}/pushes.html?n={n}", port, fingerprint, budget_ms=2000, profile=Path(profile))
-    found = re.search(r"<title>loop=([\d.]+);load=([\d.]+)</title>", dom)
-    assert found, dom[-300:]
-    return float(found.group(1)), float(found.group(2))
-
-
-def test_observer_cost_per_push_and_per_page(benchmark, site: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    confdir = tmp_path / "conf"
-    figures: dict[tuple[bool, int], list[tuple[float, float]]] = {}
+def test_observer_cost_per_push_and_per_page(benchmark, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    figures = {}
 
     def run() -> None:
-        for inject in (False, True):
-            proxy, port = _proxy(confdir, inject)
-            try:
-                fingerprint = ca_fingerprint(confdir)
-                assert fingerprint
-                for n in SIZES:
-                    figures[(inject, n)] = [_timings(site, port, fingerprint, n) for _ in range(LOADS)]
-            finally:
-                proxy.stop()
+        with pushes_site() as site:
+            figures.update(measure(site, tmp_path / "conf", SIZES, LOADS))
 
     benchmark.pedantic(run, rounds=1, iterations=1)
-    loop = {key: statistics.median(t[0] for t in runs) for key, runs in figures.items()}
-    load = {key: statistics.median(t[1] for t in runs) for key, runs in figures.items()}
+    loop, load = medians(figures), medians(figures, 1)
     lines = []
     for n in SIZES:
         added = loop[(True, n)] - loop[(False, n)]

@@ -12,6 +12,7 @@ at 100k, under 2 KB per event.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import resource
@@ -26,6 +27,10 @@ from bench.app import app_rows
 
 SIZES = (10_000, 100_000)
 BIG = 1_000_000
+# The other parts of the table, each a module with ``rows() -> list[Row]`` (its docstring says what
+# it measures against what).
+PARTS = {"proxy": "bench.proxy_throughput", "observer": "bench.observer_cost",
+         "latency": "bench.live_latency"}
 
 
 @dataclass(frozen=True)
@@ -128,16 +133,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--big", action="store_true", help="add the 1,000,000-event size")
     parser.add_argument("--sizes", type=int, nargs="+", help="event counts instead of 10k and 100k")
     parser.add_argument("--no-app", action="store_true", help="leave out the app's rows (open, live)")
+    parser.add_argument("--only", nargs="+", choices=("check", "app", *PARTS), help="these parts only")
     parser.add_argument("--measure", nargs=2, metavar=("KIND", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.measure:
         print(json.dumps(_measure(args.measure[0], Path(args.measure[1]))))
         return 0
     sizes = tuple(args.sizes or SIZES) + ((BIG,) if args.big else ())
+    parts = args.only or ("check", "app", *PARTS)
+    rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="uxa-bench-") as workdir:
-        rows = check_rows(sizes, Path(workdir))
-        rows += [] if args.no_app else app_rows(Path(workdir), min(max(sizes), 100_000))  # bench/app.py
-        print(table(rows))
+        if "check" in parts:
+            rows += check_rows(sizes, Path(workdir))
+        if "app" in parts and not args.no_app:
+            rows += app_rows(Path(workdir), min(max(sizes), 100_000))  # bench/app.py
+    for name in parts:
+        if name in PARTS:
+            rows += importlib.import_module(PARTS[name]).rows()
+    print(table(rows))
     return 0
 
 

@@ -24,6 +24,7 @@ from inspector.wire.envelope import MAX_LINE_BYTES
 # A recorded body takes at most this share of a recording line (URL and headers need the rest).
 RECORD_BUDGET = MAX_LINE_BYTES // 2
 _UTF8_MAX_CHAR = 4
+_JSON_MAX_CHAR = 6  # bytes of one character in a JSON string at most (``\u001f``; UTF-8 takes 4)
 _CONTROL = re.compile("[\x00-\x1f]+")
 
 
@@ -65,6 +66,8 @@ def for_record(body: Body, budget: int = RECORD_BUDGET) -> tuple[str, Literal["t
         if len(data) > keep:
             data, truncated = data[:keep], True
         return base64.b64encode(data).decode("ascii"), "base64", truncated
+    if len(text) * _JSON_MAX_CHAR + 2 <= budget:  # fits even if every character were escaped: no count
+        return text, "text", truncated
     if len(text) > budget:  # never shorter in JSON than in characters
         text, truncated = text[:budget], True
     size = _json_size(text)

@@ -75,3 +75,31 @@ def test_unreachable_app_still_journals(tmp_path: Path) -> None:
     stream.emit(Tick())
     stream.close()
     assert len((tmp_path / "j.jsonl").read_text().splitlines()) == 1
+
+
+def test_bursts_are_written_whole_in_order_and_a_lone_event_is_not_held_back(tmp_path: Path) -> None:
+    journal = tmp_path / "j.jsonl"
+    stream = EventStream(journal)
+    writes: list[int] = []
+    write = stream._write
+    stream._write = lambda lines: (writes.append(len(lines)), write(lines))[1]  # type: ignore[method-assign]
+    for i in range(300):  # one burst: far fewer writes than lines
+        stream.emit(Page(url=f"https://shop.example/{i}"))
+    time.sleep(0.5)
+    stream.emit(Tick())  # alone, while the writer sleeps: written without waiting for more, or for close
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and len(journal.read_text().splitlines()) < 301:
+        time.sleep(0.01)
+    lines = journal.read_text().splitlines()
+    assert [parse_envelope(x).seq for x in lines] == list(range(301))
+    assert sum(writes) == 301 and len(writes) < 100
+    stream.close()
+
+
+def test_close_writes_out_what_was_emitted_just_before(tmp_path: Path) -> None:
+    stream = EventStream(tmp_path / "j.jsonl")
+    time.sleep(0.05)  # the writer is waiting for work
+    for i in range(20):
+        stream.emit(Page(url=f"https://shop.example/{i}"))
+    stream.close()  # while the writer lingers for the rest of the burst
+    assert len((tmp_path / "j.jsonl").read_text().splitlines()) == 20
