@@ -63,13 +63,13 @@ def _stamp_of(url: str) -> int | None:
 
 def _measure(hits: int, rate: float) -> dict[str, object]:
     """In the child: the app, the capture, the load; latencies in milliseconds."""
-    from PySide6.QtCore import QSettings
+    from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
     from inspector.gui.main_window import MainWindow
     from inspector.gui.settings import Settings
     from inspector.launch.proxy import free_port
-    from inspector.wire.events import Request
+    from inspector.wire.events import Hit, Request
 
     app = QApplication.instance() or QApplication([])
     store = QSettings(str(Path(os.environ["XDG_CONFIG_HOME"]) / "bench.ini"), QSettings.Format.IniFormat)
@@ -79,31 +79,42 @@ def _measure(hits: int, rate: float) -> dict[str, object]:
     model, inspection = win.timeline_model, win.inspection
     latencies: list[float] = []
 
+    seen: set[int] = set()
+
     def on_rows(_parent: object, first: int, last: int) -> None:
         now = time.monotonic_ns()
         for row in model.rows[first:last + 1]:
             event = inspection.steps[row.step].envelope.event if row.verdict is None else None
-            if isinstance(event, Request) and (stamp := _stamp_of(event.url)) is not None:
+            request = event.request if isinstance(event, Hit) else event  # decoded, or kept raw
+            if isinstance(request, Request) and (stamp := _stamp_of(request.url)) not in (None, *seen):
+                seen.add(stamp)
                 latencies.append((now - stamp) / 1e6)
 
     model.rowsInserted.connect(on_rows)
     controller = win.controller
+    loads: list[subprocess.Popen[bytes]] = []
+    deadline = time.monotonic() + 30
+
+    def watch() -> None:
+        """Polled from the app's own event loop (``exec``), as the window would run."""
+        if not loads and controller.connection.health == "healthy":
+            port = next(p for p, name in controller.devices.items() if name == controller.profile)
+            loads.append(subprocess.Popen([sys.executable, "-m", "bench.live_latency", "--load", str(port),
+                                           str(hits), str(rate)]))
+        elif len(latencies) >= hits or time.monotonic() > deadline + (hits / rate if loads else 0):
+            app.quit()
+
+    poll = QTimer()
+    poll.timeout.connect(watch)
+    poll.start(50)
     if not controller.start_capture():
         raise RuntimeError("the capture did not start")
-    deadline = time.monotonic() + 30
-    while controller.connection.health != "healthy" and time.monotonic() < deadline:
-        app.processEvents()
-        time.sleep(0.01)
-    port = next(p for p, name in controller.devices.items() if name == controller.profile)
-    load = subprocess.Popen([sys.executable, "-m", "bench.live_latency", "--load", str(port), str(hits),
-                             str(rate)])
     try:
-        deadline = time.monotonic() + hits / rate + 30
-        while len(latencies) < hits and time.monotonic() < deadline:
-            app.processEvents()
-            time.sleep(0.002)
+        app.exec()
     finally:
-        load.wait(10)
+        poll.stop()
+        for load in loads:
+            load.wait(10)
         controller.stop_capture()
         win.close()
     return {"latencies": latencies, "hits": hits}
