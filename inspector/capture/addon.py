@@ -49,6 +49,7 @@ from inspector.capture.ordering import Record
 from inspector.capture.page_order import PageOrder
 from inspector.capture.reports import MAX_REPORT_BYTES, parse_report
 from inspector.capture.request_marks import Marks, request_marks
+from inspector.capture.responses import local_response
 from inspector.capture.sink import sink_answer
 from inspector.capture.stream import EventStream, quiet_log
 from inspector.decode.cookies import parse_cookie_header, tag_cookies
@@ -252,7 +253,7 @@ class UxaCapture:
                              self.device_of(flow))
             if self.sink:
                 answer = sink_answer(req.pretty_host, req.method, req.headers.get("origin"))
-                flow.response = http.Response.make(answer.status, answer.body, answer.headers)
+                flow.response = local_response(answer.status, answer.body, answer.headers)
                 flow.metadata["uxa_sunk"] = True
             return
         if self._is_service_worker_script(marks):
@@ -297,7 +298,7 @@ class UxaCapture:
         report = parse_report(body) if flow.request.method == "POST" else None
         if report is not None:
             self._order.report(report, self.device_of(flow), time.time())
-        flow.response = http.Response.make(204, b"", {"Cache-Control": "no-store"})
+        flow.response = local_response(204, b"", {"Cache-Control": "no-store"})
         flow.metadata["uxa_report"] = True
 
     def responseheaders(self, flow: http.HTTPFlow) -> None:

@@ -204,3 +204,15 @@ def test_a_request_never_answered_is_sent_on_at_shutdown_without_status(addon_ct
     events = journal(path)
     assert [type(e.event) for e in events] == [Request, Storage]
     assert isinstance(events[0].event, Request) and events[0].event.status is None
+
+
+def test_local_responses_are_what_mitmproxy_would_make() -> None:
+    from inspector.capture.responses import local_response
+    from inspector.capture.sink import sink_answer
+
+    for answer in (sink_answer("c.contentsquare.net", "GET", "https://shop.example"),
+                   sink_answer("t.contentsquare.net", "GET", None), sink_answer("c.ba.contentsquare.net", "OPTIONS", "x")):
+        ours = local_response(answer.status, answer.body, answer.headers)
+        made = http.Response.make(answer.status, answer.body, answer.headers)
+        assert (ours.status_code, ours.reason, ours.http_version) == (made.status_code, made.reason, made.http_version)
+        assert ours.headers.fields == made.headers.fields and ours.raw_content == made.raw_content
