@@ -30,14 +30,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.run import Row
-from inspector.launch.proxy import BlockingProxy, build_command, child_prefix, free_port
+from inspector.launch.proxy import ADDON_PATH, BlockingProxy, build_command, child_prefix, free_port
 from inspector.wire.endpoints import LOOPBACK, TOKEN_ENV
 
 CONNECTIONS = 10
 ROUNDS = 8
 WARM_S = 0.5  # per window, not counted: connections opened, caches warm
 WINDOW_S = 2.5
-VARIANTS = ("bare", "forward", "sink")
 STALL_S = 5.0  # a connection still waiting for its response this long after the window is stalled
 
 _rng = random.Random(16)
@@ -246,15 +245,28 @@ def _discard_listener() -> Iterator[int]:
         server.close()
 
 
-def proxy_argv(variant: str, port: int, origin_port: int, workdir: Path, stream_port: int) -> list[str]:
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    kind: str  # "bare", "forward" or "sink"
+    tree: Path | None = None  # another checkout's ``inspector`` (``--compare``), else this one
+
+
+VARIANTS = (Variant("bare", "bare"), Variant("forward", "forward"), Variant("sink", "sink"))
+
+
+def proxy_argv(variant: Variant, port: int, origin_port: int, workdir: Path, stream_port: int) -> list[str]:
     """The capture child's own command line (``build_command``), listening in upstream mode to the
     origin server; bare is the same mitmdump without the addon and its options."""
     mode = f"upstream:http://{LOOPBACK}:{origin_port}@{LOOPBACK}:{port}"
-    if variant == "bare":
+    if variant.kind == "bare":
         return [*child_prefix(), "--set", f"confdir={workdir / 'conf'}", "--mode", mode,
                 "--set", "termlog_verbosity=warn", "--set", "flow_detail=0"]
-    argv = build_command(devices={port: "bench"}, sink=variant == "sink", confdir=workdir / "conf",
-                         journal=workdir / f"{variant}.jsonl", stream_port=stream_port)
+    argv = build_command(devices={port: "bench"}, sink=variant.kind == "sink", confdir=workdir / "conf",
+                         journal=workdir / f"{variant.name}.jsonl", stream_port=stream_port)
+    if variant.tree is not None:
+        argv = [str(variant.tree / "inspector" / "capture" / "addon.py") if arg == str(ADDON_PATH) else arg
+                for arg in argv]
     return [mode if arg == f"regular@{LOOPBACK}:{port}" else arg for arg in argv]
 
 
@@ -281,27 +293,29 @@ class Total:
         return self.cpu / self.cpu_requests if self.cpu_requests else 0.0
 
 
-def measure(rounds: int = ROUNDS) -> dict[str, Total]:
+def measure(rounds: int = ROUNDS, variants: tuple[Variant, ...] = VARIANTS) -> dict[str, Total]:
     """Per proxy, summed over interleaved rounds; each round starts with the next proxy in turn, so
     that none always runs first or last."""
     routes = _routes()
-    totals = {v: Total() for v in VARIANTS}
+    totals = {v.name: Total() for v in variants}
     with tempfile.TemporaryDirectory(prefix="uxa-bench-proxy-") as tmp, _discard_listener() as stream_port:
         workdir = Path(tmp)
         origin_port = free_port()
         proxies: dict[str, tuple[BlockingProxy, int]] = {}
         try:
-            for variant in VARIANTS:
+            for variant in variants:
                 port = free_port()
                 argv = proxy_argv(variant, port, origin_port, workdir, stream_port)
-                proxies[variant] = (BlockingProxy(argv, [port], LOOPBACK, {TOKEN_ENV: "bench"}).start(), port)
+                env = {TOKEN_ENV: "bench", **({"PYTHONPATH": str(variant.tree)} if variant.tree else {})}
+                proxies[variant.name] = (BlockingProxy(argv, [port], LOOPBACK, env).start(), port)
             for turn in range(rounds):
-                for variant in VARIANTS[turn % 3:] + VARIANTS[:turn % 3]:
-                    proxy, port = proxies[variant]
+                shift = turn % len(variants)
+                for variant in variants[shift:] + variants[:shift]:
+                    proxy, port = proxies[variant.name]
                     assert proxy.process is not None
                     cpu = _cpu_seconds(proxy.process.pid)
                     window = asyncio.run(_window(origin_port, port, routes))
-                    total = totals[variant]
+                    total = totals[variant.name]
                     total.cpu += _cpu_seconds(proxy.process.pid) - cpu
                     total.requests += window.done
                     total.cpu_requests += window.all
@@ -315,7 +329,7 @@ def measure(rounds: int = ROUNDS) -> dict[str, Total]:
 
 def rows(rounds: int = ROUNDS) -> list[Row]:
     totals = measure(rounds)
-    bare, forward, sink = (totals[v] for v in VARIANTS)
+    bare, forward, sink = (totals[v.name] for v in VARIANTS)
     errors = sum(t.errors for t in totals.values())
     note = f" ({errors} errors)" if errors else ""
     cpu = "proxy CPU µs/request, {} (lower is better)"
@@ -330,7 +344,29 @@ def rows(rounds: int = ROUNDS) -> list[Row]:
     ]
 
 
+def compare(tree: Path, rounds: int = ROUNDS) -> list[Row]:
+    """This checkout's addon against another's (``tree``: e.g. ``git archive main | tar -x -C DIR``),
+    both beside bare mitmdump in the same interleaved rounds: the before/after of a change."""
+    variants = (*VARIANTS, Variant("forward (other tree)", "forward", tree),
+                Variant("sink (other tree)", "sink", tree))
+    totals = measure(rounds, variants)
+    bare = totals["bare"]
+    out = []
+    for name, total in totals.items():
+        out.append(Row(f"{name} req/s", total.rate, bare.rate, "req/s", "", None))
+        out.append(Row(f"{name} CPU µs/request", total.cpu_per_request * 1e6, bare.cpu_per_request * 1e6,
+                       "µs", "", None))
+    return out
+
+
 if __name__ == "__main__":
+    import argparse
+
     from bench.run import table
 
-    print(table(rows()))
+    parser = argparse.ArgumentParser(prog="python -m bench.proxy_throughput",
+                                     description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=ROUNDS)
+    parser.add_argument("--compare", type=Path, metavar="TREE", help="also run the addon of this checkout")
+    args = parser.parse_args()
+    print(table(compare(args.compare.resolve(), args.rounds) if args.compare else rows(args.rounds)))
