@@ -21,7 +21,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 
-from inspector.gui import collector, refcounts
+from inspector.gui import collector
 from inspector.gui.live.loading import LoadWorker
 from inspector.gui.numbering import SourceNumbering
 from inspector.model.reference import ModelConfig
@@ -68,7 +68,6 @@ class Inspection(QObject):
         app = QCoreApplication.instance()
         if app is not None:
             collector.install(app)
-            refcounts.install(app)  # PySide6 6.12 loses a reference to True on every emit
         self.config = config or ModelConfig()
         self.store = CaptureStore(self.config)
         self.bad_lines = 0
