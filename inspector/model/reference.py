@@ -186,6 +186,10 @@ class ReferenceModel:
     def device(self, name: str) -> DeviceState:
         return self._devices.get(name) or DeviceState(device=name)
 
+    def state_of(self, name: str) -> DeviceState | None:
+        """The device's state now; None before its first event (``device`` gives an empty one)."""
+        return self._devices.get(name)
+
     def snapshot(self) -> Snapshot:
         # Snapshots share their devices dict until a device changes (most ticks change none).
         if self._shared_devices is None:

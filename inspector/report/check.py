@@ -93,7 +93,8 @@ def run_check(inputs: Sequence[InputFile], deadline_s: float = 10.0,
 
     ``on_events`` is told how many events have been judged, every ``PROGRESS_EVERY`` events."""
     inputs = keep_devices_apart(inputs)
-    store = CaptureStore(ModelConfig(deadline_s=deadline_s))
+    # Reports read verdicts, moments and the final state only: no time travel to keep.
+    store = CaptureStore(ModelConfig(deadline_s=deadline_s), time_travel=False)
     with bulk_allocation():
         for count, raw in enumerate(merged(inputs), 1):
             store.feed(raw)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench.run import check_rows, table
+from bench.parts.check import check_rows
+from bench.table import table
 
 
 def test_runner_table_has_a_row_per_figure_and_the_linearity_ratio(tmp_path: Path) -> None:
