@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pydantic import JsonValue
 
@@ -17,7 +17,7 @@ from inspector.decode.collection_pace import bulk_allocation
 from inspector.model.privacy import PERSONAL_DETAILS, show
 from inspector.model.reference import ModelConfig
 from inspector.model.rules import RULES
-from inspector.model.state import DeviceState, Severity, Snapshot, Verdict
+from inspector.model.state import DeviceState, GraphLink, Severity, Snapshot, Verdict
 from inspector.report.capture import InputFile, keep_devices_apart, merged
 from inspector.report.evidence import input_evidence
 from inspector.report.grouping import group_by_rule
@@ -36,6 +36,8 @@ class CheckRun:
     inputs: tuple[InputFile, ...]
     store: CaptureStore
     deadline_s: float
+    # Each device's identities in the order first seen, worked out once (``identities_of``).
+    _identities: dict[str, list[str]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def verdicts(self) -> tuple[Verdict, ...]:
@@ -131,9 +133,14 @@ def verdict_document(verdict: Verdict, reveal: bool) -> dict[str, JsonValue]:
 
 def identities_of(run: CheckRun, device: str) -> list[str]:
     """Identities a device was identified with, in the order first seen."""
-    links = sorted((link for link in run.snapshot.graph if link.device == device),
-                   key=lambda link: link.first_seq)
-    return list(dict.fromkeys(link.identity for link in links))
+    if not run._identities:  # one pass over the graph for every device, not one per device
+        links: dict[str, list[GraphLink]] = {}
+        for link in run.snapshot.graph:
+            links.setdefault(link.device, []).append(link)
+        for name, own in links.items():
+            own.sort(key=lambda link: link.first_seq)
+            run._identities[name] = list(dict.fromkeys(link.identity for link in own))
+    return run._identities.get(device, [])
 
 
 def device_document(run: CheckRun, dev: DeviceState, reveal: bool) -> dict[str, JsonValue]:
@@ -226,6 +233,11 @@ def evidence_document(item: InputFile, verdicts: Sequence[Verdict]) -> dict[str,
 def check_document(run: CheckRun, fail_on: Severity = Severity.VIOLATION,
                    reveal: bool = False) -> dict[str, JsonValue]:
     """The ``check --format json`` document. Its keys are a public contract: add, never rename."""
+    with bulk_allocation():  # tens of thousands of small dicts, and a big heap for the collector to walk
+        return _check_document(run, fail_on, reveal)
+
+
+def _check_document(run: CheckRun, fail_on: Severity, reveal: bool) -> dict[str, JsonValue]:
     return {
         "schema": SCHEMA,
         "inputs": [
