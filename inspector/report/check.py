@@ -36,8 +36,13 @@ class CheckRun:
     inputs: tuple[InputFile, ...]
     store: CaptureStore
     deadline_s: float
-    # Each device's identities in the order first seen, worked out once (``identities_of``).
+    # Worked out once, on first use: each device's identities in the order first seen
+    # (``identities_of``), its verdicts and its moments (renderings go device by device).
     _identities: dict[str, list[str]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _verdicts_by_device: dict[str, list[Verdict]] = field(default_factory=dict, init=False, repr=False,
+                                                          compare=False)
+    _moments_by_device: dict[str, list[Moment]] = field(default_factory=dict, init=False, repr=False,
+                                                        compare=False)
 
     @property
     def verdicts(self) -> tuple[Verdict, ...]:
@@ -50,6 +55,20 @@ class CheckRun:
     @property
     def timeline(self) -> tuple[Moment, ...]:
         return tuple(self.store.timeline)
+
+    def verdicts_of(self, device: str) -> list[Verdict]:
+        """The device's verdicts, in the order given."""
+        if not self._verdicts_by_device:
+            for verdict in self.store.verdicts:
+                self._verdicts_by_device.setdefault(verdict.device, []).append(verdict)
+        return self._verdicts_by_device.get(device, [])
+
+    def timeline_of(self, device: str) -> list[Moment]:
+        """The device's moments, in the order they happened."""
+        if not self._moments_by_device:
+            for moment in self.store.timeline:
+                self._moments_by_device.setdefault(moment.device, []).append(moment)
+        return self._moments_by_device.get(device, [])
 
     @property
     def events(self) -> int:
