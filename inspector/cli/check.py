@@ -86,13 +86,14 @@ def load_inputs(files: Sequence[Path], devices: Sequence[str], command: str,
     out: list[InputFile] = []
     for path in files:
         try:
-            loaded = load_capture(path, on_read=bars.reading(path) if bars else None)
+            # Compact: each event is read once more, to be judged; none is kept as an object.
+            loaded = load_capture(path, on_read=bars.reading(path) if bars else None, compact=True)
         except CaptureFileError as exc:
             problem = str(exc)
         except OSError as exc:  # the loader's guard is the rule; this keeps one bad path from a traceback
             problem = exc.strerror or str(exc)
         else:
-            envelopes = tuple(loaded.envelopes)
+            envelopes = loaded.envelopes
             if loaded.kind == "har" and names:
                 name = names.pop(0)
                 envelopes = tuple(env.model_copy(update={"device": name}) for env in envelopes)

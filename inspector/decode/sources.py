@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Literal
@@ -19,9 +19,17 @@ from typing import BinaryIO, Literal
 from typing_extensions import Buffer
 
 from inspector.decode.collection_pace import bulk_allocation
+from inspector.decode.compact import CompactEnvelopes
 from inspector.decode.errors import DecodeError
 from inspector.decode.har import parse_har
-from inspector.wire.envelope import MAX_LINE_BYTES, Envelope, WireError, parse_envelope, parse_hello
+from inspector.wire.envelope import (
+    MAX_LINE_BYTES,
+    Envelope,
+    WireError,
+    dump_envelope,
+    parse_envelope,
+    parse_hello,
+)
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -33,20 +41,23 @@ class CaptureFileError(Exception):
 @dataclass
 class LoadedCapture:
     kind: Literal["recording", "har"]
-    envelopes: list[Envelope] = field(default_factory=list)
+    # A list, or for a recording loaded ``compact`` its lines (``decode.compact``).
+    envelopes: Sequence[Envelope] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     skipped: int = 0  # lines or entries left out because they could not be read: the capture is partial
 
 
 def load_capture(path: Path | str, device: str | None = None,
-                 on_read: Callable[[int], None] | None = None) -> LoadedCapture:
+                 on_read: Callable[[int], None] | None = None, compact: bool = False) -> LoadedCapture:
     """Read a recording or a HAR file. ``device`` names the device of a HAR file (default: its stem);
-    ``on_read`` is told how many bytes of the file have been read so far, as reading goes on."""
+    ``on_read`` is told how many bytes of the file have been read so far, as reading goes on.
+    ``compact`` keeps a recording's events as their lines (``decode.compact``: a headless run that
+    reads each event once)."""
     path = Path(path)
     try:
         raw = io.FileIO(path, "rb") if on_read is None else _ReportingFile(path, on_read)
         with io.BufferedReader(raw) as handle, bulk_allocation():
-            loaded = _load(handle, device or path.stem)
+            loaded = _load(handle, device or path.stem, compact)
     except OSError as exc:
         raise CaptureFileError(f"{path}: {exc.strerror or exc}") from None
     except _NotACaptureError as exc:
@@ -71,13 +82,13 @@ class _NotACaptureError(Exception):
     """Internal: the file is readable bytes but not a capture at all."""
 
 
-def _load(handle: BinaryIO, device: str) -> LoadedCapture:
+def _load(handle: BinaryIO, device: str, compact: bool) -> LoadedCapture:
     first = _first_line(handle)
     if first is None:
         raise _NotACaptureError("the file is empty")
     handle.seek(0)
     if _is_envelope(first):
-        return _checked_recording(read_recording(handle))
+        return _checked_recording(read_recording(handle, compact))
     data = handle.read()
     har = _as_har(data)
     if har is not None:
@@ -86,7 +97,7 @@ def _load(handle: BinaryIO, device: str) -> LoadedCapture:
         except DecodeError as exc:
             raise _NotACaptureError(str(exc)) from None
         return LoadedCapture("har", result.envelopes, result.errors, result.skipped)
-    return _checked_recording(read_recording(data.splitlines(keepends=True)))
+    return _checked_recording(read_recording(data.splitlines(keepends=True), compact))
 
 
 def _first_line(handle: BinaryIO) -> bytes | None:
@@ -135,27 +146,43 @@ def _checked_recording(loaded: LoadedCapture) -> LoadedCapture:
     return loaded
 
 
-def read_recording(lines: Iterable[str | bytes] | str) -> LoadedCapture:
-    """JSON lines of envelopes, from an open binary file, a list of lines or one text.
+def read_recording(lines: Iterable[str | bytes] | str, compact: bool = False) -> LoadedCapture:
+    """JSON lines of envelopes, from an open binary file, a list of lines or one text; ``compact``
+    keeps the lines rather than the envelopes (see ``load_capture``).
 
     A truncated last line (a capture still being written, or cut short) is reported as such; a
     ``Hello`` line (a saved live stream) is not data and is passed over.
     """
     out = LoadedCapture("recording")
+    kept = CompactEnvelopes() if compact else None
+    envelopes: list[Envelope] = []
+    # The model needs each device's sequence numbers to increase: checked as the lines are read.
+    last: dict[str, int] = {}
+    ordered = True
     source: Iterable[str | bytes] = lines.splitlines(keepends=True) if isinstance(lines, str) else lines
     for number, line in enumerate(source, start=1):
         text, complete = _line_body(line)
         if not text.strip():
             continue
         try:
-            out.envelopes.append(parse_envelope(text))
+            env = parse_envelope(text)
         except WireError as exc:
             if _is_hello(text):
                 continue
             what = str(exc) if complete else "truncated last line"
             out.errors.append(f"line {number}: {what}, skipped")
             out.skipped += 1
-    _check_order(out)
+            continue
+        if ordered:
+            ordered = env.seq > last.get(env.device, -1)
+            last[env.device] = env.seq
+        if kept is not None:
+            kept.append(env, text)
+        else:
+            envelopes.append(env)
+    out.envelopes = envelopes if kept is None else kept
+    if not ordered:
+        _renumber(out, kept is not None)
     return out
 
 
@@ -175,15 +202,15 @@ def _is_hello(line: str | bytes) -> bool:
     return True
 
 
-def _check_order(loaded: LoadedCapture) -> None:
-    """The model needs each device's sequence numbers to increase; a journal appended to twice may
-    repeat them. Then the file is renumbered in its own order (and says so)."""
-    last: dict[str, int] = {}
-    for env in loaded.envelopes:
-        if env.seq <= last.get(env.device, -1):
-            break
-        last[env.device] = env.seq
+def _renumber(loaded: LoadedCapture, compact: bool) -> None:
+    """A journal appended to twice may repeat sequence numbers: then the file is renumbered in its own
+    order (and says so)."""
+    renumbered = [env.model_copy(update={"seq": i}) for i, env in enumerate(loaded.envelopes)]
+    if compact:
+        kept = CompactEnvelopes()
+        for env in renumbered:
+            kept.append(env, dump_envelope(env))
+        loaded.envelopes = kept
     else:
-        return
-    loaded.envelopes = [env.model_copy(update={"seq": i}) for i, env in enumerate(loaded.envelopes)]
+        loaded.envelopes = renumbered
     loaded.errors.append("sequence numbers were not increasing: events renumbered in file order")

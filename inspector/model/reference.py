@@ -30,11 +30,12 @@ Choices where the sources leave room (each made in one place below):
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from pydantic import JsonValue
 
 from inspector.model import messages
+from inspector.model.frozen import replace
 from inspector.model.history import History
 from inspector.model.identity_checks import Finding, check_identity, check_property, identity_text, is_foreign
 from inspector.model.rules import RULES
@@ -139,6 +140,11 @@ def _rebindable(user: KnownUser) -> bool:
     return any(e.kind is ExpectKind.NEW_USER_ID for e in user.answered)
 
 
+def _first_deadline(pending: tuple[Expectation, ...]) -> float:
+    """The earliest deadline whose clock runs (a queued command's waits for the tag)."""
+    return min((e.deadline for e in pending if not e.queued), default=float("inf"))
+
+
 def _named(call: IdentityCall | None, seq: int | None, calls: frozenset[IdentityCall], after: int) -> bool:
     """A call a snapshot can be of: one it names, made after the call of the previous snapshot."""
     return call in calls and seq is not None and seq > after
@@ -163,8 +169,13 @@ class ReferenceModel:
         self._commands_seen: set[str] = set()
         # Devices with any of the observer's reports; the others are judged on network evidence alone.
         self._observed: set[str] = set()
-        # Devices that have (or recently had) pending expectations.
+        # Devices that have (or recently had) pending expectations, and a time until which none of
+        # theirs is due: most events then skip the look at every waiting device.
         self._waiting: set[str] = set()
+        self._quiet_until = float("inf")
+        # Every property write by device and user, in order: what a detach reports, read without
+        # scanning the device's whole history (the model only moves forward, so these only grow).
+        self._writes: dict[tuple[str, str | None], list[PropertyChange]] = {}
         self._shared_devices: dict[str, DeviceState] | None = None
         self._now = 0.0
         self._out: list[Verdict] = []
@@ -185,6 +196,10 @@ class ReferenceModel:
 
     def device(self, name: str) -> DeviceState:
         return self._devices.get(name) or DeviceState(device=name)
+
+    def state_of(self, name: str) -> DeviceState | None:
+        """The device's state now; None before its first event (``device`` gives an empty one)."""
+        return self._devices.get(name)
 
     def snapshot(self) -> Snapshot:
         # Snapshots share their devices dict until a device changes (most ticks change none).
@@ -221,6 +236,7 @@ class ReferenceModel:
             self._shared_devices = None
         if dev.pending:
             self._waiting.add(envelope.device)
+            self._quiet_until = min(self._quiet_until, _first_deadline(dev.pending))
         return self._flush()
 
     def apply_many(self, envelopes: Iterable[Envelope]) -> list[Verdict]:
@@ -302,8 +318,11 @@ class ReferenceModel:
                                           for e in dev.pending))
 
     def _expire(self, now: float, final: bool = False) -> None:
-        # Only devices with open expectations are looked at: most events have none to judge.
+        # Only devices with open expectations are looked at, and only once one of them is due.
+        if not final and now <= self._quiet_until:
+            return
         judged: list[tuple[Expectation, str]] = []
+        quiet = float("inf")
         for name in sorted(self._waiting):
             dev = self._devices[name]
             due = [e for e in dev.pending if final or (e.deadline < now and not e.queued)]
@@ -311,8 +330,11 @@ class ReferenceModel:
                 self._waiting.discard(name)
             if due:
                 judged.extend((e, name) for e in due)
-                self._devices[name] = replace(dev, pending=tuple(e for e in dev.pending if e not in due))
+                dev = replace(dev, pending=tuple(e for e in dev.pending if e not in due))
+                self._devices[name] = dev
                 self._shared_devices = None
+            quiet = min(quiet, _first_deadline(dev.pending))
+        self._quiet_until = quiet
         # In the order the deadlines passed, whatever the device.
         for exp, name in sorted(judged, key=lambda j: (j[0].deadline, j[1], j[0].since_seq)):
             self._judge_expired(self._devices[name], exp)
@@ -428,8 +450,7 @@ class ReferenceModel:
     def _detach(self, dev: DeviceState, env: Envelope) -> DeviceState:
         if not dev.properties:
             return dev
-        current = tuple(c for c in dev.property_history
-                        if c.key in dev.properties and c.user_id == dev.user_id)
+        current = tuple(c for c in self._writes.get((dev.device, dev.user_id), ()) if c.key in dev.properties)
         self._fire("properties-detached", dev.device, [env.seq, *(c.seq for c in current)],
                    messages.properties_detached(list(dev.properties), dev.user_id),
                    {"keys": list[JsonValue](sorted(dev.properties)), "user_id": dev.user_id})
@@ -452,17 +473,18 @@ class ReferenceModel:
             had_old = key in properties
             old = properties.get(key)
             if had_old and old != value:
-                # The key's previous write is recent: search from the end, not the whole history.
-                last_write = next((c.seq for c in reversed(history)
-                                   if c.key == key and c.user_id == dev.user_id), None)
+                # The key's previous write by this user, searched from the end of that user's writes.
+                writes = self._writes.get((dev.device, dev.user_id), [])
+                last_write = next((c.seq for c in reversed(writes) if c.key == key), None)
                 earlier = [] if last_write is None else [last_write]
                 self._fire("property-overwrite", dev.device, [*earlier, env.seq],
                            messages.property_overwrite(key),
                            {"key": key, "old": old, "new": value})
             properties[key] = value
-            history = history.append(PropertyChange(key=key, new=value, old=old, had_old=had_old,
-                                                    time=env.time, seq=env.seq, page_url=page_url,
-                                                    user_id=dev.user_id))
+            change = PropertyChange(key=key, new=value, old=old, had_old=had_old, time=env.time, seq=env.seq,
+                                    page_url=page_url, user_id=dev.user_id)
+            history = history.append(change)
+            self._writes.setdefault((dev.device, dev.user_id), []).append(change)
         return replace(dev, properties=properties, property_history=history)
 
     def _on_result(self, dev: DeviceState, env: Envelope) -> DeviceState:

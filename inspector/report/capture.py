@@ -6,6 +6,7 @@ import heapq
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
+from inspector.decode.compact import CompactEnvelopes, facts_of
 from inspector.wire.envelope import Envelope
 
 
@@ -15,7 +16,8 @@ class InputFile:
 
     path: str
     kind: str | None = None  # "recording" | "har"; None when it could not be read at all
-    envelopes: tuple[Envelope, ...] = ()
+    # A tuple, or the file's lines (``decode.compact``): read in order, each event once.
+    envelopes: Sequence[Envelope] = ()
     # Line-numbered problems the loader skipped (the rest of the file was used).
     errors: tuple[str, ...] = ()
     # Why the file could not be read at all (then it contributes no events).
@@ -26,7 +28,7 @@ class InputFile:
 
     @property
     def devices(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(env.device for env in self.envelopes))
+        return tuple(facts_of(self.envelopes).devices)
 
 
 def keep_devices_apart(inputs: Sequence[InputFile]) -> list[InputFile]:
@@ -42,8 +44,12 @@ def keep_devices_apart(inputs: Sequence[InputFile]) -> list[InputFile]:
         if not renames:
             out.append(item)
             continue
-        envelopes = tuple(env.model_copy(update={"device": renames[env.device]}) if env.device in renames
-                          else env for env in item.envelopes)
+        envelopes: Sequence[Envelope]
+        if isinstance(item.envelopes, CompactEnvelopes):
+            envelopes = item.envelopes.renamed(renames)
+        else:
+            envelopes = tuple(env.model_copy(update={"device": renames[env.device]}) if env.device in renames
+                              else env for env in item.envelopes)
         notes = tuple(f"device '{old}' is also in an earlier file: named '{new}' here"
                       for old, new in renames.items())
         out.append(replace(item, envelopes=envelopes, notes=item.notes + notes))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pydantic import JsonValue
 
@@ -17,7 +17,7 @@ from inspector.decode.collection_pace import bulk_allocation
 from inspector.model.privacy import PERSONAL_DETAILS, show
 from inspector.model.reference import ModelConfig
 from inspector.model.rules import RULES
-from inspector.model.state import DeviceState, Severity, Snapshot, Verdict
+from inspector.model.state import DeviceState, GraphLink, Severity, Snapshot, Verdict
 from inspector.report.capture import InputFile, keep_devices_apart, merged
 from inspector.report.evidence import input_evidence
 from inspector.report.grouping import group_by_rule
@@ -36,6 +36,13 @@ class CheckRun:
     inputs: tuple[InputFile, ...]
     store: CaptureStore
     deadline_s: float
+    # Worked out once, on first use: each device's identities in the order first seen
+    # (``identities_of``), its verdicts and its moments (renderings go device by device).
+    _identities: dict[str, list[str]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _verdicts_by_device: dict[str, list[Verdict]] = field(default_factory=dict, init=False, repr=False,
+                                                          compare=False)
+    _moments_by_device: dict[str, list[Moment]] = field(default_factory=dict, init=False, repr=False,
+                                                        compare=False)
 
     @property
     def verdicts(self) -> tuple[Verdict, ...]:
@@ -48,6 +55,20 @@ class CheckRun:
     @property
     def timeline(self) -> tuple[Moment, ...]:
         return tuple(self.store.timeline)
+
+    def verdicts_of(self, device: str) -> list[Verdict]:
+        """The device's verdicts, in the order given."""
+        if not self._verdicts_by_device:
+            for verdict in self.store.verdicts:
+                self._verdicts_by_device.setdefault(verdict.device, []).append(verdict)
+        return self._verdicts_by_device.get(device, [])
+
+    def timeline_of(self, device: str) -> list[Moment]:
+        """The device's moments, in the order they happened."""
+        if not self._moments_by_device:
+            for moment in self.store.timeline:
+                self._moments_by_device.setdefault(moment.device, []).append(moment)
+        return self._moments_by_device.get(device, [])
 
     @property
     def events(self) -> int:
@@ -93,7 +114,8 @@ def run_check(inputs: Sequence[InputFile], deadline_s: float = 10.0,
 
     ``on_events`` is told how many events have been judged, every ``PROGRESS_EVERY`` events."""
     inputs = keep_devices_apart(inputs)
-    store = CaptureStore(ModelConfig(deadline_s=deadline_s))
+    # Reports read verdicts, moments and the final state only: no time travel to keep.
+    store = CaptureStore(ModelConfig(deadline_s=deadline_s), time_travel=False)
     with bulk_allocation():
         for count, raw in enumerate(merged(inputs), 1):
             store.feed(raw)
@@ -130,9 +152,14 @@ def verdict_document(verdict: Verdict, reveal: bool) -> dict[str, JsonValue]:
 
 def identities_of(run: CheckRun, device: str) -> list[str]:
     """Identities a device was identified with, in the order first seen."""
-    links = sorted((link for link in run.snapshot.graph if link.device == device),
-                   key=lambda link: link.first_seq)
-    return list(dict.fromkeys(link.identity for link in links))
+    if not run._identities:  # one pass over the graph for every device, not one per device
+        links: dict[str, list[GraphLink]] = {}
+        for link in run.snapshot.graph:
+            links.setdefault(link.device, []).append(link)
+        for name, own in links.items():
+            own.sort(key=lambda link: link.first_seq)
+            run._identities[name] = list(dict.fromkeys(link.identity for link in own))
+    return run._identities.get(device, [])
 
 
 def device_document(run: CheckRun, dev: DeviceState, reveal: bool) -> dict[str, JsonValue]:
@@ -225,6 +252,11 @@ def evidence_document(item: InputFile, verdicts: Sequence[Verdict]) -> dict[str,
 def check_document(run: CheckRun, fail_on: Severity = Severity.VIOLATION,
                    reveal: bool = False) -> dict[str, JsonValue]:
     """The ``check --format json`` document. Its keys are a public contract: add, never rename."""
+    with bulk_allocation():  # tens of thousands of small dicts, and a big heap for the collector to walk
+        return _check_document(run, fail_on, reveal)
+
+
+def _check_document(run: CheckRun, fail_on: Severity, reveal: bool) -> dict[str, JsonValue]:
     return {
         "schema": SCHEMA,
         "inputs": [

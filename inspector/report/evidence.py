@@ -13,13 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from inspector.decode.compact import facts_of
 from inspector.decode.har import FAILED_HIT
 from inspector.model.state import Basis, Verdict
 from inspector.model.transitions import OBSERVER_KINDS
 from inspector.report.capture import InputFile
 from inspector.report.grouping import plural
 from inspector.wire.envelope import Envelope
-from inspector.wire.events import Notice
 
 Evidence = Literal["observer", "network-only"]
 
@@ -53,9 +53,7 @@ def input_evidence(item: InputFile, verdicts: Sequence[Verdict]) -> InputEvidenc
 
 def evidence_from(envelopes: Sequence[Envelope], verdicts: Sequence[Verdict]) -> InputEvidence:
     """The evidence of one file's envelopes (raw or decoded); ``verdicts`` may cover other files too."""
-    observed = any(env.event.kind in OBSERVER_KINDS for env in envelopes)
-    devices = {env.device for env in envelopes}
-    inferred = sum(1 for v in verdicts if v.device in devices and v.basis is Basis.NETWORK)
-    failed = sum(1 for env in envelopes
-                 if isinstance(env.event, Notice) and env.event.code == FAILED_HIT)
-    return InputEvidence("observer" if observed else "network-only", inferred, failed)
+    facts = facts_of(envelopes)
+    observed = not facts.kinds.isdisjoint(OBSERVER_KINDS)
+    inferred = sum(1 for v in verdicts if v.device in facts.devices and v.basis is Basis.NETWORK)
+    return InputEvidence("observer" if observed else "network-only", inferred, facts.notices[FAILED_HIT])

@@ -90,7 +90,7 @@ def _occurrence(v: Verdict, reveal: bool) -> Context:
 
 
 def _device(run: CheckRun, dev: DeviceState, reveal: bool) -> Context:
-    flagged = {seq for v in run.verdicts if v.device == dev.device for seq in v.events}
+    flagged = {seq for v in run.verdicts_of(dev.device) for seq in v.events}
     return {
         "name": dev.device,
         "identity": "anonymous" if dev.identity is None else show(dev.identity, reveal),
@@ -99,7 +99,7 @@ def _device(run: CheckRun, dev: DeviceState, reveal: bool) -> Context:
         "user_id": dev.user_id or "none seen", "user_ids": ", ".join(dev.user_ids) or "none",
         "session_number": dev.session_number, "page_number": dev.page_number,
         "tabs": ", ".join(dev.tabs) or "none",
-        "timeline": [_moment(m, reveal, m.seq in flagged) for m in run.timeline if m.device == dev.device],
+        "timeline": [_moment(m, reveal, m.seq in flagged) for m in run.timeline_of(dev.device)],
         "sessions": [{"number": s.number, "user_id": s.user_id, "started": clock(s.started),
                       "pageviews": len(s.pageviews),
                       "renewal": "yes" if any(p.pvt == "renewal" for p in s.pageviews) else "",

@@ -49,7 +49,7 @@ def render_junit(run: CheckRun, fail_on: Severity = Severity.VIOLATION, reveal: 
     devices = sorted(run.snapshot.devices) or ["capture"]
     for device in devices:
         suite = ET.SubElement(root, "testsuite", name=_clean(f"device {device}"))
-        mine = [v for v in run.verdicts if v.device == device]
+        mine = run.verdicts_of(device)
         for rule in RULES.values():
             case = ET.SubElement(suite, "testcase", classname=_clean(f"uxa-inspector.{device}"),
                                  name=f"{rule.id}: {rule.title}")

@@ -1,7 +1,8 @@
-"""The engine: decode each raw envelope, apply it to the reference model, keep the history.
+"""The engine: decode each raw envelope and apply it to the reference model.
 
 Pure (no Qt, no I/O): the GUI feeds it live envelopes, the CLI feeds it a recording or a HAR file,
-and both read the same ``Step`` per event, so what the app shows and what the CLI reports agree.
+and both judge with the same engine, so what the app shows and what the CLI reports agree. The engine
+keeps no per-event history: whoever needs one keeps the ``Step`` values (``session.store``).
 """
 
 from __future__ import annotations
@@ -27,18 +28,21 @@ class Step:
 class Engine:
     def __init__(self, config: ModelConfig | None = None) -> None:
         self.model = ReferenceModel(config)
-        self.steps: list[Step] = []
         # Every verdict so far, in the order produced (including those of ``finish``).
         self.verdicts: list[Verdict] = []
         self.finished = False
 
     def feed(self, raw: Envelope) -> Step:
+        """Judge one envelope; the step holds the model's state right after it (for time travel)."""
+        envelope, new = self.judge(raw)
+        return Step(envelope=envelope, snapshot=self.model.snapshot(), verdicts=new)
+
+    def judge(self, raw: Envelope) -> tuple[Envelope, tuple[Verdict, ...]]:
+        """Judge one envelope without taking a snapshot: the decoded envelope and its verdicts."""
         envelope = decode_envelope(raw)
-        new = self.model.apply(envelope)
-        step = Step(envelope=envelope, snapshot=self.model.snapshot(), verdicts=tuple(new))
-        self.steps.append(step)
+        new = tuple(self.model.apply(envelope))
         self.verdicts.extend(new)
-        return step
+        return envelope, new
 
     def feed_many(self, raws: Iterable[Envelope]) -> list[Step]:
         return [self.feed(raw) for raw in raws]

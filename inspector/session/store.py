@@ -1,6 +1,11 @@
-"""The one store of a judged capture: raw envelopes, the engine's steps, verdicts, counts and the
-identity story. The CLI's check and reports, the app's views and its HTML export all read this store;
-nothing else keeps a second copy of a judged capture.
+"""The one store of a judged capture: verdicts, counts and the identity story, and for time travel
+the raw envelopes and the engine's steps. The CLI's check and reports, the app's views and its HTML
+export all read this store; nothing else keeps a second copy of a judged capture.
+
+What it keeps per event is its history policy: the app keeps every raw envelope and step (``steps``,
+``snapshot_at``: time travel, saving the recording); a headless check (``time_travel=False``) keeps
+only what its reports read (verdicts, the timeline's moments, the final state), so its memory does
+not grow with events that changed nothing worth reporting.
 
 Pure (no Qt, no I/O). Events arrive either one at a time (``feed``: live, a file in the CLI) or as steps
 an engine computed elsewhere (``record``: the app's file loader runs its engine on a worker thread
@@ -21,10 +26,12 @@ from inspector.wire.events import Dropped, Tick
 
 
 class CaptureStore:
-    def __init__(self, config: ModelConfig | None = None) -> None:
+    def __init__(self, config: ModelConfig | None = None, time_travel: bool = True) -> None:
         self.config = config or ModelConfig()
         self.engine = Engine(self.config)
-        # Raw envelopes as captured, so a saved recording improves with future decoders.
+        self.time_travel = time_travel
+        # Kept only for time travel: raw envelopes as captured (so a saved recording improves with
+        # future decoders), and one step per envelope.
         self.raws: list[Envelope] = []
         self.steps: list[Step] = []
         self.verdicts: list[Verdict] = []  # in the order given, those of the end of the capture included
@@ -39,8 +46,13 @@ class CaptureStore:
         self._last: dict[str, DeviceState] = {}
 
     def feed(self, raw: Envelope) -> Step | None:
-        """Decode and judge one envelope; ``None`` when the model refuses it (kept in ``refused``)."""
+        """Decode and judge one envelope. The step, with time travel; ``None`` without it, and when the
+        model refuses the envelope (kept in ``refused``)."""
         try:
+            if not self.time_travel:
+                envelope, verdicts = self.engine.judge(raw)
+                self._count(envelope, verdicts, self.engine.model.state_of(envelope.device))
+                return None
             step = self.engine.feed(raw)
         except ModelUsageError as exc:
             self.refused.append(f"event {raw.seq} of device {raw.device}: {exc}")
@@ -53,18 +65,21 @@ class CaptureStore:
         self.raws.extend(raws)
         for step in steps:
             self.steps.append(step)
-            self.applied += 1
-            self._add(step.verdicts)
-            event = step.envelope.event
-            if isinstance(event, Dropped):
-                self.dropped += event.count
-            if not isinstance(event, Tick):
-                self.events += 1
-            device = step.envelope.device
-            after = step.snapshot.devices.get(device)
-            if after is not None:
-                self.timeline.extend(moments_of(step.envelope, self._last.get(device), after))
-                self._last[device] = after
+            self._count(step.envelope, step.verdicts, step.snapshot.devices.get(step.envelope.device))
+
+    def _count(self, envelope: Envelope, verdicts: tuple[Verdict, ...], after: DeviceState | None) -> None:
+        """What every store keeps of a judged event: counts, verdicts, the device's moments."""
+        self.applied += 1
+        self._add(verdicts)
+        event = envelope.event
+        if isinstance(event, Dropped):
+            self.dropped += event.count
+        if not isinstance(event, Tick):
+            self.events += 1
+        if after is not None:
+            device = envelope.device
+            self.timeline.extend(moments_of(envelope, self._last.get(device), after))
+            self._last[device] = after
 
     def adopt(self, engine: Engine) -> None:
         """Continue with the engine that judged the recorded steps (later live events extend them)."""
@@ -84,6 +99,7 @@ class CaptureStore:
         return self.engine.snapshot()
 
     def snapshot_at(self, index: int) -> Snapshot | None:
+        """The state right after event ``index``; None out of range (always, without time travel)."""
         return self.steps[index].snapshot if 0 <= index < len(self.steps) else None
 
     def _add(self, verdicts: Iterable[Verdict]) -> None:

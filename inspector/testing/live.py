@@ -201,7 +201,7 @@ class LiveCapture:
         self.settle()
         state = self.state
         with self._fed:
-            seq = self._engine.steps[-1].envelope.seq if self._engine.steps else -1
+            seq = self._engine.snapshot().seq  # of the last event fed (-1 before any)
         return Mark(seq, state.user_id, len(state.resets))
 
     def assert_identified(self, identity: str | None = None, timeout: float | None = None) -> None:

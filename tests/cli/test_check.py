@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.bench_model import synthetic_traffic
+from inspector.wire.envelope import dump_envelope
 from tests.cli.conftest import Outcome
 from tests.report.golden import ROOT, assert_golden
 from tests.report.make_fixtures import EMAIL
@@ -40,6 +42,19 @@ def test_failing_capture_matches_its_golden_file(cli: Cli) -> None:
     result = cli("check", NO_RENEWAL, "--format", "json")
     assert result.code == 2  # it fails, and three of its lines were skipped: partial
     assert_golden("check_no_renewal.json", result.out)
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_a_generated_mix_of_devices_logins_and_property_writes_matches_its_golden_file(
+        cli: Cli, fmt: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Many events per device (resets, renewals, overwrites, detached properties): what changes in how
+    # a check keeps a capture (``session.store``, ``decode.compact``) must not change what it says.
+    (tmp_path / "synthetic.jsonl").write_text(
+        "".join(dump_envelope(env) + "\n" for env in synthetic_traffic(800, devices=4)), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = cli("check", "synthetic.jsonl", "--format", fmt)
+    assert result.code == 1, result.err
+    assert_golden(f"check_synthetic.{ {'text': 'txt'}.get(fmt, fmt)}", result.out)
 
 
 def test_json_contract_has_its_schema_verdicts_devices_and_summary(cli: Cli) -> None:

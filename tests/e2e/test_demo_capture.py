@@ -84,8 +84,10 @@ def test_clean_demo_is_recorded_in_order_and_has_no_violation(rig: Rig) -> None:
     pushed = [e["payload"] for e in log if e["kind"] == "command"]
     recorded = [e.event.payload for e in envelopes if isinstance(e.event, Command) and e.event.name != "afterPageView"]
     assert recorded == pushed
-    engine = judge(envelopes)
-    views = [s.envelope.event for s in engine.steps
+    engine = Engine()
+    steps = engine.feed_many(envelopes)  # the engine keeps no steps itself
+    engine.finish()
+    views = [s.envelope.event for s in steps
              if isinstance(s.envelope.event, Hit) and s.envelope.event.hit_type == HitType.PAGEVIEW]
     assert [v.pvt.value if v.pvt else None for v in views] == [
         "natural", "natural", "artificial", "renewal", "artificial", "renewal"]

@@ -76,3 +76,26 @@ def test_diff_reads_hash_from_the_structured_moment_not_from_text() -> None:
     assert moment.hashed and not next(m for m in runs[0].timeline if m.what == "identify").hashed
     diff = diff_runs(*runs)
     assert [i.text for d in diff.devices for i in d.only_b] == ["identify I1 {hash: true}"]
+
+
+def _judged(raws: list[Envelope], time_travel: bool) -> CaptureStore:
+    store = CaptureStore(time_travel=time_travel)
+    for raw in raws:
+        store.feed(raw)
+    store.finish()
+    return store
+
+
+def test_without_time_travel_the_store_keeps_no_event_yet_judges_and_tells_the_same_story() -> None:
+    # The script's sequence numbers start again at 0 on the laptop: refused, in both stores alike.
+    s = Script().pageview(A, 1, 1).push("identify", "cust-1").push("addUserProperties", {"plan": "pro"})
+    raws = [*load_capture(LAPTOP).envelopes, *s.envelopes]
+    full, lean = _judged(raws, True), _judged(raws, False)
+    assert lean.raws == [] and lean.steps == [] and lean.snapshot_at(0) is None
+    assert len(full.steps) == full.applied == len(raws) - len(full.refused) and full.refused
+    assert full.snapshot_at(0) is not None
+    assert lean.verdicts == full.verdicts and lean.timeline == full.timeline
+    assert lean.snapshot() == full.snapshot()
+    assert (lean.applied, lean.events, lean.dropped, lean.refused) == (full.applied, full.events, full.dropped,
+                                                                        full.refused)
+    assert lean.severity_counts == full.severity_counts and lean.rule_counts == full.rule_counts
