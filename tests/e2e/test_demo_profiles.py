@@ -14,11 +14,12 @@ from inspector.demo.scenario import parse_dumped_dom, scenario_url
 from inspector.demo.site import DemoSite
 from inspector.launch.browser import LaunchOptions, dump_dom, find_browser
 from inspector.launch.profiles import Profile, device_ports, named_profile, port_of, temporary_profile
-from inspector.launch.proxy import ca_fingerprint, free_port, start_capture
+from inspector.launch.proxy import ca_fingerprint, start_capture
 from inspector.model.state import Severity
 from inspector.session.engine import Engine
 from inspector.wire.envelope import Envelope
 from inspector.wire.events import Hit, HitType
+from tests.support.ports import free_port_run
 
 pytestmark = pytest.mark.e2e
 
@@ -26,7 +27,7 @@ STEPS = ("pv:/guide/green",)
 
 
 def test_each_profile_is_its_own_device_with_its_own_cookies(tmp_path: Path) -> None:
-    devices = device_ports(free_port(), ["laptop", "phone", "guest"])
+    devices = device_ports(free_port_run(3), ["laptop", "phone", "guest"])
     journal = tmp_path / "journal.jsonl"
     capture = start_capture(ports=devices, sink=True, journal=journal, confdir=tmp_path / "conf")
     spki = ca_fingerprint(tmp_path / "conf")
