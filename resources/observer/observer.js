@@ -49,7 +49,6 @@
   var WeakSetCtor = W.WeakSet;
   var setHas = WeakSetCtor.prototype.has;
   var setAdd = WeakSetCtor.prototype.add;
-  var setDelete = WeakSetCtor.prototype["delete"];
   var NodeCtor = W.Node;
   var beacon = W.navigator && W.navigator.sendBeacon;
   var nav = W.navigator;
@@ -59,6 +58,11 @@
   var MAX_DEPTH = 6;
   var MAX_STRING = 20000;
   var MAX_KEYS = 200;
+  // The commands whose cookie changes the model credits to them (model/transitions.py TRIGGER_CALLS):
+  // only these get a cookie snapshot right before and right after them. Reading document.cookie after
+  // the tag wrote one is a synchronous round trip to the browser, so the other commands share one
+  // snapshot at the end of the batch (what they changed is credited to no call either way).
+  var CREDITED = { identify: true, resetIdentity: true };
   var topFrame = (function () { try { return W.top === W; } catch (e) { return false; } })();
 
   try { defineProperty(W, MARK, { value: true }); } catch (e) { /* a frozen window: still observe */ }
@@ -100,7 +104,7 @@
     } catch (e) { /* never reach the page */ }
   }
 
-  function flushSoon() { flushQueued = false; flush(false); }
+  function flushSoon() { settleCookies(); flushQueued = false; flush(false); }
 
   function post(events, final, leaving) {
     var body;
@@ -164,13 +168,15 @@
       try { text = String(value); } catch (e) { text = type; }
       return { __uxa_type__: type, repr: text };
     }
-    if (apply(setHas, seen, [value])) { return { __uxa_type__: "cycle", repr: "[circular]" }; }
+    for (var a = 0; a < depth; a++) {
+      if (seen[a] === value) { return { __uxa_type__: "cycle", repr: "[circular]" }; }
+    }
     if (depth >= MAX_DEPTH) { return { __uxa_type__: "deep", repr: "[nested too deep]" }; }
     try {
       if (NodeCtor && value instanceof NodeCtor) { return { __uxa_type__: "node", repr: String(value.nodeName) }; }
       if (value instanceof Date) { return { __uxa_type__: "date", repr: isNaN(value) ? "Invalid Date" : value.toISOString() }; }
     } catch (e) { /* cross-realm oddities */ }
-    apply(setAdd, seen, [value]);
+    seen[depth] = value;
     var out;
     try {
       if (isArray(value)) {
@@ -190,15 +196,18 @@
     } catch (e) {
       out = { __uxa_type__: "unreadable", repr: "[unreadable object]" };
     }
-    apply(setDelete, seen, [value]);
     return shield(out);
   }
 
-  function encode(value) { return safe(value, 0, new WeakSetCtor()); }
+  // The chain of containers above the copy's current level (a cycle is a repeat in it): one own slot
+  // per level, so a setter a page put on Array.prototype indices is never called.
+  function encode(value) { return safe(value, 0, [null, null, null, null, null, null]); }
 
   var lastCookies = null;
   var lastRaw = null;
+  var cookiesUnread = false;  // a command ran whose cookie changes are not read yet
   function snapshotCookies(trigger) {
+    cookiesUnread = false;
     try {
       var raw = String(cookieGet ? apply(cookieGet, D, []) : "");
       if (raw === lastRaw) { return; }  // nothing changed: no parsing (this runs after every push)
@@ -216,6 +225,9 @@
       send({ kind: "storage", cookies: cookies, source: "observer", trigger: trigger, page_url: String(location.href) });
     } catch (e) { /* never reach the page */ }
   }
+
+  // What commands without a snapshot of their own changed: read once, at the end of their batch.
+  function settleCookies() { if (cookiesUnread) { snapshotCookies("after-commands"); } }
 
   var instrumented = new WeakSetCtor();
   var callbackRegistered = false;
@@ -239,11 +251,20 @@
 
   // Reporting must never change the push it reports: whatever fails in here stays in here.
   var reported = new WeakSetCtor();  // payloads already reported (a queue found later is not re-reported)
-  function reportCommands(args, loaded) {
+  function credited(args) {
+    for (var i = 0; i < args.length; i++) {
+      var name = null;
+      try { name = commandName(args[i]); } catch (e) { /* an odd argument */ }
+      if (name !== null && apply(hasOwn, CREDITED, [name])) { return true; }
+    }
+    return false;
+  }
+
+  function reportCommands(args, loaded, snapshots) {
     var ids = [];
-    // A cookie change seen before a command (the tag's load, a timer) was not caused by it: say so
-    // before the command, so it is never credited to it.
-    snapshotCookies("before-command");
+    // A cookie change seen before a command (the tag's load, a timer, an earlier command of this
+    // batch) was not caused by it: say so before the command, so it is never credited to it.
+    if (snapshots) { snapshotCookies("before-command"); }
     try {
       for (var i = 0; i < args.length; i++) {
         ids[i] = doc + ":" + pageSeq;
@@ -255,7 +276,7 @@
     return ids;
   }
 
-  function reportResults(ids, args, loaded, result, error) {
+  function reportResults(ids, args, loaded, result, error, snapshots) {
     try {
       for (var i = 0; i < ids.length; i++) {
         var name = null;
@@ -271,6 +292,7 @@
         send({ kind: "result", call_id: ids[i], name: name, returned: real ? encode(result) : null,
                has_return: real });
       }
+      if (!snapshots) { cookiesUnread = true; return; }
       var first = null;
       try { first = commandName(args[0]); } catch (e) { /* an odd argument */ }
       snapshotCookies(error !== null ? "command" : "command:" + (first || "?"));
@@ -290,15 +312,17 @@
       var args = arguments;
       var fn = current();
       var loaded = !isArray(target) || hasOwnPush;  // the tag's push, not the array's
-      var ids = reportCommands(args, loaded);
+      var snapshots = false;
+      try { snapshots = credited(args); } catch (e) { /* an odd argument */ }
+      var ids = reportCommands(args, loaded, snapshots);
       var result;
       try {
         result = apply(fn, this, args);
       } catch (error) {
-        reportResults(ids, args, false, undefined, error);
+        reportResults(ids, args, false, undefined, error, snapshots);
         throw error;
       }
-      reportResults(ids, args, loaded, result, null);
+      reportResults(ids, args, loaded, result, null, snapshots);
       return result;
     }
     try {
@@ -321,7 +345,7 @@
       for (var i = 0; i < queue.length; i++) {
         var item = queue[i];
         if (item && typeof item === "object" && apply(setHas, reported, [item])) { continue; }
-        reportCommands([item], false);
+        reportCommands([item], false, false);
       }
     } catch (e) { /* never reach the page */ }
   }
@@ -381,7 +405,7 @@
     // Leaving (or hidden, which may be the last chance on mobile): what is queued goes by beacon.
     apply(listen, W, ["pagehide", function () { snapshotCookies("pagehide"); flush(true, true); }, true]);
     apply(listen, W, ["visibilitychange", function () {
-      if (D.visibilityState === "hidden") { flush(true, false); }
+      if (D.visibilityState === "hidden") { settleCookies(); flush(true, false); }
     }, true]);
   } catch (e) { /* never reach the page */ }
   try {
