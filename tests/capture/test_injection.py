@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from inspector.capture.injection import inject, observer_source, script_hash, widen_header, widen_policy
+from inspector.model.transitions import TRIGGER_CALLS
 
 H = "'sha256-abc='"
 TAG = b"<script>OBS</script>"
@@ -67,3 +70,12 @@ def test_hash_matches_the_injected_script_text() -> None:
 def test_the_observer_is_ascii_so_any_ascii_compatible_charset_takes_it_unchanged() -> None:
     # Injected as bytes into Latin-1, Shift_JIS, UTF-8... pages alike, and hashed as UTF-8.
     assert observer_source().isascii()
+
+
+def test_the_observer_snapshots_cookies_around_exactly_the_commands_the_model_credits() -> None:
+    # The observer reads cookies right before and after these commands only (a read is a round trip
+    # to the browser); a command the model credits without that snapshot would lose its evidence.
+    found = re.search(r"var CREDITED = \{([^}]*)\};", observer_source())
+    assert found, "observer.js no longer declares CREDITED"
+    names = set(re.findall(r"(\w+): true", found.group(1)))
+    assert names == {trigger.removeprefix("command:") for trigger in TRIGGER_CALLS}
