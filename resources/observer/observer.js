@@ -32,6 +32,7 @@
   var defineProperty = Object.defineProperty;
   var getOwnDescriptor = Object.getOwnPropertyDescriptor;
   var keysOf = Object.keys;
+  var createObject = Object.create;
   var hasOwn = Object.prototype.hasOwnProperty;
   var isArray = Array.isArray;
   var arrayPush = Array.prototype.push;
@@ -150,10 +151,6 @@
     return made;
   }
 
-  // Own data properties, even "__proto__" (a plain assignment would set the copy's prototype).
-  function put(target, key, value) {
-    defineProperty(target, key, { value: value, enumerable: true, writable: true, configurable: true });
-  }
 
   // A JSON-safe copy of anything the page pushes; what JSON cannot carry is described, not dropped.
   function safe(value, depth, seen) {
@@ -186,12 +183,15 @@
           apply(arrayPush, out, [{ __uxa_type__: "truncated", repr: (value.length - MAX_KEYS) + " more items" }]);
         }
       } else {
-        out = {};
+        // No prototype: every key, "__proto__" included, is a plain own property, and a toJSON a page
+        // library put on Object.prototype cannot reach the copy (no shield needed).
+        out = createObject(null);
         var keys = keysOf(value);
-        for (var k = 0; k < keys.length && k < MAX_KEYS; k++) { put(out, keys[k], safe(value[keys[k]], depth + 1, seen)); }
+        for (var k = 0; k < keys.length && k < MAX_KEYS; k++) { out[keys[k]] = safe(value[keys[k]], depth + 1, seen); }
         if (keys.length > MAX_KEYS) {
-          put(out, "__uxa_truncated__", { __uxa_type__: "truncated", repr: (keys.length - MAX_KEYS) + " more keys" });
+          out.__uxa_truncated__ = { __uxa_type__: "truncated", repr: (keys.length - MAX_KEYS) + " more keys" };
         }
+        return out;
       }
     } catch (e) {
       out = { __uxa_type__: "unreadable", repr: "[unreadable object]" };
