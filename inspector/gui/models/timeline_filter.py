@@ -2,11 +2,19 @@
 
 Overrides ``filterAcceptsRow`` of ``QSortFilterProxyModel``; it reads the source's ``Row`` objects
 directly, and appended source rows are filtered incrementally by Qt (no re-filter of old rows).
+``multiData`` hands a painted cell's roles to the source in one call (Qt's proxy would ask one role
+at a time).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel
+from PySide6.QtCore import (
+    QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+)
 
 from inspector.gui.models.rows import CATEGORIES
 from inspector.gui.models.timeline_model import TimelineModel
@@ -47,6 +55,10 @@ class TimelineFilter(QSortFilterProxyModel):
             self.endFilterChange()
         else:  # pragma: no cover - older Qt
             self.invalidateRowsFilter()
+
+    def multiData(self, index: QModelIndex | QPersistentModelIndex,  # noqa: N802 - Qt override
+                  roles: QModelRoleDataSpan | QModelRoleData) -> None:
+        self.timeline.multiData(self.mapToSource(index), roles)
 
     def filterAcceptsRow(self, source_row: int,  # noqa: N802 - Qt override
                          source_parent: QModelIndex | QPersistentModelIndex) -> bool:

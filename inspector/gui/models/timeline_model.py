@@ -1,18 +1,27 @@
 """The timeline's Qt model: a thin adapter over the inspection's steps (one row per event and verdict).
 
-Overrides ``rowCount``, ``columnCount``, ``data`` and ``headerData`` of ``QAbstractTableModel``.
-Rows are only ever appended (``beginInsertRows``); a reset happens only when the data is replaced.
+Overrides ``rowCount``, ``columnCount``, ``data``, ``multiData`` and ``headerData`` of
+``QAbstractTableModel``. Rows are only ever appended (``beginInsertRows``); a reset happens only when
+the data is replaced.
+
+A paint asks about seven roles of every visible cell. What a row shows is worked out once into a
+``Cells`` (kept for the rows last painted) and each answer is a lookup in it: the cache is dropped
+when Reveal, the time format or the theme change, and when the capture learns a new personal value
+(``PERSONAL.version``, the same key the row summaries use). ``multiData`` answers all the roles of a
+cell in one call from Qt's delegate, instead of one ``data`` call per role.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, NamedTuple, cast
 
-from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QModelIndex, QModelRoleData, QModelRoleDataSpan, Qt
+from PySide6.QtGui import QColor, QFont
 
 from inspector.gui import theme
 from inspector.gui.inspection import Inspection
+from inspector.gui.models.masking import PERSONAL
 from inspector.gui.models.rows import Row, rows_for_step, verdict_row
 from inspector.gui.models.table_base import AnyIndex, AppendOnlyTable
 from inspector.model.state import Verdict
@@ -24,6 +33,27 @@ COL_SEQ, COL_TIME, COL_DEVICE, COL_TAB, COL_KIND, COL_SUMMARY, COL_VERDICT = ran
 
 # Custom role: the ``Row`` object itself, for filters and panels (cheaper than many roles).
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+
+# Roles as plain ints: comparing with the enum members costs an attribute lookup per call.
+_DISPLAY = Qt.ItemDataRole.DisplayRole.value
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
+_BACKGROUND = Qt.ItemDataRole.BackgroundRole.value
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
+_FONT = Qt.ItemDataRole.FontRole.value
+_ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole.value
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_COLORED = frozenset((COL_KIND, COL_SUMMARY))
+_ANSWERED = frozenset((_DISPLAY, _FOREGROUND, _BACKGROUND, _TOOLTIP, _FONT, _ALIGNMENT, ROW_ROLE))
+# Rows whose cells are kept: a few screens' worth, so scrolling through 100,000 rows stays bounded.
+CACHED_ROWS = 2000
+
+
+class Cells(NamedTuple):
+    """What one row shows: its column texts and colours."""
+
+    texts: tuple[str, ...]
+    foreground: QColor
+    background: QColor | None
 
 
 class TimelineModel(AppendOnlyTable):
@@ -40,6 +70,8 @@ class TimelineModel(AppendOnlyTable):
         self._by_seq: dict[tuple[str, int], int] = {}
         self._mono = QFont("Monospace")
         self._mono.setStyleHint(QFont.StyleHint.TypeWriter)
+        self._cells: dict[int, Cells] = {}
+        self._cells_version = PERSONAL.version
         inspection.steps_appended.connect(self.append_steps)
         inspection.final_verdicts.connect(self.append_final)
         inspection.cleared.connect(self.clear)
@@ -71,18 +103,22 @@ class TimelineModel(AppendOnlyTable):
         self.beginResetModel()
         self.rows = []
         self._by_seq = {}
+        self._cells.clear()
         self.endResetModel()
 
     def set_reveal(self, reveal: bool) -> None:
         self.reveal = reveal
+        self._cells.clear()
         self._changed_column(COL_SUMMARY)
 
     def set_relative_time(self, relative: bool) -> None:
         self.relative_time = relative
+        self._cells.clear()
         self._changed_column(COL_TIME)
 
     def set_dark(self, dark: bool) -> None:
         self.dark = dark
+        self._cells.clear()
         if self.rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(COLUMNS) - 1))
 
@@ -111,30 +147,64 @@ class TimelineModel(AppendOnlyTable):
     def row_total(self) -> int:
         return len(self.rows)
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not self.valid_row(index):
+    def data(self, index: AnyIndex, role: int = _DISPLAY) -> Any:
+        if role not in _ANSWERED:
             return None
-        row = self.rows[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(index.row(), row, col)
+        i = index.row()
+        if not 0 <= i < len(self.rows) or not index.isValid():
+            return None
         if role == ROW_ROLE:
-            return row
-        if role == Qt.ItemDataRole.ForegroundRole and col in (COL_KIND, COL_SUMMARY):
-            return theme.category_color(row.category, self.dark)
-        if role == Qt.ItemDataRole.BackgroundRole:
-            if row.verdict is not None:
-                return theme.severity_tint(row.severity, self.dark)
-            return None
-        if role == Qt.ItemDataRole.ToolTipRole and col in (COL_SUMMARY, COL_VERDICT):
+            return self.rows[i]
+        return self._answer(i, index.column(), role)
+
+    def multiData(self, index: AnyIndex,  # noqa: N802 - Qt override
+                  roles: QModelRoleDataSpan | QModelRoleData) -> None:
+        """All the roles Qt's delegate asks for one cell, in one call."""
+        i = index.row()
+        valid = 0 <= i < len(self.rows) and index.isValid()
+        col = index.column()
+        # The binding's span is a sequence (len, [i]), which its type stubs do not say.
+        slots = (roles,) if isinstance(roles, QModelRoleData) else cast(Sequence[QModelRoleData], roles)
+        for slot in slots:
+            role = slot.role()
+            if valid and role in _ANSWERED:
+                slot.setData(self.rows[i] if role == ROW_ROLE else self._answer(i, col, role))
+            else:
+                slot.clearData()
+
+    def _answer(self, i: int, col: int, role: int) -> Any:
+        if role == _DISPLAY:
+            return self.cells(i).texts[col]
+        if role == _FOREGROUND:
+            return self.cells(i).foreground if col in _COLORED else None
+        if role == _BACKGROUND:
+            return self.cells(i).background
+        if role == _FONT:
+            return self._mono if col == COL_SEQ else None
+        if role == _ALIGNMENT:
+            return _RIGHT if col == COL_SEQ else None
+        if role == _TOOLTIP and col in (COL_SUMMARY, COL_VERDICT):
+            row = self.rows[i]
             if row.verdict is not None:
                 return f"{row.verdict.text(self.reveal)}\n\nFix: {row.verdict.fix}"
-            return self._display(index.row(), row, col)
-        if role == Qt.ItemDataRole.FontRole and col == COL_SEQ:
-            return self._mono
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == COL_SEQ:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return self.cells(i).texts[col]
         return None
+
+    def cells(self, i: int) -> Cells:
+        """Row ``i``'s texts and colours as shown now (worked out once, see the module's docstring)."""
+        if self._cells_version != PERSONAL.version:
+            self._cells.clear()
+            self._cells_version = PERSONAL.version
+        found = self._cells.get(i)
+        if found is None:
+            if len(self._cells) >= CACHED_ROWS:
+                self._cells.clear()
+            row = self.rows[i]
+            texts = tuple(self._display(i, row, col) for col in range(len(COLUMNS)))
+            background = theme.severity_tint(row.severity, self.dark) if row.verdict is not None else None
+            found = Cells(texts, theme.category_color(row.category, self.dark), background)
+            self._cells[i] = found
+        return found
 
     def _display(self, i: int, row: Row, col: int) -> str:
         if col == COL_SEQ:
