@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple, cast
 
 from PySide6.QtCore import QModelIndex, QModelRoleData, QModelRoleDataSpan, Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QFont
 
 from inspector.gui import theme
 from inspector.gui.inspection import Inspection
@@ -43,17 +43,16 @@ _FONT = Qt.ItemDataRole.FontRole.value
 _ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole.value
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _COLORED = frozenset((COL_KIND, COL_SUMMARY))
-_ANSWERED = frozenset((_DISPLAY, _FOREGROUND, _BACKGROUND, _TOOLTIP, _FONT, _ALIGNMENT, ROW_ROLE))
 # Rows whose cells are kept: a few screens' worth, so scrolling through 100,000 rows stays bounded.
 CACHED_ROWS = 2000
 
 
 class Cells(NamedTuple):
-    """What one row shows: its column texts and colours."""
+    """What one row shows: its column texts, and for each column the answer to every role but the
+    tooltip (asked on hover only, and made then)."""
 
     texts: tuple[str, ...]
-    foreground: QColor
-    background: QColor | None
+    roles: tuple[dict[int, Any], ...]
 
 
 class TimelineModel(AppendOnlyTable):
@@ -148,14 +147,12 @@ class TimelineModel(AppendOnlyTable):
         return len(self.rows)
 
     def data(self, index: AnyIndex, role: int = _DISPLAY) -> Any:
-        if role not in _ANSWERED:
-            return None
         i = index.row()
         if not 0 <= i < len(self.rows) or not index.isValid():
             return None
-        if role == ROW_ROLE:
-            return self.rows[i]
-        return self._answer(i, index.column(), role)
+        if role == _TOOLTIP:
+            return self._tooltip(i, index.column())
+        return self.cells(i).roles[index.column()].get(role)
 
     def multiData(self, index: AnyIndex,  # noqa: N802 - Qt override
                   roles: QModelRoleDataSpan | QModelRoleData) -> None:
@@ -163,32 +160,24 @@ class TimelineModel(AppendOnlyTable):
         i = index.row()
         valid = 0 <= i < len(self.rows) and index.isValid()
         col = index.column()
+        answers = self.cells(i).roles[col] if valid else {}
         # The binding's span is a sequence (len, [i]), which its type stubs do not say.
         slots = (roles,) if isinstance(roles, QModelRoleData) else cast(Sequence[QModelRoleData], roles)
         for slot in slots:
             role = slot.role()
-            if valid and role in _ANSWERED:
-                slot.setData(self.rows[i] if role == ROW_ROLE else self._answer(i, col, role))
+            value = self._tooltip(i, col) if valid and role == _TOOLTIP else answers.get(role)
+            if value is None:
+                slot.clearData()  # cheaper than converting None
             else:
-                slot.clearData()
+                slot.setData(value)
 
-    def _answer(self, i: int, col: int, role: int) -> Any:
-        if role == _DISPLAY:
-            return self.cells(i).texts[col]
-        if role == _FOREGROUND:
-            return self.cells(i).foreground if col in _COLORED else None
-        if role == _BACKGROUND:
-            return self.cells(i).background
-        if role == _FONT:
-            return self._mono if col == COL_SEQ else None
-        if role == _ALIGNMENT:
-            return _RIGHT if col == COL_SEQ else None
-        if role == _TOOLTIP and col in (COL_SUMMARY, COL_VERDICT):
-            row = self.rows[i]
-            if row.verdict is not None:
-                return f"{row.verdict.text(self.reveal)}\n\nFix: {row.verdict.fix}"
-            return self.cells(i).texts[col]
-        return None
+    def _tooltip(self, i: int, col: int) -> str | None:
+        if col not in (COL_SUMMARY, COL_VERDICT):
+            return None
+        row = self.rows[i]
+        if row.verdict is not None:
+            return f"{row.verdict.text(self.reveal)}\n\nFix: {row.verdict.fix}"
+        return self.cells(i).texts[col]
 
     def cells(self, i: int) -> Cells:
         """Row ``i``'s texts and colours as shown now (worked out once, see the module's docstring)."""
@@ -199,12 +188,26 @@ class TimelineModel(AppendOnlyTable):
         if found is None:
             if len(self._cells) >= CACHED_ROWS:
                 self._cells.clear()
-            row = self.rows[i]
-            texts = tuple(self._display(i, row, col) for col in range(len(COLUMNS)))
-            background = theme.severity_tint(row.severity, self.dark) if row.verdict is not None else None
-            found = Cells(texts, theme.category_color(row.category, self.dark), background)
-            self._cells[i] = found
+            found = self._cells[i] = self._make_cells(i)
         return found
+
+    def _make_cells(self, i: int) -> Cells:
+        row = self.rows[i]
+        texts = tuple(self._display(i, row, col) for col in range(len(COLUMNS)))
+        foreground = theme.category_color(row.category, self.dark)
+        background = theme.severity_tint(row.severity, self.dark) if row.verdict is not None else None
+        roles: list[dict[int, Any]] = []
+        for col, text in enumerate(texts):
+            answers: dict[int, Any] = {_DISPLAY: text, ROW_ROLE: row}
+            if col in _COLORED:
+                answers[_FOREGROUND] = foreground
+            if background is not None:
+                answers[_BACKGROUND] = background
+            if col == COL_SEQ:
+                answers[_FONT] = self._mono
+                answers[_ALIGNMENT] = _RIGHT
+            roles.append(answers)
+        return Cells(texts, tuple(roles))
 
     def _display(self, i: int, row: Row, col: int) -> str:
         if col == COL_SEQ:
