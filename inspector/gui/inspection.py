@@ -21,6 +21,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 
+from inspector.decode.compact import EnvelopeFacts
 from inspector.gui import collector
 from inspector.gui.live.loading import LoadWorker
 from inspector.gui.numbering import SourceNumbering
@@ -82,6 +83,7 @@ class Inspection(QObject):
         self._worker: LoadWorker | None = None
         self._progress_at = 0.0
         self.skipped = 0  # lines of the opened file that could not be read (a partial load)
+        self.loaded_facts = EnvelopeFacts()  # what the opened file's judged events hold (its loader's)
         # A loaded file's chunks waiting to be applied, and the load's end once they are.
         self._chunks: deque[tuple[list[Envelope], list[Step]]] = deque()
         self._done: tuple[list[Verdict], list[str], str] | None = None
@@ -279,6 +281,7 @@ class Inspection(QObject):
     def _finish_load(self, worker: LoadWorker, final: list[Verdict], errors: list[str], kind: str) -> None:
         self._done = None
         self.skipped = worker.skipped
+        self.loaded_facts = worker.facts
         if worker.engine is not None:
             self.store.adopt(worker.engine)  # later live events continue this model
         self._worker = None
@@ -313,6 +316,7 @@ class Inspection(QObject):
         self._unpublished = []
         self.bad_lines = 0
         self.skipped = 0
+        self.loaded_facts = EnvelopeFacts()
         self.source = ""
         self.cleared.emit()
         self.counts_changed.emit()

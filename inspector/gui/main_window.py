@@ -50,7 +50,7 @@ from inspector.gui.widgets.settings_dialog import SettingsDialog
 from inspector.gui.widgets.status_bar import StatusBar
 from inspector.gui.widgets.timeline_view import TimelineView
 from inspector.model.state import Severity, Snapshot
-from inspector.report.evidence import evidence_from
+from inspector.report.evidence import evidence_of_facts
 from inspector.report.files import write_replacing
 
 # 2: docks have minimum widths; a layout saved before (side docks shrunk to ~150 px) is not restored.
@@ -645,7 +645,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Loaded {self.inspection.events} events", 5000)
         if self.inspection.skipped:
             self._show_partial_load(errors)
-        found = evidence_from([step.envelope for step in self.inspection.steps], self.inspection.verdicts)
+        found = evidence_of_facts(self.inspection.loaded_facts, self.inspection.verdicts)
         if found.kind == "network-only":  # a HAR, a capture without the observer: said once, plainly
             self.log(found.describe())
             self.statusBar().showMessage(found.describe().capitalize())

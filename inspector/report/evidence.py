@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from inspector.decode.compact import facts_of
+from inspector.decode.compact import EnvelopeFacts, facts_of
 from inspector.decode.har import FAILED_HIT
 from inspector.model.state import Basis, Verdict
 from inspector.model.transitions import OBSERVER_KINDS
@@ -53,7 +53,11 @@ def input_evidence(item: InputFile, verdicts: Sequence[Verdict]) -> InputEvidenc
 
 def evidence_from(envelopes: Sequence[Envelope], verdicts: Sequence[Verdict]) -> InputEvidence:
     """The evidence of one file's envelopes (raw or decoded); ``verdicts`` may cover other files too."""
-    facts = facts_of(envelopes)
+    return evidence_of_facts(facts_of(envelopes), verdicts)
+
+
+def evidence_of_facts(facts: EnvelopeFacts, verdicts: Sequence[Verdict]) -> InputEvidence:
+    """The same from facts noted beforehand (the app's loader notes them as it goes)."""
     observed = not facts.kinds.isdisjoint(OBSERVER_KINDS)
     inferred = sum(1 for v in verdicts if v.device in facts.devices and v.basis is Basis.NETWORK)
     return InputEvidence("observer" if observed else "network-only", inferred, facts.notices[FAILED_HIT])

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal
 
+from inspector.decode.compact import EnvelopeFacts
 from inspector.decode.sources import CaptureFileError, LoadedCapture, load_capture
 from inspector.model.reference import ModelConfig
 from inspector.model.state import Verdict
@@ -43,6 +44,9 @@ class LoadWorker(QThread):
         self.loader = loader
         self.engine: Engine | None = None
         self.skipped = 0  # lines or entries of the file that could not be read (a partial capture)
+        # What kinds of evidence the judged events hold, noted here rather than over all of them on
+        # the GUI thread once the load is done (a 55 ms pause at 100,000 events).
+        self.facts = EnvelopeFacts()
         self._stop = False
         self._credits = threading.Semaphore(AHEAD)
 
@@ -83,7 +87,9 @@ class LoadWorker(QThread):
             steps: list[Step] = []
             for env in loaded.envelopes[start:start + CHUNK]:
                 try:
-                    steps.append(engine.feed(env))
+                    step = engine.feed(env)
+                    self.facts.note(step.envelope)
+                    steps.append(step)
                     raws.append(env)
                 except Exception as exc:  # one bad event must not lose the rest of the file
                     loaded.errors.append(f"event #{env.seq}: engine error {type(exc).__name__}: {exc}")
