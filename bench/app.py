@@ -8,6 +8,8 @@ real ``MainWindow`` (real widgets, offscreen platform), each beside a baseline m
 * pauses: the longest gap between two ticks of a 10 ms timer on the GUI thread while the window works,
   against the longest gap of the same timer on a bare Qt event loop in the same process just before
   (what the shared CPU alone costs). Targets: no pause over 100 ms while opening, over 50 ms live.
+* repaint: after the open, the median synchronous repaint of the timeline, against a ``QTableView`` of
+  the same size over Qt's ``QStandardItemModel`` holding the same texts (Qt's own drawing alone).
 * live: a separate process streams 2,000 events a second for ``LIVE_SECONDS`` over the real live
   socket (hello, one JSON line per event) into the window's listener, as the capture child does.
 
@@ -31,6 +33,7 @@ BARE_SECONDS = 3.0
 LIVE_RATE = 2_000
 LIVE_SECONDS = 5.0
 OPEN_EVENTS = 100_000
+PAINT_ROUNDS = 30
 
 
 class Gaps:
@@ -159,9 +162,46 @@ def measure_open(path: Path) -> dict[str, float]:
     spin(lambda: False, 0.3)  # what the end of the load leaves for the loop (panels, repaint)
     pause = gaps.stop()
     events = win.inspection.events if done == [True] else 0
+    paint = _repaint_ms(win.timeline)
+    bare_paint = _repaint_ms(_plain_table(win.timeline))
     win.close()
     del app
-    return {"seconds": seconds, "events": events, **_prefixed("pause", pause), **_prefixed("bare", bare)}
+    return {"seconds": seconds, "events": events, "paint_ms": paint, "bare_paint_ms": bare_paint,
+            **_prefixed("pause", pause), **_prefixed("bare", bare)}
+
+
+def _repaint_ms(view: Any, rounds: int = PAINT_ROUNDS) -> float:
+    """The median time of a synchronous repaint of ``view``'s cells."""
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        view.viewport().repaint()
+        times.append((time.perf_counter() - start) * 1000)
+    return sorted(times)[len(times) // 2]
+
+
+def _plain_table(timeline: Any) -> Any:
+    """A ``QTableView`` of the timeline's size over Qt's own ``QStandardItemModel`` holding the same
+    visible texts: Qt's drawing of those cells with no Python model behind them."""
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QTableView
+
+    model = timeline.model()
+    first = max(0, timeline.rowAt(0))
+    shown = range(first, min(model.rowCount(), first + timeline.viewport().height() // 10 + 1))
+    plain = QStandardItemModel(len(shown), model.columnCount())
+    for r, row in enumerate(shown):
+        for c in range(model.columnCount()):
+            plain.setItem(r, c, QStandardItem(str(model.index(row, c).data() or "")))
+    view = QTableView()
+    view.setModel(plain)
+    view.resize(timeline.size())
+    view.show()
+    spin(lambda: False, 0.2)
+    for c in range(model.columnCount()):
+        view.setColumnWidth(c, timeline.columnWidth(c))
+    view.keep = plain  # type: ignore[attr-defined]  # the model lives as long as the view
+    return view
 
 
 def _prefixed(prefix: str, figures: dict[str, float]) -> dict[str, float]:
@@ -250,6 +290,8 @@ def app_rows(workdir: Path, events: int = OPEN_EVENTS) -> list[Any]:
         Row(f"app open {events:,}: s vs reading the file", opened["seconds"], reading["seconds"], "s", "",
             None),
         *_pause_rows(Row, "app open", opened, 100),
+        Row(f"app timeline repaint at {events:,} vs Qt's own table", opened["paint_ms"],
+            opened["bare_paint_ms"], "ms", "", None),
         *_pause_rows(Row, f"app live {LIVE_RATE:,}/s", live, 50),
         Row(f"app live {LIVE_RATE:,}/s: s to show all vs to send", shown, live["seconds"], "s",
             "ratio ≤ 1.05 (keeps up)",
