@@ -98,7 +98,10 @@ class CaptureConnection(QObject):
 
     def _on_connected(self, pid: int) -> None:
         self.message.emit(f"capture connected (pid {pid})")
-        self._set_health("healthy")
+        # A child that sent its hello and died at once may be seen ending before its hello is read:
+        # its end stands, a late hello must not make a crashed capture look healthy.
+        if self.is_running():
+            self._set_health("healthy")
 
     def _on_disconnected(self) -> None:
         if self.is_running() and not self._stopping:
