@@ -43,7 +43,9 @@ DEMO_STEPS: tuple[tuple[str, str], ...] = (
     ("verdict", "The <b>Verdicts</b> tab (bottom): what the tag did wrong, each with its fix; select one, "
                 "then <i>About this rule</i>."),
 )
-DONE, TODO = "<span style='color:#27ae60'>✓</span>", "<span style='color:#7f8c8d'>○</span>"
+# The demo walkthrough's marks: a step whose events have arrived, and one still ahead.
+STEP_SEEN_MARK = "<span style='color:#27ae60'>✓</span>"
+STEP_AHEAD_MARK = "<span style='color:#7f8c8d'>○</span>"
 
 
 def milestones(steps: Iterable[Step], identities: dict[str, str]) -> set[str]:
@@ -135,7 +137,8 @@ class GuidePanel(QFrame):
         return [key for key, _ in DEMO_STEPS if key in self.seen]
 
     def _render_demo(self) -> None:
-        lines = (f"{DONE if key in self.seen else TODO} {text}" for key, text in DEMO_STEPS)
+        marks = {True: STEP_SEEN_MARK, False: STEP_AHEAD_MARK}
+        lines = (f"{marks[key in self.seen]} {text}" for key, text in DEMO_STEPS)
         self.text.setText("<br>".join(lines))
 
     def dismiss(self) -> None:
