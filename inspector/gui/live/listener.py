@@ -8,6 +8,10 @@ Connections are accepted here, from a non-blocking socket watched by a ``QSocket
 than by ``QTcpServer``: when the process runs out of file descriptors, QTcpServer either stops
 accepting for good or keeps retrying without telling anyone, and the real child is locked out. Here
 ``EMFILE`` drops the oldest connection still silent, pauses a moment and goes on.
+
+Reading is bounded per turn of the event loop: lines that piled up while the window was busy (a
+few thousand after a long paint) are parsed ``READ_CHUNK`` bytes at a time for at most
+``READ_BUDGET_S``, and the rest waits in the socket's buffer for the next turn, in order.
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ from inspector.wire.stream import (
 )
 
 _RETRY_ACCEPT_MS = 50
+READ_CHUNK = 16 * 1024  # about 30 lines of a capture: the clock is looked at between chunks
+READ_BUDGET_S = 0.005
 
 
 class _Peer:
@@ -67,6 +73,10 @@ class Listener(QObject):
         self._deadlines = QTimer(self)
         self._deadlines.setInterval(max(50, int(hello_timeout * 250)))
         self._deadlines.timeout.connect(self._expire_silent)
+        self._more = QTimer(self)  # the next turn's reading, when one turn's budget ran out
+        self._more.setSingleShot(True)
+        self._more.setInterval(0)
+        self._more.timeout.connect(self._read_waiting)
 
     def listen(self) -> int:
         """Listen on 127.0.0.1 on a free port; returns the port."""
@@ -95,6 +105,7 @@ class Listener(QObject):
             peer.socket.deleteLater()
         self.peers.clear()
         self._deadlines.stop()
+        self._more.stop()
         if self._notifier is not None:
             self._notifier.setEnabled(False)
             self._notifier.deleteLater()
@@ -178,15 +189,26 @@ class Listener(QObject):
         if peer in self.peers:
             self.peers.remove(peer)
             was_greeted = peer.hello
-            # Bytes that arrived with the close are still the peer's: read them before ending.
-            self._read(peer)
+            # Bytes that arrived with the close are still the peer's: read them all before ending.
+            self._read(peer, budget_s=float("inf"))
             self._handle(peer, peer.protocol.end())
             if was_greeted:
                 self.disconnected.emit()
         peer.socket.deleteLater()
 
-    def _read(self, peer: _Peer) -> None:
-        self._handle(peer, peer.protocol.feed(bytes(peer.socket.readAll().data())))
+    def _read(self, peer: _Peer, budget_s: float = READ_BUDGET_S) -> None:
+        deadline = time.perf_counter() + budget_s
+        socket = peer.socket
+        while socket.bytesAvailable() > 0 and not peer.protocol.refused:
+            self._handle(peer, peer.protocol.feed(bytes(socket.read(READ_CHUNK).data())))
+            if time.perf_counter() > deadline and socket.bytesAvailable() > 0:
+                self._more.start()
+                return
+
+    def _read_waiting(self) -> None:
+        for peer in list(self.peers):
+            if peer in self.peers and peer.socket.bytesAvailable() > 0:
+                self._read(peer)
 
     def _handle(self, peer: _Peer, outcomes: list[Outcome]) -> None:
         for outcome in outcomes:

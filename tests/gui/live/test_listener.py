@@ -112,3 +112,45 @@ def test_a_line_cut_by_a_disconnect_is_reported(qtbot: QtBot, link: Link) -> Non
     with qtbot.waitSignal(link.listener.disconnected):
         link.sock.disconnectFromHost()
     assert len(link.bad) == 1 and link.bad[0].startswith("line 2: connection closed in the middle of a line")
+
+
+def _burst(link: Link, count: int) -> list[Envelope]:
+    """``count`` envelopes written in one go and waiting, unread, in the listener's socket."""
+    demo = demo_envelopes()
+    sent = [demo[i % len(demo)].model_copy(update={"seq": i}) for i in range(count)]
+    link.sock.write(link.envelopes(sent))
+    peer = link.listener.peers[0]
+    deadline = time.monotonic() + 10
+    peer.socket.blockSignals(True)  # into the listener's buffer, without running its slots
+    while peer.socket.bytesAvailable() < len(link.envelopes(sent)) and time.monotonic() < deadline:
+        link.sock.waitForBytesWritten(20)
+        peer.socket.waitForReadyRead(20)
+    peer.socket.blockSignals(False)
+    return sent
+
+
+def test_a_burst_is_read_over_several_turns_in_order(qtbot: QtBot, link: Link,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # Lines that piled up while the window was busy are not parsed in one turn of the event loop:
+    # each turn reads for a bounded time (here: one chunk), the rest follows at the next turns.
+    with qtbot.waitSignal(link.listener.connected):
+        link.hello()
+    monkeypatch.setattr("inspector.gui.live.listener.READ_BUDGET_S", 0.0)
+    sent = _burst(link, 600)
+    link.listener._read_waiting()  # one turn's reading
+    assert 0 < len(link.got) < len(sent) / 4
+    qtbot.waitUntil(lambda: len(link.got) == len(sent), timeout=5000)
+    assert link.got == sent
+
+
+def test_a_burst_cut_by_the_close_is_read_whole_before_the_end(qtbot: QtBot, link: Link,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    with qtbot.waitSignal(link.listener.connected):
+        link.hello()
+    monkeypatch.setattr("inspector.gui.live.listener.READ_BUDGET_S", 0.0)
+    sent = _burst(link, 600)
+    ended: list[int] = []
+    link.listener.disconnected.connect(lambda: ended.append(len(link.got)))
+    link.sock.disconnectFromHost()
+    qtbot.waitUntil(lambda: bool(ended), timeout=5000)
+    assert ended == [len(sent)] and link.got == sent and not link.bad
