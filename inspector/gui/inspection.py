@@ -137,14 +137,17 @@ class Inspection(QObject):
                     self.problem.emit(f"events refused: {self.store.refused[-1]}")
                 continue
             steps.append(step)
-            if len(steps) % 32 == 0 and time.perf_counter() > deadline:
+            if len(steps) % 8 == 0 and time.perf_counter() > deadline:
                 break
         applied = len(steps) - applied
         now = time.perf_counter()
         if not self._queue or now - self._published_at >= PUBLISH_S:
-            # At the next turn: the rows' insertion and the repaint they ask for then make a turn of
-            # their own instead of adding to this batch's (together they made pauses over 50 ms).
-            self._publish_timer.start()
+            if now > deadline - BUDGET_S / 2:
+                # A long batch: the rows' insertion and the repaint they ask for make a turn of
+                # their own at the next one (together they made pauses over 50 ms).
+                self._publish_timer.start()
+            else:
+                self.publish()
         behind = self._queue or (self._unpublished and not self._publish_timer.isActive())
         interval = CATCH_UP_MS if behind else BATCH_INTERVAL_MS
         if self._timer.interval() != interval:

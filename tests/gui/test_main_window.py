@@ -261,11 +261,11 @@ def test_live_events_flow_from_the_capture_child(qtbot: QtBot, store: QSettings,
     window = new_window(qtbot, store, FakeChild(recording).partners())
     window.capture_action.trigger()
     qtbot.waitUntil(lambda: window.inspection.events == len(demo) - 1, timeout=15000)
+    qtbot.waitUntil(lambda: window.verdicts_model.rowCount() == 3, timeout=5000)  # the views hear next
     capture = window.controller.connection
     assert capture.health == "healthy" and window.status.health_label.text() == "capture healthy"
     assert window.status.proxy_label.text() == "proxy 127.0.0.1:8080"
     assert window.capture_action.text() == "■ Stop" and not window.mode_combo.isEnabled()
-    assert window.verdicts_model.rowCount() == 3
     with qtbot.waitSignal(capture.stopped, timeout=10000):
         window.capture_action.trigger()
     assert window.status.health_label.text() == "capture stopped"

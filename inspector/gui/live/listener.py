@@ -196,8 +196,8 @@ class Listener(QObject):
                 self.disconnected.emit()
         peer.socket.deleteLater()
 
-    def _read(self, peer: _Peer, budget_s: float = READ_BUDGET_S) -> None:
-        deadline = time.perf_counter() + budget_s
+    def _read(self, peer: _Peer, budget_s: float | None = None) -> None:
+        deadline = time.perf_counter() + (READ_BUDGET_S if budget_s is None else budget_s)
         socket = peer.socket
         while socket.bytesAvailable() > 0 and not peer.protocol.refused:
             self._handle(peer, peer.protocol.feed(bytes(socket.read(READ_CHUNK).data())))
