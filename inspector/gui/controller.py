@@ -8,6 +8,7 @@ reaches into a widget. Nothing here is modal: a problem is a signal the window s
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +52,9 @@ class Demo(Protocol):
     def stop(self) -> None: ...
 
 
+# How long closing the app waits for a demo still starting (its proxy's own start times out at 20 s).
+DEMO_START_WAIT_S = 25.0
+
 # settings, stream port, token, journal, devices (listen port -> profile) -> the child's command
 # Devices kept free at each capture start for fresh visitors (Launch fresh visitor), one per browser.
 VISITOR_DEVICES = ("visitor-1", "visitor-2", "visitor-3")
@@ -77,6 +81,30 @@ class Partners:
     check_ports: Callable[[str, Sequence[int]], None] = check_ports_free
 
 
+class _DemoStart(QObject):
+    """The demo's start, off the GUI thread: its shop, its capture proxy (waited for until it
+    listens, a second or more) and its browser. ``done`` reaches the GUI thread queued."""
+
+    done = Signal(object, object)  # the demo, the exception its start raised (or None)
+
+    def __init__(self, session: Demo, parent: QObject) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.worker = threading.Thread(target=self._run, name="demo-start", daemon=True)
+
+    def _run(self) -> None:
+        error: Exception | None = None
+        try:
+            self.session.start()
+        except Exception as exc:  # shown by the window once back on the GUI thread
+            error = exc
+        try:
+            self.done.emit(self.session, error)
+        except RuntimeError:  # the controller is gone: nobody will stop the demo but this thread
+            if error is None:
+                self.session.stop()
+
+
 class Controller(QObject):
     log = Signal(str)  # a line for the capture log
     capturing = Signal(bool)  # the capture now runs, or no longer does
@@ -84,6 +112,7 @@ class Controller(QObject):
     notice = Signal(str)  # a short message for the status bar
     status_changed = Signal()  # the proxy address or the capture's health changed
     demo_started = Signal()
+    demo_failed = Signal(str)  # why the demo could not start
 
     def __init__(self, inspection: Inspection, settings: Settings, partners: Partners | None = None,
                  profiles: Sequence[str] = (), parent: QObject | None = None) -> None:
@@ -98,6 +127,7 @@ class Controller(QObject):
         self.devices: dict[int, str] = {}  # listen port -> profile, of the running capture
         self.browsers: list[Launched] = []
         self.demo: Demo | None = None
+        self.demo_starting: _DemoStart | None = None  # a demo on its way up, off the GUI thread
         # Each capture start is a run, the demo's child a source of its own: each numbers from 0.
         self._run = 0
         self._demo_run = 0
@@ -131,7 +161,9 @@ class Controller(QObject):
         """The proxies running now, as the status bar names them (empty: none)."""
         running = [f"proxy {self.connection.proxy_address}"] if self.connection.proxy_address else []
         demo = self.demo
-        if demo is not None and demo.runs_proxy():
+        if self.demo_starting is not None:
+            running.append("demo starting…")
+        elif demo is not None and demo.runs_proxy():
             running.append(f"demo proxy {demo.proxy_address}")
         elif demo is not None and running and demo.proxy_address == self.connection.proxy_address:
             running[0] += " (with the demo)"
@@ -265,22 +297,52 @@ class Controller(QObject):
         A sink-mode capture already running is reused; a forward-mode one is stopped first, so the
         demo's stand-in traffic never reaches the vendor. Otherwise the demo starts its own sink
         capture, which connects back to this controller's listener like any capture child.
+
+        The demo starts in a thread (its proxy takes a second or more to listen): this returns once
+        the start is under way, or False when it cannot be; ``demo_started`` or ``demo_failed``
+        follows. Meanwhile the window goes on and the status bar says the demo is starting.
         """
+        if self.demo_starting is not None:
+            self.notice.emit("The demo is starting")
+            return True
         try:
             if self.demo is not None:
                 self.demo.stop()  # one demo at a time: its site, capture and browser go first
                 self.demo = None
-            self.demo = self._start_demo()
+            session = self._demo_session()
         except integrations.UnavailableError as exc:
             self.log.emit(f"demo: {exc}")
             return False
         except Exception as exc:
-            self.log.emit(f"demo could not start: {type(exc).__name__}: {exc}")
+            self._demo_failed(exc)
             return False
-        self.demo_started.emit()
+        self.demo_starting = starting = _DemoStart(session, self)
+        starting.done.connect(self._on_demo_start_done)
+        self.notice.emit("Starting the demo…")
+        self.status_changed.emit()
+        starting.worker.start()
         return True
 
-    def _start_demo(self) -> Demo:
+    def _on_demo_start_done(self, session: Demo, error: Exception | None) -> None:
+        starting, self.demo_starting = self.demo_starting, None
+        if starting is not None:
+            starting.deleteLater()
+        if error is not None:
+            self._demo_failed(error)
+        else:
+            self.demo = session
+            self.notice.emit("The demo is running")
+            self.demo_started.emit()
+        self.status_changed.emit()
+
+    def _demo_failed(self, exc: Exception) -> None:
+        why = f"{type(exc).__name__}: {exc}"
+        self.log.emit(f"demo could not start: {why}")
+        self.notice.emit(f"The demo could not start: {exc}")
+        self.demo_failed.emit(why)
+
+    def _demo_session(self) -> Demo:
+        """The demo to start, once what it needs is ready here (the listener, a fresh inspection)."""
         conn = self.connection
         if conn.is_running() and self.settings.sink:
             session = self.partners.demo_session(proxy_port=self.settings.proxy_port)
@@ -295,8 +357,6 @@ class Controller(QObject):
             self._demo_run += 1
             listener = self.demo_listener
             session = self.partners.demo_session(stream_port=listener.listen(), token=listener.token)
-        session.start()
-        self.status_changed.emit()
         return session
 
     # ------------------------------------------------------------------ shutdown
@@ -305,6 +365,12 @@ class Controller(QObject):
         """End the capture child (waiting for it), every browser launched here and the demo."""
         self.connection.close()
         self.demo_listener.close()
+        starting, self.demo_starting = self.demo_starting, None
+        if starting is not None:  # a demo still on its way up is waited for, then stopped
+            starting.done.disconnect(self._on_demo_start_done)
+            starting.worker.join(DEMO_START_WAIT_S)
+            if self.demo is None:
+                self.demo = starting.session
         partners: list[tuple[str, Launched | Demo]] = [("browser", b) for b in self.browsers]
         if self.demo is not None:
             partners.append(("demo", self.demo))

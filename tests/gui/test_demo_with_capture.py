@@ -29,7 +29,8 @@ def test_the_demo_beside_a_capture_is_a_source_of_its_own_and_both_proxies_are_n
     window = MainWindow(Settings(proxy_port=free_port(), sink=True), store, partners=partners)
     qtbot.addWidget(window)
     try:
-        assert window.controller.run_demo(), window.log_panel.toPlainText()
+        with qtbot.waitSignal(window.controller.demo_started, timeout=30000):
+            assert window.controller.run_demo(), window.log_panel.toPlainText()
         demo = window.controller.demo
         assert isinstance(demo, DemoSession)
         qtbot.waitUntil(window.controller.demo_listener.is_connected, timeout=20000)

@@ -89,7 +89,8 @@ def test_demo_button_streams_the_demo_into_the_window(qtbot: QtBot, store: QSett
     window = MainWindow(Settings(proxy_port=free_port(), sink=True), store, partners=partners)
     qtbot.addWidget(window)
     try:
-        window.demo_action.trigger()
+        with qtbot.waitSignal(window.controller.demo_started, timeout=30000):
+            window.demo_action.trigger()
         session = window.controller.demo
         assert isinstance(session, DemoSession), window.log_panel.toPlainText()
         qtbot.waitUntil(window.controller.demo_listener.is_connected, timeout=20000)
