@@ -300,6 +300,8 @@ def app_rows(workdir: Path, events: int = OPEN_EVENTS) -> list[Any]:
         Row(f"app timeline repaint at {events:,} vs Qt's own table", opened["paint_ms"],
             opened["bare_paint_ms"], "ms", "", None),
         *_pause_rows(Row, f"app live {LIVE_RATE:,}/s", live, 50),
+        Row(f"app live {LIVE_RATE:,}/s: most GUI-thread CPU in one gap vs bare loop",
+            live["pause_cpu_max"], live["bare_cpu_max"], "ms", "", None),
         Row(f"app live {LIVE_RATE:,}/s: s to show all vs to send", shown, live["seconds"], "s",
             "ratio ≤ 1.05 (keeps up)",
             live["events"] >= live["expected"] and shown / live["seconds"] <= 1.05),

@@ -2,7 +2,7 @@
 the views, the status bar and the exports read, with Qt signals for what changed.
 
 Live envelopes are queued as they arrive and applied in batches on a timer (about every 75 ms, more
-often while behind, at most ``BUDGET_S`` of work per tick), so 2,000 events a second never starve
+often while behind, at most ``LIVE_BUDGET_S`` of work per tick), so 2,000 events a second never starve
 the event loop. Files are
 read by a worker thread (``loading.LoadWorker``) that hands over steps in chunks; the window applies
 them ``SLICE`` steps at a time for at most ``BUDGET_S`` per turn of the event loop, so painting and
@@ -37,9 +37,12 @@ BATCH_INTERVAL_MS = 75
 # budget long and the window still catches up.
 CATCH_UP_MS = 15
 BUDGET_S = 0.02
+# A live batch is shorter: its turn may also hold a repaint, the listener's reading and a panel.
+LIVE_BUDGET_S = 0.012
 # Views hear of new live steps at most this often: each notice repaints the timeline, and painting
 # after every catch-up batch cost more than applying the events.
 PUBLISH_S = 0.075
+PUBLISH_AT_ONCE = 64  # new steps the views may hear of in the batch's own turn (after a short batch)
 LOAD_SWITCH_INTERVAL_S = 0.0002
 SLICE = 100  # loaded steps applied at once (then the budget is checked)
 # The loader and the window take turns rather than run together: each of the window's many short
@@ -116,12 +119,12 @@ class Inspection(QObject):
         return len(self._queue)
 
     def drain(self) -> int:
-        """Apply queued envelopes for at most ``BUDGET_S``; returns how many were applied."""
+        """Apply queued envelopes for at most ``LIVE_BUDGET_S``; returns how many were applied."""
         if not self._queue:
             if self._unpublished:
                 self.publish()
             return 0
-        deadline = time.perf_counter() + BUDGET_S
+        deadline = time.perf_counter() + LIVE_BUDGET_S
         steps = self._unpublished
         applied = len(steps)
         while self._queue:
@@ -142,9 +145,9 @@ class Inspection(QObject):
         applied = len(steps) - applied
         now = time.perf_counter()
         if not self._queue or now - self._published_at >= PUBLISH_S:
-            if now > deadline - BUDGET_S / 2:
-                # A long batch: the rows' insertion and the repaint they ask for make a turn of
-                # their own at the next one (together they made pauses over 50 ms).
+            if now > deadline - LIVE_BUDGET_S / 2 or len(self._unpublished) > PUBLISH_AT_ONCE:
+                # A long batch, or many rows: their insertion and the repaint they ask for make a
+                # turn of their own at the next one (together they made pauses over 50 ms).
                 self._publish_timer.start()
             else:
                 self.publish()
