@@ -461,8 +461,9 @@ class MainWindow(QMainWindow):
                 self.filter_bar.set_choices(list(latest.devices), tabs)
             self.verdicts_dock.setWindowTitle(f"Verdicts ({len(self.verdicts_model.verdicts)})")
 
-        return [card_and_filters, *(partial(panel.show_snapshot, snap) for panel in
-                                    (self.sessions_panel, self.properties_panel, self.graph_panel))]
+        # The card last: once it shows a state, every panel does.
+        return [*(partial(panel.show_snapshot, snap) for panel in
+                  (self.sessions_panel, self.properties_panel, self.graph_panel)), card_and_filters]
 
     def _on_row_selected(self, source_row: int) -> None:
         self._selected = source_row

@@ -10,7 +10,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QModelIndex, QSettings, Qt
+from PySide6.QtCore import QModelIndex, QSettings, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
@@ -578,3 +578,25 @@ def test_the_window_fills_the_screen_and_reset_layout_brings_every_panel_back(
     qtbot.waitUntil(lambda: win.identity_dock.isVisible())
     assert win.timeline.columnWidth(5) >= MIN_SUMMARY_WIDTH  # the summary is back to what it starts at
     win.controller.close()
+
+
+def test_live_panels_are_rebuilt_one_per_turn_and_end_on_the_newest_state(
+        qtbot: QtBot, window: MainWindow, demo: list[Envelope]) -> None:
+    turns: list[int] = []
+    counter = QTimer(window)  # ticks once per turn of the event loop
+    counter.setInterval(0)
+    counter.timeout.connect(lambda: turns.append(1))
+    counter.start()
+    rebuilt: list[tuple[str, int]] = []
+    for name in ("sessions_panel", "properties_panel", "graph_panel"):
+        model = getattr(window, name).tree_model
+        model.modelReset.connect(lambda name=name: rebuilt.append((name, len(turns))))
+    for env in demo:
+        window.inspection.enqueue(env, "capture")
+    window.inspection.flush()
+    qtbot.waitUntil(lambda: window.identity_card.state() is not None, timeout=5000)
+    counter.stop()
+    last = {name: turn for name, turn in rebuilt}
+    assert len(set(last.values())) == 3  # each panel in a turn of its own
+    assert window.sessions_panel.tree_model.rowCount() == 2  # laptop and phone: the newest state
+    assert window.graph_panel.tree_model.rowCount() == 2
