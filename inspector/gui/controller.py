@@ -325,8 +325,9 @@ class Controller(QObject):
 
     def _on_demo_start_done(self, session: Demo, error: Exception | None) -> None:
         starting, self.demo_starting = self.demo_starting, None
-        if starting is not None:
-            starting.deleteLater()
+        if starting is None:  # closed meanwhile: close() waited for this start and stopped the demo
+            return
+        starting.deleteLater()
         if error is not None:
             self._demo_failed(error)
         else:

@@ -436,6 +436,7 @@ class MainWindow(QMainWindow):
     def _refresh_panels(self) -> None:
         """Every panel at once (after the user's choice: the panels follow it in the same turn)."""
         self._part_timer.stop()
+        self._parts = []  # a timed refresh under way would only show an older state after this
         for part in self._panel_parts():
             part()
 
