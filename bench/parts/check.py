@@ -24,6 +24,7 @@ from bench.table import Row, in_child, peak_kb
 
 SIZES = (10_000, 100_000)
 BIG = 1_000_000
+DEADLINE = 10.0  # the CLI's default
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -52,7 +53,7 @@ def write_capture(path: Path, events: int) -> None:
 
 def measure(kind: str, path: Path) -> dict[str, float]:
     """Run in the child: time one pass and its growth of peak memory."""
-    from inspector.cli.check import load_inputs
+    from inspector.cli.check import alone, load_inputs
     from inspector.report.check import check_document, run_check
     from inspector.wire.envelope import parse_envelope
 
@@ -64,7 +65,7 @@ def measure(kind: str, path: Path) -> dict[str, float]:
             envelopes = [parse_envelope(line) for line in handle]
         events = len(envelopes)
     else:
-        run = run_check(load_inputs([path], [], "bench"))
+        run = run_check(load_inputs([path], [], "bench", judge_alone=alone([path], DEADLINE)), DEADLINE)
         json.dumps(check_document(run))
         events = run.events
     return {"seconds": time.process_time() - cpu, "wall": time.perf_counter() - start, "events": events,

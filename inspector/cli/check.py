@@ -11,7 +11,7 @@ from pathlib import Path
 from inspector.cli.helptext import add_command
 from inspector.cli.progress import Bars, add_progress_arguments, bars
 from inspector.model.state import Severity
-from inspector.report.capture import InputFile
+from inspector.report.capture import InputFile, JudgedWhileRead
 from inspector.report.check import CheckRun, check_document, run_check
 from inspector.report.files import write_replacing
 
@@ -78,16 +78,21 @@ def _seconds(text: str) -> float:
 
 
 def load_inputs(files: Sequence[Path], devices: Sequence[str], command: str,
-                bars: Bars | None = None) -> list[InputFile]:
-    """Load every file; one that cannot be read is reported on stderr (one line) and kept as unreadable."""
+                bars: Bars | None = None, judge_alone: float | None = None) -> list[InputFile]:
+    """Load every file; one that cannot be read is reported on stderr (one line) and kept as unreadable.
+
+    ``judge_alone`` (a deadline) is for a caller that will judge each file by itself (one file given,
+    or ``diff``): each recording is then judged as it is read, so its lines are parsed once."""
     from inspector.decode.sources import CaptureFileError, load_capture
 
     names = list(devices)
     out: list[InputFile] = []
     for path in files:
+        early = JudgedWhileRead(judge_alone) if judge_alone is not None else None
         try:
-            # Compact: each event is read once more, to be judged; none is kept as an object.
-            loaded = load_capture(path, on_read=bars.reading(path) if bars else None, compact=True)
+            # Compact: none is kept as an object (each event is parsed once more if judged later).
+            loaded = load_capture(path, on_read=bars.reading(path) if bars else None, compact=True,
+                                  on_envelope=early.feed if early is not None else None)
         except CaptureFileError as exc:
             problem = str(exc)
         except OSError as exc:  # the loader's guard is the rule; this keeps one bad path from a traceback
@@ -97,8 +102,9 @@ def load_inputs(files: Sequence[Path], devices: Sequence[str], command: str,
             if loaded.kind == "har" and names:
                 name = names.pop(0)
                 envelopes = tuple(env.model_copy(update={"device": name}) for env in envelopes)
+            judged = early.of(envelopes) if early is not None and loaded.streamed else None
             out.append(InputFile(str(path), loaded.kind, envelopes, tuple(loaded.errors),
-                                 skipped=loaded.skipped))
+                                 skipped=loaded.skipped, judged=judged))
             for error in loaded.errors:
                 print(f"uxa-inspector {command}: {path}: {error}", file=sys.stderr)
             continue
@@ -160,11 +166,18 @@ def render(run: CheckRun, fmt: str, fail_on: Severity, reveal: bool, every: bool
 def run(args: argparse.Namespace) -> int:
     fail_on = Severity(args.fail_on)
     with bars(args) as shown:
-        run_ = judge(load_inputs(args.files, args.device, "check", shown), args.deadline, shown)
+        inputs = load_inputs(args.files, args.device, "check", shown, alone(args.files, args.deadline))
+        run_ = judge(inputs, args.deadline, shown)
         with shown.step("writing"):
             written = write_output(render(run_, args.format, fail_on, args.reveal, args.all), args.output,
                                    "check")
     return run_.exit_code(fail_on) if written else 2
+
+
+def alone(files: Sequence[Path], deadline_s: float) -> float | None:
+    """``load_inputs``' ``judge_alone`` for a command that judges its files together: one file is
+    judged alone, several are merged first."""
+    return deadline_s if len(files) == 1 else None
 
 
 def judge(inputs: list[InputFile], deadline_s: float, shown: Bars) -> CheckRun:

@@ -38,7 +38,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     with bars(args) as shown:
-        inputs = load_inputs([args.a, args.b], args.device, "diff", shown)
+        # Each is judged by itself: as it is read.
+        inputs = load_inputs([args.a, args.b], args.device, "diff", shown, judge_alone=args.deadline)
         if any(item.fatal for item in inputs):
             return 2
         a, b = (judge([item], args.deadline, shown) for item in inputs)

@@ -6,7 +6,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from inspector.cli.check import add_capture_arguments, judge, load_inputs, nothing_readable, write_output
+from inspector.cli.check import (
+    add_capture_arguments,
+    alone,
+    judge,
+    load_inputs,
+    nothing_readable,
+    write_output,
+)
 from inspector.cli.helptext import add_command
 from inspector.cli.progress import bars
 from inspector.report.html import render_html
@@ -36,7 +43,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     with bars(args) as shown:
-        inputs = load_inputs(args.files, args.device, "report", shown)
+        inputs = load_inputs(args.files, args.device, "report", shown, alone(args.files, args.deadline))
         if nothing_readable(inputs, "report"):
             return 2
         result = judge(inputs, args.deadline, shown)

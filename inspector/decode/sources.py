@@ -45,19 +45,25 @@ class LoadedCapture:
     envelopes: Sequence[Envelope] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     skipped: int = 0  # lines or entries left out because they could not be read: the capture is partial
+    # Every envelope kept went to ``on_envelope``, in file order (never for a HAR file, nor for a
+    # recording that had to be renumbered: those calls stopped where its numbers went wrong).
+    streamed: bool = False
 
 
 def load_capture(path: Path | str, device: str | None = None,
-                 on_read: Callable[[int], None] | None = None, compact: bool = False) -> LoadedCapture:
+                 on_read: Callable[[int], None] | None = None, compact: bool = False,
+                 on_envelope: Callable[[Envelope], None] | None = None) -> LoadedCapture:
     """Read a recording or a HAR file. ``device`` names the device of a HAR file (default: its stem);
     ``on_read`` is told how many bytes of the file have been read so far, as reading goes on.
     ``compact`` keeps a recording's events as their lines (``decode.compact``: a headless run that
-    reads each event once)."""
+    reads each event once). ``on_envelope`` is given a recording's envelopes as they are parsed, so
+    a caller can judge them without parsing the lines again (``LoadedCapture.streamed`` says
+    whether it saw them all)."""
     path = Path(path)
     try:
         raw = io.FileIO(path, "rb") if on_read is None else _ReportingFile(path, on_read)
         with io.BufferedReader(raw) as handle, bulk_allocation():
-            loaded = _load(handle, device or path.stem, compact)
+            loaded = _load(handle, device or path.stem, compact, on_envelope)
     except OSError as exc:
         raise CaptureFileError(f"{path}: {exc.strerror or exc}") from None
     except _NotACaptureError as exc:
@@ -82,13 +88,14 @@ class _NotACaptureError(Exception):
     """Internal: the file is readable bytes but not a capture at all."""
 
 
-def _load(handle: BinaryIO, device: str, compact: bool) -> LoadedCapture:
+def _load(handle: BinaryIO, device: str, compact: bool,
+          on_envelope: Callable[[Envelope], None] | None) -> LoadedCapture:
     first = _first_line(handle)
     if first is None:
         raise _NotACaptureError("the file is empty")
     handle.seek(0)
     if _is_envelope(first):
-        return _checked_recording(read_recording(handle, compact))
+        return _checked_recording(read_recording(handle, compact, on_envelope))
     data = handle.read()
     har = _as_har(data)
     if har is not None:
@@ -97,7 +104,7 @@ def _load(handle: BinaryIO, device: str, compact: bool) -> LoadedCapture:
         except DecodeError as exc:
             raise _NotACaptureError(str(exc)) from None
         return LoadedCapture("har", result.envelopes, result.errors, result.skipped)
-    return _checked_recording(read_recording(data.splitlines(keepends=True), compact))
+    return _checked_recording(read_recording(data.splitlines(keepends=True), compact, on_envelope))
 
 
 def _first_line(handle: BinaryIO) -> bytes | None:
@@ -146,9 +153,11 @@ def _checked_recording(loaded: LoadedCapture) -> LoadedCapture:
     return loaded
 
 
-def read_recording(lines: Iterable[str | bytes] | str, compact: bool = False) -> LoadedCapture:
+def read_recording(lines: Iterable[str | bytes] | str, compact: bool = False,
+                   on_envelope: Callable[[Envelope], None] | None = None) -> LoadedCapture:
     """JSON lines of envelopes, from an open binary file, a list of lines or one text; ``compact``
-    keeps the lines rather than the envelopes (see ``load_capture``).
+    keeps the lines rather than the envelopes, ``on_envelope`` sees each as it is parsed, for as long
+    as the sequence numbers increase (see ``load_capture``).
 
     A truncated last line (a capture still being written, or cut short) is reported as such; a
     ``Hello`` line (a saved live stream) is not data and is passed over.
@@ -176,11 +185,14 @@ def read_recording(lines: Iterable[str | bytes] | str, compact: bool = False) ->
         if ordered:
             ordered = env.seq > last.get(env.device, -1)
             last[env.device] = env.seq
+            if ordered and on_envelope is not None:
+                on_envelope(env)
         if kept is not None:
             kept.append(env, text)
         else:
             envelopes.append(env)
     out.envelopes = envelopes if kept is None else kept
+    out.streamed = ordered and on_envelope is not None
     if not ordered:
         _renumber(out, kept is not None)
     return out

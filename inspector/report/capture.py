@@ -7,7 +7,41 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from inspector.decode.compact import CompactEnvelopes, facts_of
+from inspector.model.reference import ModelConfig
+from inspector.session.store import CaptureStore
 from inspector.wire.envelope import Envelope
+
+
+class JudgedWhileRead:
+    """A recording judged as it is read, for a run that will judge that file alone: each line is then
+    parsed once, where reading it and judging it later parsed it twice (a parse is about a third of a
+    check's time). ``run_check`` takes the store, once, when it is given exactly the envelopes this
+    judged, alone, with the same deadline; any other run judges them afresh."""
+
+    __slots__ = ("_envelopes", "_store", "deadline_s")
+
+    def __init__(self, deadline_s: float) -> None:
+        self.deadline_s = deadline_s
+        self._store: CaptureStore | None = CaptureStore(ModelConfig(deadline_s=deadline_s), time_travel=False)
+        self._envelopes: Sequence[Envelope] | None = None
+
+    def feed(self, envelope: Envelope) -> None:
+        """The next envelope of the file, in its order (``load_capture``'s ``on_envelope``)."""
+        if self._store is not None and self._envelopes is None:
+            self._store.feed(envelope)
+
+    def of(self, envelopes: Sequence[Envelope]) -> JudgedWhileRead:
+        """Say which envelopes were fed (all the file kept, in order): no more feeding after this."""
+        self._envelopes = envelopes
+        return self
+
+    def take(self, envelopes: Sequence[Envelope], deadline_s: float) -> CaptureStore | None:
+        """The store that judged exactly ``envelopes`` with ``deadline_s`` (not yet finished), once."""
+        store = self._store
+        if store is None or envelopes is not self._envelopes or deadline_s != self.deadline_s:
+            return None
+        self._store = None
+        return store
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +59,8 @@ class InputFile:
     notes: tuple[str, ...] = field(default=())
     # Lines or entries of the file that could not be read: a check of the rest is only partial.
     skipped: int = 0
+    # Its envelopes judged already, as they were read (a file judged by itself: ``JudgedWhileRead``).
+    judged: JudgedWhileRead | None = field(default=None, compare=False, repr=False)
 
     @property
     def devices(self) -> tuple[str, ...]:

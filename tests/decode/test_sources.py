@@ -131,3 +131,18 @@ def test_har_lone_surrogates_and_joined_set_cookie_headers(tmp_path: Path) -> No
     request = capture.envelopes[1].event
     assert request.body == "\ufffd\ufffd[1]"  # type: ignore[union-attr]
     assert all(parse_envelope(dump_envelope(e)) == e for e in capture.envelopes)
+
+
+def test_envelopes_are_handed_over_as_read_while_their_numbers_increase(tmp_path: Path) -> None:
+    path = tmp_path / "rec.jsonl"
+    path.write_text("\n".join([*lines(3), "not json", *lines(5)[3:]]) + "\n", encoding="utf-8")
+    seen: list[Envelope] = []
+    capture = load_capture(path, compact=True, on_envelope=seen.append)
+    assert capture.streamed and seen == list(capture.envelopes) and [e.seq for e in seen] == [0, 1, 2, 3, 4]
+    path.write_text("\n".join(lines(3) + lines(2)) + "\n", encoding="utf-8")
+    seen.clear()
+    capture = load_capture(path, on_envelope=seen.append)
+    assert not capture.streamed and [e.seq for e in seen] == [0, 1, 2]  # stopped where it went back
+    assert [e.seq for e in capture.envelopes] == [0, 1, 2, 3, 4]  # renumbered in file order
+    capture = load_capture(DATA / "chrome.har", on_envelope=seen.append)
+    assert capture.kind == "har" and not capture.streamed and len(seen) == 3
