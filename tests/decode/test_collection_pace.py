@@ -1,9 +1,13 @@
-"""The collector runs rarely inside a bulk load and as before after it, nested or not."""
+"""The collector runs rarely inside a bulk load and as before after it, nested or not; what a large
+block kept is frozen at its end."""
 
 from __future__ import annotations
 
 import gc
 
+import pytest
+
+from inspector.decode import collection_pace
 from inspector.decode.collection_pace import YOUNG_THRESHOLD, bulk_allocation
 
 
@@ -27,3 +31,32 @@ def test_restored_when_the_block_raises() -> None:
         pass
     assert gc.get_threshold() == before
     assert gc.isenabled() == enabled
+
+
+def test_a_block_that_kept_many_objects_freezes_them_and_a_small_one_does_not(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    frozen = gc.get_freeze_count()
+    with bulk_allocation():
+        kept = [[i] for i in range(10)]
+    assert gc.get_freeze_count() == frozen  # no young pass ran: left to the collector
+    monkeypatch.setattr(collection_pace, "FREEZE_AFTER", 1)
+    try:
+        with bulk_allocation():
+            kept = [[i] for i in range(YOUNG_THRESHOLD + 1000)]  # fills the young generation once
+        assert gc.get_freeze_count() >= frozen + len(kept)
+    finally:
+        if frozen == 0:
+            gc.unfreeze()  # as this test found it
+
+
+def test_nothing_is_frozen_where_automatic_collection_is_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(collection_pace, "FREEZE_AFTER", 0)
+    frozen, enabled = gc.get_freeze_count(), gc.isenabled()
+    gc.disable()  # as the app does (it collects on its GUI thread, and freezes itself)
+    try:
+        with bulk_allocation():
+            pass
+        assert gc.get_freeze_count() == frozen
+    finally:
+        if enabled:
+            gc.enable()
