@@ -30,7 +30,7 @@ class EnvelopeFacts:
         self.devices.setdefault(env.device)
         event = env.event
         self.kinds.add(event.kind)
-        if isinstance(event, Notice):
+        if type(event) is Notice:  # not isinstance: see decode_envelope
             self.notices[event.code] += 1
 
 

@@ -71,6 +71,8 @@ class History(Sequence[T], Generic[T]):
     def __getitem__(self, index: slice) -> tuple[T, ...]: ...
 
     def __getitem__(self, index: int | slice) -> T | tuple[T, ...]:
+        if index == -1 and self._last is not _NONE:  # the model's usual read: the latest item
+            return self._last
         if isinstance(index, slice):
             return tuple(self[i] for i in range(*index.indices(len(self))))
         size = len(self)

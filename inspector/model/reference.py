@@ -142,7 +142,11 @@ def _rebindable(user: KnownUser) -> bool:
 
 def _first_deadline(pending: tuple[Expectation, ...]) -> float:
     """The earliest deadline whose clock runs (a queued command's waits for the tag)."""
-    return min((e.deadline for e in pending if not e.queued), default=float("inf"))
+    first: float | None = None
+    for e in pending:  # min() as a loop (no generator): this runs after many events
+        if not e.queued and (first is None or e.deadline < first):
+            first = e.deadline
+    return float("inf") if first is None else first
 
 
 def _named(call: IdentityCall | None, seq: int | None, calls: frozenset[IdentityCall], after: int) -> bool:
@@ -226,6 +230,7 @@ class ReferenceModel:
         if envelope.event.kind == "tick" and envelope.device not in self._devices:
             return self._flush()  # time passing creates no device
         dev = self.device(envelope.device)
+        pending = dev.pending
         if envelope.tab and envelope.tab not in dev.tabs:
             dev = replace(dev, tabs=(*dev.tabs, envelope.tab))
         handler = self._handlers.get(envelope.event.kind)
@@ -234,7 +239,8 @@ class ReferenceModel:
         if self._devices.get(envelope.device) is not dev:
             self._devices[envelope.device] = dev
             self._shared_devices = None
-        if dev.pending:
+        # A waiting device's unchanged expectations are already in ``_quiet_until``.
+        if dev.pending and (dev.pending is not pending or envelope.device not in self._waiting):
             self._waiting.add(envelope.device)
             self._quiet_until = min(self._quiet_until, _first_deadline(dev.pending))
         return self._flush()
@@ -311,7 +317,7 @@ class ReferenceModel:
 
     def _start_queued_clocks(self, dev: DeviceState, env: Envelope) -> DeviceState:
         """The tag shows life on this device: start the clock of commands queued before it loaded."""
-        if not any(e.queued for e in dev.pending):
+        if not dev.pending or not any(e.queued for e in dev.pending):
             return dev
         deadline = env.time + self.config.deadline_s
         return replace(dev, pending=tuple(replace(e, deadline=deadline, queued=False) if e.queued else e
@@ -371,14 +377,14 @@ class ReferenceModel:
     def _identity_plan(self, dev: DeviceState, env: Envelope) -> _IdentityPlan | None:
         """Classify an identity command (pure); raises ``ModelUsageError`` if the table lacks its row."""
         event = env.event
-        if isinstance(event, Command):
+        if type(event) is Command:  # not isinstance: a failing one is slow on pydantic classes
             if event.name == "identify":
                 args = event.args
                 options = args[1] if len(args) > 1 and isinstance(args[1], dict) else {}
                 return self._plan_identify(dev, args[0] if args else None, options.get("hash") is True)
             if event.name == "resetIdentity":
                 return self._plan_call(dev, IdentityCall.RESET, None, False, (), None)
-        elif (isinstance(event, Hit) and event.hit_type == HitType.HEAP_IDENTIFY and event.identity
+        elif (type(event) is Hit and event.hit_type == HitType.HEAP_IDENTIFY and event.identity
               and dev.device not in self._commands_seen):
             return self._plan_identify(dev, event.identity, hashed=False)
         return None
@@ -519,7 +525,8 @@ class ReferenceModel:
     def _on_hit(self, dev: DeviceState, env: Envelope) -> DeviceState:
         hit = env.event
         assert isinstance(hit, Hit)
-        if hit.hit_type in IDS_REQUIRED_HITS:
+        if hit.hit_type in IDS_REQUIRED_HITS and (
+                hit.pid in (None, "") or hit.uu in (None, "") or hit.sn is None or hit.pn is None):
             missing = [n for n in ("pid", "uu", "sn", "pn") if getattr(hit, n) in (None, "")]
             if missing:
                 self._fire("hit-missing-ids", dev.device, [env.seq],
