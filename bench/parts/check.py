@@ -1,6 +1,6 @@
 """``check`` beside its floor: ``load_inputs`` + ``run_check`` + the JSON document, as the CLI runs
-them, against reading the same file with ``parse_envelope`` (JSON parse + envelope validation) per
-line, keeping the envelopes.
+them for one file (judged as it is read: ``judge_alone``), against reading the same file with
+``parse_envelope`` (JSON parse + envelope validation) per line, keeping the envelopes.
 
 Targets (issue 16): per-event time at the largest size within 1.3x of at 10k, at least 30k events/s
 at 100k, under 2 KB per event (growth of the peak resident set during the pass, over the events).
