@@ -85,7 +85,7 @@ def _measure(hits: int, rate: float) -> dict[str, object]:
     def on_rows(_parent: object, first: int, last: int) -> None:
         now = time.monotonic_ns()
         for row in model.rows[first:last + 1]:
-            event = inspection.steps[row.step].envelope.event if row.verdict is None else None
+            event = inspection.envelope_at(row.step).event if row.verdict is None else None
             request = event.request if isinstance(event, Hit) else event  # decoded, or kept raw
             if isinstance(request, Request) and (stamp := _stamp_of(request.url)) not in (None, *seen):
                 seen.add(stamp)

@@ -3,12 +3,13 @@ the views, the status bar and the exports read, with Qt signals for what changed
 
 Live envelopes are queued as they arrive and applied in batches on a timer (about every 75 ms, more
 often while behind, at most ``LIVE_BUDGET_S`` of work per tick), so 2,000 events a second never starve
-the event loop. Files are
-read by a worker thread (``loading.LoadWorker``) that hands over steps in chunks; the window applies
-them ``SLICE`` steps at a time for at most ``BUDGET_S`` per turn of the event loop, so painting and
-input go on between slices. The current view is replaced only once the new file has been read: a
-file that cannot be read leaves it as it was. Views hear about new steps through ``steps_appended``
-and append rows; nothing ever resets a view on append.
+the event loop. Files are read and judged by a worker thread (``loading.LoadWorker``) into its own
+store, which becomes this inspection's store once the file is read; the worker hands over each
+chunk's steps, and the views hear of them at most every ``LOAD_PUBLISH_S`` (each notice costs a
+repaint), in slices of at most ``BUDGET_S``. The current view is replaced only once the new file has
+been read: a file that cannot be read leaves it as it was. Views hear about new steps through
+``steps_appended`` and append rows; nothing ever resets a view on append. Everything reads only the
+events the views were told of (``shown``): a loading store already holds more.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 
-from inspector.decode.compact import EnvelopeFacts
+from inspector.decode.compact import CompactEnvelopes, EnvelopeFacts
 from inspector.gui import collector
 from inspector.gui.live.loading import LoadWorker
 from inspector.gui.numbering import SourceNumbering
@@ -29,7 +30,7 @@ from inspector.model.reference import ModelConfig
 from inspector.model.state import Severity, Snapshot, Verdict
 from inspector.report.files import replacing_text
 from inspector.session.engine import Engine, Step
-from inspector.session.store import CaptureStore
+from inspector.session.store import CaptureStore, StepView
 from inspector.wire.envelope import Envelope, dump_envelope
 
 BATCH_INTERVAL_MS = 75
@@ -44,7 +45,10 @@ LIVE_BUDGET_S = 0.012
 PUBLISH_S = 0.075
 PUBLISH_AT_ONCE = 64  # new steps the views may hear of in the batch's own turn (after a short batch)
 LOAD_SWITCH_INTERVAL_S = 0.0002
-SLICE = 100  # loaded steps applied at once (then the budget is checked)
+SLICE = 500  # loaded steps told at once (then the budget is checked)
+# While a file loads, the views hear of its steps this often: each notice repaints the timeline,
+# and repainting for every chunk cost more than judging it.
+LOAD_PUBLISH_S = 0.25
 # The loader and the window take turns rather than run together: each of the window's many short
 # calls into Python (a paint asks the models for every visible cell) waited for the GIL while the
 # loader held it, which turned a 20 ms paint into several hundred on a busy machine. So the loader
@@ -82,13 +86,15 @@ class Inspection(QObject):
         self._switch_interval = sys.getswitchinterval()
         self._queue: deque[Envelope] = deque()
         self._unpublished: list[Step] = []  # applied live steps the views have not heard of yet
+        self.shown = 0  # events the views have been told of (the store may hold more: a file loading)
         self._published_at = 0.0
         self._worker: LoadWorker | None = None
         self._progress_at = 0.0
         self.skipped = 0  # lines of the opened file that could not be read (a partial load)
         self.loaded_facts = EnvelopeFacts()  # what the opened file's judged events hold (its loader's)
-        # A loaded file's chunks waiting to be applied, and the load's end once they are.
-        self._chunks: deque[tuple[list[Envelope], list[Step]]] = deque()
+        # A loaded file's steps waiting to be told to the views, and the load's end once they are.
+        self._chunks: deque[list[Step]] = deque()
+        self._loaded_at = 0.0  # when the views last heard of loaded steps
         self._done: tuple[list[Verdict], list[str], str] | None = None
         # Owned here, so it can never fire into a deleted inspection (a bare singleShot could).
         self._apply_timer = QTimer(self)
@@ -119,7 +125,10 @@ class Inspection(QObject):
         return len(self._queue)
 
     def drain(self) -> int:
-        """Apply queued envelopes for at most ``LIVE_BUDGET_S``; returns how many were applied."""
+        """Apply queued envelopes for at most ``LIVE_BUDGET_S``; returns how many were applied. While a
+        file loads, its worker feeds the store: live envelopes wait, and follow the file's."""
+        if self._worker is not None:
+            return 0
         if not self._queue:
             if self._unpublished:
                 self.publish()
@@ -163,13 +172,12 @@ class Inspection(QObject):
         steps, self._unpublished = self._unpublished, []
         self._published_at = time.perf_counter()
         if steps:
-            first = len(self.store.steps) - len(steps)
-            self.steps_appended.emit(first, steps)
+            self._tell(steps)
         self.counts_changed.emit()
 
     def flush(self) -> None:
         """Apply everything queued now (tests, end of capture)."""
-        while self._queue:
+        while self._queue and self._worker is None:
             self.drain()
         if self._unpublished:
             self.publish()
@@ -214,6 +222,7 @@ class Inspection(QObject):
         worker = self._worker
         if self.sender() is worker and worker is not None:
             self.clear()
+            self.store = worker.store  # judged by the worker; read here up to ``shown``
             self.source = str(worker.path)
 
     def cancel_load(self) -> None:
@@ -226,6 +235,10 @@ class Inspection(QObject):
             worker.wait()
             self._worker = None
             self._set_loading(False)
+            if self.store is worker.store and self.shown < len(self.store.steps):
+                # What it judged stays, as far as it got: the views hear of the rest, so that later
+                # events are numbered after it.
+                self._tell(self.store.steps[self.shown:])
 
     def _set_loading(self, loading: bool) -> None:
         """While a file loads, keep the window turning: hand the GIL over more often, and hold the
@@ -239,15 +252,19 @@ class Inspection(QObject):
             collector.release(freeze=True)  # the loaded steps stay: later passes skip them
         self.loading = loading
 
-    def _on_chunk(self, raws: list[Envelope], steps: list[Step]) -> None:
-        if self.sender() is not self._worker or self._worker is None:
+    def _on_chunk(self, steps: list[Step]) -> None:
+        worker = self._worker
+        if self.sender() is not worker or worker is None:
             return  # a cancelled load's late chunk
-        self._chunks.append((raws, steps))
-        self._apply_timer.start()
+        self._chunks.append(steps)
+        if time.perf_counter() - self._loaded_at >= LOAD_PUBLISH_S:
+            self._apply_timer.start()
+        else:
+            worker.taken()  # kept for the next notice: the worker goes on at once
 
     def _apply_loaded(self) -> None:
-        """Apply loaded steps for at most ``BUDGET_S`` in this turn of the event loop; the worker may
-        send its next chunk as soon as one is applied."""
+        """Tell the views of loaded steps for at most ``BUDGET_S`` in this turn of the event loop; the
+        worker goes on once they are all told and the window has painted them."""
         worker = self._worker
         if worker is None:
             self._apply_timer.stop()
@@ -255,18 +272,19 @@ class Inspection(QObject):
         deadline = time.perf_counter() + BUDGET_S
         applied = False
         while self._chunks and time.perf_counter() < deadline:
-            raws, steps = self._chunks[0]
+            steps = self._chunks[0]
             if len(steps) > SLICE:
-                self._chunks[0] = (raws[SLICE:], steps[SLICE:])
-                raws, steps = raws[:SLICE], steps[:SLICE]
+                self._chunks[0] = steps[SLICE:]
+                steps = steps[:SLICE]
             else:
                 self._chunks.popleft()
-            self._append(raws, steps)
+            self._append(steps)
             applied = True
         if applied:
             self.counts_changed.emit()
         if not self._chunks:
             self._apply_timer.stop()
+            self._loaded_at = time.perf_counter()
             if self._done is not None:
                 self._finish_load(worker, *self._done)
             else:
@@ -289,20 +307,19 @@ class Inspection(QObject):
         if self.sender() is not worker or worker is None:
             return
         self._done = (final, errors, kind)
-        if not self._chunks:
+        if self._chunks:
+            self._apply_timer.start()  # what was kept for the next notice, now
+        else:
             self._finish_load(worker, final, errors, kind)
 
     def _finish_load(self, worker: LoadWorker, final: list[Verdict], errors: list[str], kind: str) -> None:
         self._done = None
         self.skipped = worker.skipped
-        self.loaded_facts = worker.facts
-        if worker.engine is not None:
-            self.store.adopt(worker.engine)  # later live events continue this model
+        self.loaded_facts = worker.facts  # its store is this one: later live events continue it
         self._worker = None
         self._set_loading(False)
         self.bad_lines += len(errors)
-        self.store.add_final(final)
-        self._announce_final(final)
+        self._announce_final(final)  # the worker's store has them already
         self.counts_changed.emit()
         self.load_finished.emit(errors, kind)
 
@@ -329,6 +346,7 @@ class Inspection(QObject):
         self._numbering.clear()
         self._unpublished = []
         self._publish_timer.stop()
+        self.shown = 0
         self.bad_lines = 0
         self.skipped = 0
         self.loaded_facts = EnvelopeFacts()
@@ -346,11 +364,13 @@ class Inspection(QObject):
         return self.store.engine
 
     @property
-    def raws(self) -> list[Envelope]:
+    def raws(self) -> CompactEnvelopes:
         return self.store.raws
 
     @property
-    def steps(self) -> list[Step]:
+    def steps(self) -> StepView:
+        """Every event as a ``Step``, rebuilt when read (``envelope_at`` and ``snapshot_at`` are
+        cheaper when only one part is needed)."""
         return self.store.steps
 
     @property
@@ -376,21 +396,27 @@ class Inspection(QObject):
     def snapshot_at(self, index: int) -> Snapshot | None:
         return self.store.snapshot_at(index)
 
+    def envelope_at(self, index: int) -> Envelope:
+        """Event ``index`` decoded, as the model saw it."""
+        return self.store.envelope_at(index)
+
     def latest(self) -> Snapshot | None:
         """The state after the newest step the views have been told about (live steps are told in
-        batches, ``PUBLISH_S`` apart)."""
-        known = len(self.steps) - len(self._unpublished)
-        return self.steps[known - 1].snapshot if known > 0 else None
+        batches, ``PUBLISH_S`` apart; a loading file's every ``LOAD_PUBLISH_S``)."""
+        return self.store.snapshot_at(self.shown - 1)
 
     def devices(self) -> list[str]:
         snap = self.latest()
         return list(snap.devices) if snap else []
 
-    def _append(self, raws: list[Envelope], steps: list[Step]) -> None:
-        if not steps:
-            return
-        first = len(self.steps)
-        self.store.record(raws, steps)
+    def _append(self, steps: list[Step]) -> None:
+        if steps:
+            self._tell(steps)
+
+    def _tell(self, steps: list[Step]) -> None:
+        """The views hear of the next ``steps`` (already in the store)."""
+        first = self.shown
+        self.shown += len(steps)
         self.steps_appended.emit(first, steps)
 
     def _announce_final(self, final: list[Verdict]) -> None:

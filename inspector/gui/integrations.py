@@ -109,6 +109,6 @@ def report_html(inspection: Inspection, reveal: bool) -> str:
     open expectations are judged when the capture stops, as in the window.
     """
     source = inspection.source or "live capture"
-    item = InputFile(path=source, kind="recording", envelopes=tuple(inspection.raws))
+    item = InputFile(path=source, kind="recording", envelopes=inspection.raws)
     run = CheckRun((item,), inspection.store, inspection.config.deadline_s)
     return render_html(run, reveal=reveal, title=f"UXA Inspector report — {Path(source).name}")

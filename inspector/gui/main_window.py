@@ -472,13 +472,13 @@ class MainWindow(QMainWindow):
             self.details.clear()
             return
         r = self.timeline_model.rows[source_row]
-        step = self.inspection.steps[r.step] if self.inspection.steps else None
+        step = self.inspection.steps[r.step] if r.verdict is None else None
         after_snap = self.inspection.snapshot_at(r.step)
         before_snap = self.inspection.snapshot_at(r.step - 1) if r.verdict is None else after_snap
         device = r.device
         after = after_snap.devices.get(device) if after_snap else None
         before = before_snap.devices.get(device) if before_snap else None
-        self.details.show_row(r, step if r.verdict is None else None, before, after)
+        self.details.show_row(r, step, before, after)
         self._refresh_panels()
 
     def _on_follow_changed(self, follow: bool) -> None:

@@ -26,7 +26,7 @@ def test_feeding_keeps_raws_steps_verdicts_counts_and_the_identity_story() -> No
     for raw in raws:
         store.feed(raw)
     store.finish()
-    assert store.raws == raws and len(store.steps) == store.applied == len(raws)
+    assert list(store.raws) == raws and len(store.steps) == store.applied == len(raws)
     assert store.events == sum(1 for r in raws if not isinstance(r.event, Tick))
     assert store.severity_counts == Counter(v.severity for v in store.verdicts)
     assert store.rule_counts == Counter(v.rule for v in store.verdicts)
@@ -91,7 +91,7 @@ def test_without_time_travel_the_store_keeps_no_event_yet_judges_and_tells_the_s
     s = Script().pageview(A, 1, 1).push("identify", "cust-1").push("addUserProperties", {"plan": "pro"})
     raws = [*load_capture(LAPTOP).envelopes, *s.envelopes]
     full, lean = _judged(raws, True), _judged(raws, False)
-    assert lean.raws == [] and lean.steps == [] and lean.snapshot_at(0) is None
+    assert list(lean.raws) == [] and lean.steps == [] and lean.snapshot_at(0) is None
     assert len(full.steps) == full.applied == len(raws) - len(full.refused) and full.refused
     assert full.snapshot_at(0) is not None
     assert lean.verdicts == full.verdicts and lean.timeline == full.timeline

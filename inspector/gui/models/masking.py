@@ -72,9 +72,11 @@ class PersonalValues:
     def __init__(self) -> None:
         self._forms: set[str] = set()
         self._long: tuple[str, ...] = ()  # forms long enough to look for inside other text
+        self._values: set[str] = set()  # the values whose forms are known (most repeat, event after event)
         self.version = 0  # grows when a value is learnt: summaries made before are stale
 
     def clear(self) -> None:
+        self._values.clear()
         if self._forms:
             self._forms.clear()
             self._long = ()
@@ -82,7 +84,11 @@ class PersonalValues:
 
     def learn(self, envelopes: Iterable[Envelope]) -> bool:
         """Remember the personal values of these events; True when one was new."""
-        new = {f for env in envelopes for value in _personal_values(env) for f in _forms(value)} - self._forms
+        values = {value for env in envelopes for value in _personal_values(env)} - self._values
+        if not values:
+            return False
+        self._values |= values
+        new = {f for value in values for f in _forms(value)} - self._forms
         if not new:
             return False
         self._forms |= new
@@ -112,14 +118,18 @@ class PersonalValues:
 def _personal_values(env: Envelope) -> list[str]:
     event = env.event
     values: list[JsonValue] = []
-    if isinstance(event, Command):
+    if isinstance(event, Hit):
+        if event.identity is not None:
+            values.append(event.identity)
+        if event.properties:
+            values.extend(event.properties.values())
+    elif isinstance(event, Command):
         if event.name == "identify":
             values.append(identify_args(event.args).value)
         elif event.name == "addUserProperties" and event.args and isinstance(event.args[0], dict):
             values.extend(event.args[0].values())
-    elif isinstance(event, Hit):
-        values.append(event.identity)
-        values.extend((event.properties or {}).values())
+    if not values:
+        return []  # most events: no personal value
     return [text for v in values if (text := identity_text(v)) is not None]
 
 

@@ -6,7 +6,8 @@ produced it). Summaries mask personal data unless the caller reveals it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from pydantic import JsonValue
@@ -15,6 +16,7 @@ from inspector.gui.models.masking import PERSONAL, clear_value, masked_url
 from inspector.model.privacy import show
 from inspector.model.state import Severity, Verdict
 from inspector.session.engine import Step
+from inspector.wire.envelope import Envelope
 from inspector.wire.events import Command, Cookies, Hit, Request
 
 # The categories the filter bar toggles, in toolbar order, with the event kinds each one covers.
@@ -51,35 +53,50 @@ class Row:
     rules: tuple[str, ...] = ()
     verdict: Verdict | None = None
     # Summaries are made on first use, once masked and once revealed, and again once the capture has
-    # shown a new personal value (``PERSONAL.version``: a URL made before may hold it).
-    _summary: dict[tuple[bool, int], str] = field(default_factory=dict)
+    # shown a new personal value (``PERSONAL.version``: a URL made before may hold it). None until then:
+    # most of 100,000 rows are never shown.
+    _summary: dict[tuple[bool, int], str] | None = None
 
-    def summary(self, step: Step | None, reveal: bool) -> str:
-        """``step`` is the row's step (unused for verdict rows)."""
+    def summary(self, envelope: Callable[[], Envelope | None], reveal: bool) -> str:
+        """``envelope`` gives the row's event, decoded (asked only when the summary is made, never for a
+        verdict row)."""
         key = (reveal, PERSONAL.version)
-        text = self._summary.get(key)
+        made = self._summary
+        text = made.get(key) if made is not None else None
         if text is None:
             if self.verdict is not None:
                 text = verdict_summary(self.verdict, reveal)
-            elif step is not None:
-                text = event_summary(step, reveal)
             else:
-                return ""
-            if self._summary and next(iter(self._summary))[1] != key[1]:
-                self._summary.clear()
-            self._summary[key] = text
+                env = envelope()
+                if env is None:
+                    return ""
+                text = event_summary(env, reveal)
+            if made is None or next(iter(made))[1] != key[1]:
+                made = self._summary = {}
+            made[key] = text
         return text
 
 
 def rows_for_step(index: int, step: Step) -> list[Row]:
     """The event row of a step, then one row per verdict it produced."""
-    env = step.envelope
-    worst = max(step.verdicts, key=lambda v: v.severity.rank).severity if step.verdicts else None
-    rows = [Row(step=index, seq=env.seq, time=env.time, device=env.device, tab=env.tab,
-                category=category_of(env.event.kind), kind=env.event.kind, severity=worst,
-                rules=tuple(v.rule for v in step.verdicts))]
-    rows.extend(verdict_row(index, v) for v in step.verdicts)
+    rows: list[Row] = []
+    add_rows(rows, index, step)
     return rows
+
+
+def add_rows(rows: list[Row], index: int, step: Step) -> None:
+    """Append the rows of a step to ``rows`` (the timeline makes them by the thousand)."""
+    env = step.envelope
+    kind = env.event.kind
+    verdicts = step.verdicts
+    if not verdicts:
+        rows.append(Row(index, env.seq, env.time, env.device, env.tab, _CATEGORY_OF_KIND.get(kind, "capture"),
+                        kind))
+        return
+    worst = max(verdicts, key=lambda v: v.severity.rank).severity
+    rows.append(Row(index, env.seq, env.time, env.device, env.tab, category_of(kind), kind, worst,
+                    tuple(v.rule for v in verdicts)))
+    rows.extend(verdict_row(index, v) for v in verdicts)
 
 
 def verdict_row(step_index: int, verdict: Verdict) -> Row:
@@ -114,8 +131,8 @@ def _personal_arg(arg: JsonValue, reveal: bool) -> str:
     return show(arg, reveal)
 
 
-def event_summary(step: Step, reveal: bool) -> str:
-    event = step.envelope.event
+def event_summary(env: Envelope, reveal: bool) -> str:
+    event = env.event
     match event:
         case Command():
             name = event.name
@@ -136,7 +153,7 @@ def event_summary(step: Step, reveal: bool) -> str:
         case Request():
             return f"{event.method} {_short_url(event.url, reveal)}  (not decoded)"
         case _:
-            return _other_summary(step, reveal)
+            return _other_summary(env, reveal)
 
 
 def _hit_summary(hit: Hit, reveal: bool) -> str:
@@ -158,8 +175,8 @@ def _hit_summary(hit: Hit, reveal: bool) -> str:
     return "  ".join(parts)
 
 
-def _other_summary(step: Step, reveal: bool) -> str:
-    event = step.envelope.event
+def _other_summary(env: Envelope, reveal: bool) -> str:
+    event = env.event
     kind = event.kind
     if kind == "result":
         name = getattr(event, "name", None) or "push"

@@ -22,7 +22,7 @@ from PySide6.QtGui import QFont
 from inspector.gui import theme
 from inspector.gui.inspection import Inspection
 from inspector.gui.models.masking import PERSONAL
-from inspector.gui.models.rows import Row, rows_for_step, verdict_row
+from inspector.gui.models.rows import Row, add_rows, verdict_row
 from inspector.gui.models.table_base import AnyIndex, AppendOnlyTable
 from inspector.model.state import Verdict
 from inspector.report.timefmt import time_of_day
@@ -79,12 +79,12 @@ class TimelineModel(AppendOnlyTable):
 
     def append_steps(self, first: int, steps: list[Step]) -> None:
         new: list[Row] = []
-        for offset, step in enumerate(steps):
-            new.extend(rows_for_step(first + offset, step))
+        for index, step in enumerate(steps, first):
+            add_rows(new, index, step)
         self._append(new)
 
     def append_final(self, verdicts: list[Verdict]) -> None:
-        last = len(self.inspection.steps) - 1
+        last = self.inspection.shown - 1
         self._append([verdict_row(last, v) for v in verdicts])
 
     def _append(self, new: list[Row]) -> None:
@@ -92,9 +92,10 @@ class TimelineModel(AppendOnlyTable):
             return
         start = len(self.rows)
         self.beginInsertRows(QModelIndex(), start, start + len(new) - 1)
+        by_seq = self._by_seq
         for i, row in enumerate(new, start):
             if row.verdict is None:
-                self._by_seq.setdefault((row.device, row.seq), i)
+                by_seq.setdefault((row.device, row.seq), i)
         self.rows.extend(new)
         self.endInsertRows()
 
@@ -132,12 +133,11 @@ class TimelineModel(AppendOnlyTable):
 
     def summary(self, row: int) -> str:
         r = self.rows[row]
-        step = self.inspection.steps[r.step] if r.verdict is None else None
-        return r.summary(step, self.reveal)
+        return r.summary(lambda: self.inspection.envelope_at(r.step), self.reveal)
 
     def time_text(self, row: Row) -> str:
         if self.relative_time:
-            base = self.inspection.steps[0].envelope.time if self.inspection.steps else row.time
+            base = self.rows[0].time  # the first event's (its verdicts come after it)
             return f"+{row.time - base:.3f} s"
         return time_of_day(row.time)
 

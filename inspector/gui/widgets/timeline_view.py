@@ -186,8 +186,7 @@ class TimelineView(QTableView):
             data["message"] = row.verdict.text(self.timeline.reveal)
             data["details"] = masked(data["details"], self.timeline.reveal)
             return json.dumps(data, indent=2, ensure_ascii=False)
-        step = self.timeline.inspection.steps[row.step]
-        env = step.envelope.model_dump(mode="json")
+        env = self.timeline.inspection.envelope_at(row.step).model_dump(mode="json")
         env["event"] = masked_event(env["event"], self.timeline.reveal)
         return json.dumps(env, indent=2, ensure_ascii=False)
 
@@ -195,7 +194,7 @@ class TimelineView(QTableView):
         row = self.timeline.rows[source_row]
         if row.verdict is not None:
             return None
-        event = self.timeline.inspection.steps[row.step].envelope.event
+        event = self.timeline.inspection.envelope_at(row.step).event
         request = event.request if isinstance(event, Hit) else event if isinstance(event, Request) else None
         if request is None:
             return None

@@ -21,7 +21,7 @@ def pages(count: int) -> LoadedCapture:
 def test_the_worker_waits_for_the_window_before_sending_more(qtbot: QtBot) -> None:
     worker = LoadWorker(Path("unused"), loader=lambda _path: pages(CHUNK * 3 + 10))
     got: list[int] = []
-    worker.chunk.connect(lambda raws, _steps: got.append(len(raws)))
+    worker.chunk.connect(lambda steps: got.append(len(steps)))
     finished: list[object] = []
     worker.done.connect(lambda *args: finished.append(args))
     worker.start()
@@ -41,7 +41,7 @@ def test_the_worker_waits_for_the_window_before_sending_more(qtbot: QtBot) -> No
 def test_cancel_wakes_a_worker_waiting_for_the_window(qtbot: QtBot) -> None:
     worker = LoadWorker(Path("unused"), loader=lambda _path: pages(CHUNK * 2))
     got: list[int] = []
-    worker.chunk.connect(lambda raws, _steps: got.append(len(raws)))
+    worker.chunk.connect(lambda steps: got.append(len(steps)))
     worker.start()
     qtbot.waitUntil(lambda: len(got) == 1, timeout=10000)
     worker.cancel()
