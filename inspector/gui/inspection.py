@@ -221,6 +221,8 @@ class Inspection(QObject):
         """The new file was read: now, not before, its data replaces the current data."""
         worker = self._worker
         if self.sender() is worker and worker is not None:
+            # Again when a recording turned out not to be plain: its first steps are dropped.
+            self._chunks.clear()
             self.clear()
             self.store = worker.store  # judged by the worker; read here up to ``shown``
             self.source = str(worker.path)

@@ -12,7 +12,7 @@ when the reading is fast.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal
@@ -23,7 +23,9 @@ from inspector.model.reference import ModelConfig
 from inspector.model.state import Verdict
 from inspector.session.engine import Engine, Step
 from inspector.session.store import CaptureStore
-from inspector.wire.envelope import Envelope, parse_envelope
+from inspector.wire.envelope import Envelope, WireError, parse_envelope
+
+_BOM = b"\xef\xbb\xbf"
 
 CHUNK = 1000
 AHEAD = 1
@@ -39,7 +41,7 @@ class LoadWorker(QThread):
     failed = Signal(str)
 
     def __init__(self, path: Path, config: ModelConfig | None = None,
-                 loader: Callable[[Path], LoadedCapture] = lambda path: load_capture(path, compact=True),
+                 loader: Callable[[Path], LoadedCapture] | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.path = path
@@ -69,44 +71,112 @@ class LoadWorker(QThread):
         return not self._stop
 
     def run(self) -> None:
+        if self.loader is None:
+            try:
+                if self._judge_plain_recording():
+                    return
+            except OSError as exc:
+                self.failed.emit(f"{self.path}: {exc.strerror or exc}")
+                return
+            if self._stop:
+                return
+            # Not a plain recording (a HAR file, a damaged line, a journal appended to twice): read
+            # it whole, then judge it.
+            self.store, self.facts = CaptureStore(self.config), EnvelopeFacts()
         try:
-            loaded = self.loader(self.path)
+            loaded = (self.loader or _load_compact)(self.path)
         except CaptureFileError as exc:
             self.failed.emit(str(exc))
             return
         except Exception as exc:  # a reader bug must not take the app down
             self.failed.emit(f"{self.path}: {type(exc).__name__}: {exc}")
             return
-        store = self.store
         self.skipped = loaded.skipped
         items = _items(loaded.envelopes)
-        total = len(items)
+        pairs = ((item, None) if isinstance(item, Envelope) else (parse_envelope(item), item)
+                 for item in items)
+        if self._judge(pairs, len(items), loaded.errors):
+            self._finish(loaded.errors, loaded.kind)
+
+    def _judge_plain_recording(self) -> bool:
+        """Read and judge a recording whose every line is an event in order, parsing each line once;
+        False (nothing judged, or the window told to wait for a second ``read``) for any other file."""
+        with self.path.open("rb") as handle:
+            data = handle.read()
+        lines = data.removeprefix(_BOM).splitlines(keepends=True)
+        first = next((line for line in lines if line.strip()), b"")
+        try:
+            parse_envelope(first)
+        except WireError:
+            return False
+        plain = [True]
+        if self._judge(_in_order(lines, plain), len(lines), []) and plain[0]:
+            self._finish([], "recording")
+        return plain[0] or self._stop
+
+    def _judge(self, pairs: Iterable[tuple[Envelope, bytes | str | None]], total: int,
+               errors: list[str]) -> bool:
+        """Tell the window the file was read, then judge ``pairs`` (``total`` of them), sending each
+        ``CHUNK`` of steps once the window has room; False when cancelled."""
+        store = self.store
         self.read.emit(total)
         self.progress.emit(0, total)
-        for start in range(0, total, CHUNK):
-            if self._stop:
-                return
-            steps: list[Step] = []
-            for item in items[start:start + CHUNK]:
-                env, line = (item, None) if isinstance(item, Envelope) else (parse_envelope(item), item)
-                try:
-                    step = store.judge(env, line)
-                except Exception as exc:  # one bad event must not lose the rest of the file
-                    loaded.errors.append(f"event #{env.seq}: engine error {type(exc).__name__}: {exc}")
-                    continue
+        steps: list[Step] = []
+        done = 0
+        for env, line in pairs:
+            done += 1
+            try:
+                step = store.judge(env, line)
+            except Exception as exc:  # one bad event must not lose the rest of the file
+                errors.append(f"event #{env.seq}: engine error {type(exc).__name__}: {exc}")
+            else:
                 assert step is not None  # the store keeps time travel
                 self.facts.note(step.envelope)
                 steps.append(step)
-            if not self._wait_for_window():
-                return
-            self.chunk.emit(steps)
-            self.progress.emit(min(start + CHUNK, total), total)
-        final: list[Verdict] = store.finish()
-        self.done.emit(final, loaded.errors, loaded.kind)
+            if done % CHUNK == 0 and not self._send(steps, done, total):
+                return False
+            if done % CHUNK == 0:
+                steps = []
+        return (done % CHUNK == 0 or self._send(steps, done, total)) and not self._stop
+
+    def _send(self, steps: list[Step], done: int, total: int) -> bool:
+        if self._stop or not self._wait_for_window():
+            return False
+        self.chunk.emit(steps)
+        self.progress.emit(min(done, total), total)
+        return True
+
+    def _finish(self, errors: list[str], kind: str) -> None:
+        final: list[Verdict] = self.store.finish()
+        self.done.emit(final, errors, kind)
 
     @property
     def engine(self) -> Engine:
         return self.store.engine
+
+
+def _load_compact(path: Path) -> LoadedCapture:
+    return load_capture(path, compact=True)
+
+
+def _in_order(lines: list[bytes], plain: list[bool]) -> Iterator[tuple[Envelope, bytes]]:
+    """Each line's event, with the line, while every line is an event (blank lines aside) and each
+    device's sequence numbers increase; at the first line that is not, ``plain[0]`` becomes False and
+    the events end (``load_capture`` then reads the file: it skips, reports or renumbers)."""
+    last: dict[str, int] = {}
+    for line in lines:
+        if not line.strip():
+            continue
+        try:
+            env = parse_envelope(line)
+        except WireError:
+            plain[0] = False
+            return
+        if env.seq <= last.get(env.device, -1):
+            plain[0] = False
+            return
+        last[env.device] = env.seq
+        yield env, line
 
 
 def _items(envelopes: Sequence[Envelope]) -> Sequence[Envelope | bytes | str]:
