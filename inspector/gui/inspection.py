@@ -48,7 +48,7 @@ LOAD_SWITCH_INTERVAL_S = 0.0002
 SLICE = 500  # loaded steps told at once (then the budget is checked)
 # While a file loads, the views hear of its steps this often: each notice repaints the timeline,
 # and repainting for every chunk cost more than judging it.
-LOAD_PUBLISH_S = 0.25
+LOAD_PUBLISH_S = 0.5
 # The loader and the window take turns rather than run together: each of the window's many short
 # calls into Python (a paint asks the models for every visible cell) waited for the GIL while the
 # loader held it, which turned a 20 ms paint into several hundred on a busy machine. So the loader
@@ -260,6 +260,7 @@ class Inspection(QObject):
             return  # a cancelled load's late chunk
         self._chunks.append(steps)
         if time.perf_counter() - self._loaded_at >= LOAD_PUBLISH_S:
+            worker.hold()  # until the views are told and painted: they wait for no interpreter
             self._apply_timer.start()
         else:
             worker.taken()  # kept for the next notice: the worker goes on at once

@@ -36,6 +36,10 @@ class Moment:
 
 def moments_of(env: Envelope, old: DeviceState | None, new: DeviceState) -> list[Moment]:
     """The moments one decoded event adds to its device's story."""
+    event = env.event
+    if old is not None and (new.user_id == old.user_id or new.user_id is None) \
+            and len(new.sessions) <= len(old.sessions) and not _may_tell(event, old, new):
+        return []  # most events: nothing of the identity story happened
     out: list[Moment] = []
 
     def add(what: str, text: str, value: JsonValue = None, has_value: bool = False,
@@ -43,7 +47,6 @@ def moments_of(env: Envelope, old: DeviceState | None, new: DeviceState) -> list
         out.append(Moment(env.device, env.seq, env.time, env.tab, what, text, value, has_value,
                           users, reason, hashed))
 
-    event = env.event
     if isinstance(event, Command) and event.name in IDENTITY_COMMANDS:
         args = event.args
         if event.name == "identify":
@@ -78,3 +81,12 @@ def moments_of(env: Envelope, old: DeviceState | None, new: DeviceState) -> list
     if isinstance(event, Hit) and event.pvt == PageviewType.RENEWAL:
         add("renewal", f"renewal pageview (uu {event.uu}, sn {event.sn}, pn {event.pn})", users=(event.uu,))
     return out
+
+
+def _may_tell(event: object, old: DeviceState, new: DeviceState) -> bool:
+    """Whether the event itself may be a moment, whatever its device's user and sessions did."""
+    if isinstance(event, Hit):
+        return event.pvt == PageviewType.RENEWAL or new.identity not in (None, old.identity)
+    if isinstance(event, Command):
+        return event.name in IDENTITY_COMMANDS
+    return isinstance(event, Result) and event.name == "getIdentity" and event.has_return

@@ -29,6 +29,7 @@ _BOM = b"\xef\xbb\xbf"
 
 CHUNK = 1000
 AHEAD = 1
+HOLD_EVERY = 50  # events between two looks at whether the window asked the worker to wait
 
 
 class LoadWorker(QThread):
@@ -54,13 +55,22 @@ class LoadWorker(QThread):
         self.facts = EnvelopeFacts()
         self._stop = False
         self._credits = threading.Semaphore(AHEAD)
+        self._go = threading.Event()  # cleared while the window works: the worker then waits
+        self._go.set()
 
     def cancel(self) -> None:
         self._stop = True
         self._credits.release()  # wake a worker waiting for the window
+        self._go.set()
+
+    def hold(self) -> None:
+        """The window has work of its own (telling its views, painting): the worker stops at its
+        next ``HOLD_EVERY`` events rather than compete for the interpreter, until ``taken``."""
+        self._go.clear()
 
     def taken(self) -> None:
-        """The window has applied a chunk: the worker may send another."""
+        """The window has applied a chunk: the worker may go on and send another."""
+        self._go.set()
         self._credits.release()
 
     def _wait_for_window(self) -> bool:
@@ -133,6 +143,8 @@ class LoadWorker(QThread):
                 assert step is not None  # the store keeps time travel
                 self.facts.note(step.envelope)
                 steps.append(step)
+            if done % HOLD_EVERY == 0 and not self._go.is_set():
+                self._go.wait()
             if done % CHUNK == 0 and not self._send(steps, done, total):
                 return False
             if done % CHUNK == 0:

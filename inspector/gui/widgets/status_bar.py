@@ -63,8 +63,14 @@ class StatusBar(QStatusBar):
         if done is None:
             self.progress.setRange(0, 0)  # busy: the size is not known yet
         else:
-            self.progress.setRange(0, max(total, 1))
-            self.progress.setValue(done)
+            # QProgressBar.setValue repaints at once (the whole window, offscreen): with updates off
+            # it only takes the value, and update() paints it with the rest, at the next frame.
+            bar = self.progress
+            bar.setUpdatesEnabled(False)
+            bar.setRange(0, max(total, 1))
+            bar.setValue(done)
+            bar.setUpdatesEnabled(True)
+            bar.update()
         self.progress.show()
 
     def hide_loading(self) -> None:
