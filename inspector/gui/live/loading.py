@@ -28,7 +28,9 @@ from inspector.wire.envelope import Envelope, WireError, parse_envelope
 _BOM = b"\xef\xbb\xbf"
 
 CHUNK = 1000
-AHEAD = 1
+# Chunks the worker may send before the window has taken the first: a chunk the window only keeps
+# for its next notice costs it a list append, so the worker need not wait for each turn of its loop.
+AHEAD = 4
 HOLD_EVERY = 50  # events between two looks at whether the window asked the worker to wait
 
 
