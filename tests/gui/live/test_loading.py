@@ -19,7 +19,7 @@ def pages(count: int) -> LoadedCapture:
 
 
 def test_the_worker_waits_for_the_window_before_sending_more(qtbot: QtBot) -> None:
-    worker = LoadWorker(Path("unused"), loader=lambda _path: pages(CHUNK * 3 + 10))
+    worker = LoadWorker(Path("unused"), loader=lambda _path: pages(CHUNK * (AHEAD + 2) + 10))
     got: list[int] = []
     worker.chunk.connect(lambda steps: got.append(len(steps)))
     finished: list[object] = []
@@ -32,18 +32,34 @@ def test_the_worker_waits_for_the_window_before_sending_more(qtbot: QtBot) -> No
         for _ in range(3):
             worker.taken()
         qtbot.waitUntil(lambda: bool(finished), timeout=10000)
-        assert got == [CHUNK, CHUNK, CHUNK, 10]
+        assert got == [CHUNK] * (AHEAD + 2) + [10]
     finally:
         worker.cancel()
         worker.wait(5000)
 
 
 def test_cancel_wakes_a_worker_waiting_for_the_window(qtbot: QtBot) -> None:
-    worker = LoadWorker(Path("unused"), loader=lambda _path: pages(CHUNK * 2))
+    worker = LoadWorker(Path("unused"), loader=lambda _path: pages(CHUNK * (AHEAD + 1)))
     got: list[int] = []
     worker.chunk.connect(lambda steps: got.append(len(steps)))
     worker.start()
-    qtbot.waitUntil(lambda: len(got) == 1, timeout=10000)
+    qtbot.waitUntil(lambda: len(got) == AHEAD, timeout=10000)
     worker.cancel()
     assert worker.wait(5000)
-    assert got == [CHUNK]
+    assert got == [CHUNK] * AHEAD
+
+
+def test_a_held_worker_waits_until_the_window_has_taken_its_chunk(qtbot: QtBot) -> None:
+    worker = LoadWorker(Path("unused"), loader=lambda _path: pages(CHUNK))
+    got: list[int] = []
+    worker.chunk.connect(lambda steps: got.append(len(steps)))
+    worker.hold()  # the window is telling its views and painting
+    worker.start()
+    try:
+        qtbot.wait(300)
+        assert got == [] and len(worker.store.steps) < CHUNK  # stopped part way through the chunk
+        worker.taken()
+        qtbot.waitUntil(lambda: got == [CHUNK], timeout=10000)
+    finally:
+        worker.cancel()
+        worker.wait(5000)
