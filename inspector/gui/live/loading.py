@@ -4,9 +4,14 @@ The worker judges into its own ``CaptureStore`` (a recording's events kept as th
 window takes as its store once the file is read; the window reads only the events it has been told
 of. Each chunk's ``Step`` values (not kept by the store) go to the window by a queued signal for its
 views, so the window keeps painting and shows progress while a 100,000-event file loads. It stays
-at most ``AHEAD`` chunks ahead of the window (the window calls ``taken`` for each chunk it applied):
+at most ``AHEAD`` chunks ahead of the window (the window calls ``taken`` for each chunk it took):
 an unbounded stream of posted chunks would starve Qt's timers and input, freezing the window exactly
-when the reading is fast.
+when the reading is fast; and it stops while the window asks it to (``hold``: telling the views,
+painting), so the two take turns rather than wait for each other's interpreter lock.
+
+A plain recording (every line an event, in order) is judged as it is read, each line parsed once;
+any other file is read whole by ``load_capture`` first. A recording found not to be plain part way
+through is read again that way, and ``read`` comes a second time: the window drops the first steps.
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ HOLD_EVERY = 50  # events between two looks at whether the window asked the work
 class LoadWorker(QThread):
     """Reads ``path`` and feeds a fresh store; emits steps in chunks, then the end verdicts."""
 
-    read = Signal(int)  # the file was read (this many events): the window may now take ``store``
+    read = Signal(int)  # the file was read (this many lines or events): the window takes ``store``
     progress = Signal(int, int)  # done, total
     chunk = Signal(object)  # the steps just judged: list[Step]
     done = Signal(object, object, str)  # final verdicts: list[Verdict], errors: list[str], kind
