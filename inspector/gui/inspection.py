@@ -95,6 +95,7 @@ class Inspection(QObject):
         # A loaded file's steps waiting to be told to the views, and the load's end once they are.
         self._chunks: deque[list[Step]] = deque()
         self._loaded_at = 0.0  # when the views last heard of loaded steps
+        self._owed = 0  # chunks kept for a notice whose room the worker gets back after the repaint
         self._done: tuple[list[Verdict], list[str], str] | None = None
         # Owned here, so it can never fire into a deleted inspection (a bare singleShot could).
         self._apply_timer = QTimer(self)
@@ -230,6 +231,7 @@ class Inspection(QObject):
     def cancel_load(self) -> None:
         self._apply_timer.stop()
         self._chunks.clear()
+        self._owed = 0
         self._done = None
         worker = self._worker
         if worker is not None:
@@ -261,6 +263,7 @@ class Inspection(QObject):
         self._chunks.append(steps)
         if time.perf_counter() - self._loaded_at >= LOAD_PUBLISH_S:
             worker.hold()  # until the views are told and painted: they wait for no interpreter
+            self._owed += 1  # given back once painted
             self._apply_timer.start()
         else:
             worker.taken()  # kept for the next notice: the worker goes on at once
@@ -297,7 +300,8 @@ class Inspection(QObject):
 
     def customEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         if event.type() == _CREDIT_EVENT and self._worker is not None:
-            self._worker.taken()
+            self._worker.taken(self._owed)
+            self._owed = 0
 
     def _on_progress(self, done: int, total: int) -> None:
         now = time.perf_counter()

@@ -75,10 +75,11 @@ class LoadWorker(QThread):
         next ``HOLD_EVERY`` events rather than compete for the interpreter, until ``taken``."""
         self._go.clear()
 
-    def taken(self) -> None:
-        """The window has applied a chunk: the worker may go on and send another."""
+    def taken(self, chunks: int = 1) -> None:
+        """The window has taken ``chunks`` chunks: the worker may go on and send as many more."""
         self._go.set()
-        self._credits.release()
+        if chunks:
+            self._credits.release(chunks)
 
     def _wait_for_window(self) -> bool:
         """Block until the window has room for a chunk; False when cancelled meanwhile."""
