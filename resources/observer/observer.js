@@ -6,7 +6,8 @@
  *
  * Rules it keeps: the page's behaviour never changes (push return values, exceptions and ordering
  * stay identical; nothing is added to the page's queue); everything it needs is taken before any
- * page script can patch it; its own errors never reach the page. Each report carries the document's
+ * page script can patch it (reports are JSON text it writes itself, so no prototype, toJSON or setter
+ * the page adds can reach them); its own errors never reach the page. Each report carries the document's
  * id, its own sequence number and the page clock (performance.timeOrigin + now()); reports are
  * batched and leave asynchronously at the end of the task (a beacon when the page goes away), and
  * the capture restores the page's order and places the tag's requests among them by time.
@@ -34,10 +35,19 @@
   var keysOf = Object.keys;
   var createObject = Object.create;
   var hasOwn = Object.prototype.hasOwnProperty;
+  var isProtoOf = Object.prototype.isPrototypeOf;
   var isArray = Array.isArray;
   var arrayPush = Array.prototype.push;
-  var arraySlice = Array.prototype.slice;
   var stringify = JSON.stringify;
+  var StringOf = String;
+  var finite = isFinite;
+  var strSlice = String.prototype.slice;
+  var strIndexOf = String.prototype.indexOf;
+  var strSplit = String.prototype.split;
+  var trimStart = String.prototype.trimStart;
+  var DateProto = Date.prototype;
+  var dateTime = DateProto.getTime;
+  var dateISO = DateProto.toISOString;
   var now = Date.now;
   var random = Math.random;
   var setTimer = W.setInterval;
@@ -50,7 +60,9 @@
   var WeakSetCtor = W.WeakSet;
   var setHas = WeakSetCtor.prototype.has;
   var setAdd = WeakSetCtor.prototype.add;
-  var NodeCtor = W.Node;
+  var NodeProto = W.Node && W.Node.prototype;
+  var nodeNameGet = NodeProto && getOwnDescriptor(NodeProto, "nodeName").get;
+  var referrerGet = getOwnDescriptor(Document.prototype, "referrer").get;
   var beacon = W.navigator && W.navigator.sendBeacon;
   var nav = W.navigator;
   var cookieDescriptor = getOwnDescriptor(Document.prototype, "cookie");
@@ -81,23 +93,33 @@
     } catch (e) { return "tab-" + newId(); }
   })();
 
-  // Reports are batched: an event is queued (page seq and page clock attached) and the batch leaves
-  // asynchronously at the end of the current task, so a push costs the page microseconds, not a
-  // round trip. The capture puts each document's events back in seq order.
-  var batch = [];
+  // Reports are batched: an event is queued as JSON text (page seq and page clock attached) and the
+  // batch leaves asynchronously at the end of the current task, so a push costs the page microseconds
+  // and never a request. The capture puts each document's events back in seq order.
+  var queue = createObject(null);  // no prototype: no index setter of the page's can take an event
+  var queued = 0;
+  var queuedChars = 0;
   var pageSeq = 0;
   var flushQueued = false;
-  var MAX_BATCH = 200;
+  var MAX_BATCH = 200;  // events per report (the capture takes at most 500)
   var MAX_BODY = 1000000;
+  // A page pushing in a long loop within one task: past this much waiting text the reports leave
+  // at once instead of piling up until the task ends.
+  var MAX_QUEUED_CHARS = 4000000;
 
   function pageClock() { return timeOrigin + apply(perfNow, perf, []); }
 
-  function send(event) {
+  // The JSON text of a string, number or boolean (never an object: no toJSON is ever looked up).
+  function json(value) { return stringify(value); }
+  function href() { return json(StringOf(location.href)); }
+
+  // fields: the event's members as JSON text, without braces.
+  function send(fields) {
     try {
-      event.page_seq = pageSeq++;
-      event.page_time = pageClock();
-      apply(arrayPush, batch, [shield(event)]);
-      if (batch.length >= MAX_BATCH) { flush(false); return; }
+      var text = "{" + fields + ',"page_seq":' + (pageSeq++) + ',"page_time":' + json(pageClock()) + "}";
+      queue[queued++] = text;
+      queuedChars += text.length;
+      if (queuedChars >= MAX_QUEUED_CHARS) { flush(false); return; }
       if (!flushQueued) {
         flushQueued = true;
         apply(later, W, [flushSoon]);
@@ -108,17 +130,8 @@
   function flushSoon() { settleCookies(); flushQueued = false; flush(false); }
 
   function post(events, final, leaving) {
-    var body;
-    try {
-      body = stringify(shield({ tab: tab, doc: doc, url: String(location.href), top: topFrame, t: pageClock(),
-                                final: final, events: shield(events) }));
-    } catch (e) { return; }
-    if (body.length > MAX_BODY && events.length > 1) {
-      var half = events.length >> 1;
-      post(apply(arraySlice, events, [0, half]), false, leaving);
-      post(apply(arraySlice, events, [half]), final, leaving);
-      return;
-    }
+    var body = '{"tab":' + json(tab) + ',"doc":' + json(doc) + ',"url":' + href() + ',"top":' + topFrame +
+               ',"t":' + json(pageClock()) + ',"final":' + final + ',"events":[' + events + "]}";
     if (leaving) {
       // The document is going away: only a beacon is sure to leave.
       try { if (beacon && apply(beacon, nav, [REPORT, body])) { return; } } catch (e) { /* try XHR */ }
@@ -134,74 +147,93 @@
     }
   }
 
+  // The queue leaves in reports of at most MAX_BATCH events and about MAX_BODY characters (one
+  // bigger event goes alone); only the last report of a final flush says final.
   function flush(leaving, final) {
     checkQueue();
-    if (!batch.length && !final) { return; }
-    var events = batch;
-    batch = [];
-    post(events, !!final, leaving);
+    var events = queue;
+    var count = queued;
+    queue = createObject(null);
+    queued = 0;
+    queuedChars = 0;
+    if (!count) {
+      if (final) { post("", true, leaving); }
+      return;
+    }
+    var text = "";
+    var inReport = 0;
+    for (var i = 0; i < count; i++) {
+      var event = events[i];
+      if (inReport && (inReport >= MAX_BATCH || text.length + event.length > MAX_BODY)) {
+        post(text, false, leaving);
+        text = "";
+        inReport = 0;
+      }
+      text = inReport ? text + "," + event : event;
+      inReport++;
+    }
+    post(text, !!final, leaving);
   }
 
-  // A toJSON that a page library put on Array/Object.prototype (Prototype.js did) must not reshape
-  // what we send: an own, non-enumerable toJSON of undefined makes JSON.stringify ignore it.
-  function shield(made) {
-    // A copied own "toJSON" key is page data (never a function in a copy): keep it as it is.
-    if (apply(hasOwn, made, ["toJSON"])) { return made; }
-    try { defineProperty(made, "toJSON", { value: undefined }); } catch (e) { /* still sendable */ }
-    return made;
-  }
+  // JSON text of a marker for what JSON cannot carry as it is.
+  function marker(type, repr) { return '{"__uxa_type__":' + json(type) + ',"repr":' + json(repr) + "}"; }
+  var UNDEFINED = marker("undefined", "undefined");
 
-
-  // A JSON-safe copy of anything the page pushes; what JSON cannot carry is described, not dropped.
-  function safe(value, depth, seen) {
+  // The JSON text of a copy of anything the page pushes, made at once (the page may change its
+  // objects later); what JSON cannot carry is described, not dropped. seen: the chain of containers
+  // above the current level (a cycle is a repeat in it).
+  function copy(value, depth, seen) {
     var type = typeof value;
-    if (value === null || type === "boolean") { return value; }
-    if (type === "number") { return isFinite(value) ? value : { __uxa_type__: "number", repr: String(value) }; }
-    if (type === "string") { return value.length > MAX_STRING ? value.slice(0, MAX_STRING) : value; }
-    if (type === "undefined") { return { __uxa_type__: "undefined", repr: "undefined" }; }
-    if (type === "function") { return { __uxa_type__: "function", repr: "function " + (value.name || "anonymous") }; }
+    if (value === null) { return "null"; }
+    if (type === "boolean") { return value ? "true" : "false"; }
+    if (type === "number") { return finite(value) ? json(value) : marker("number", StringOf(value)); }
+    if (type === "string") { return json(value.length > MAX_STRING ? apply(strSlice, value, [0, MAX_STRING]) : value); }
+    if (type === "undefined") { return UNDEFINED; }
+    if (type === "function") { return marker("function", "function " + (value.name || "anonymous")); }
     if (type === "symbol" || type === "bigint") {
       var text = "";
-      try { text = String(value); } catch (e) { text = type; }
-      return { __uxa_type__: type, repr: text };
+      try { text = StringOf(value); } catch (e) { text = type; }
+      return marker(type, text);
     }
     for (var a = 0; a < depth; a++) {
-      if (seen[a] === value) { return { __uxa_type__: "cycle", repr: "[circular]" }; }
+      if (seen[a] === value) { return marker("cycle", "[circular]"); }
     }
-    if (depth >= MAX_DEPTH) { return { __uxa_type__: "deep", repr: "[nested too deep]" }; }
+    if (depth >= MAX_DEPTH) { return marker("deep", "[nested too deep]"); }
     try {
-      if (NodeCtor && value instanceof NodeCtor) { return { __uxa_type__: "node", repr: String(value.nodeName) }; }
-      if (value instanceof Date) { return { __uxa_type__: "date", repr: isNaN(value) ? "Invalid Date" : value.toISOString() }; }
-    } catch (e) { /* cross-realm oddities */ }
+      if (NodeProto && apply(isProtoOf, NodeProto, [value])) { return marker("node", StringOf(apply(nodeNameGet, value, []))); }
+      if (apply(isProtoOf, DateProto, [value])) {
+        var time = apply(dateTime, value, []);
+        return marker("date", time !== time ? "Invalid Date" : apply(dateISO, value, []));
+      }
+    } catch (e) { /* cross-realm oddities: copied as an object */ }
     seen[depth] = value;
     var out;
     try {
       if (isArray(value)) {
-        out = [];
-        for (var i = 0; i < value.length && i < MAX_KEYS; i++) { apply(arrayPush, out, [safe(value[i], depth + 1, seen)]); }
+        out = "[";
+        for (var i = 0; i < value.length && i < MAX_KEYS; i++) { out += (i ? "," : "") + copy(value[i], depth + 1, seen); }
         if (value.length > MAX_KEYS) {
-          apply(arrayPush, out, [{ __uxa_type__: "truncated", repr: (value.length - MAX_KEYS) + " more items" }]);
+          out += (i ? "," : "") + marker("truncated", (value.length - MAX_KEYS) + " more items");
         }
-      } else {
-        // No prototype: every key, "__proto__" included, is a plain own property, and a toJSON a page
-        // library put on Object.prototype cannot reach the copy (no shield needed).
-        out = createObject(null);
-        var keys = keysOf(value);
-        for (var k = 0; k < keys.length && k < MAX_KEYS; k++) { out[keys[k]] = safe(value[keys[k]], depth + 1, seen); }
-        if (keys.length > MAX_KEYS) {
-          out.__uxa_truncated__ = { __uxa_type__: "truncated", repr: (keys.length - MAX_KEYS) + " more keys" };
-        }
-        return out;
+        return out + "]";
       }
+      // Every own enumerable key is data, "__proto__" and "toJSON" included.
+      var keys = keysOf(value);
+      out = "{";
+      for (var k = 0; k < keys.length && k < MAX_KEYS; k++) {
+        out += (k ? "," : "") + json(keys[k]) + ":" + copy(value[keys[k]], depth + 1, seen);
+      }
+      if (keys.length > MAX_KEYS) {
+        out += (k ? "," : "") + '"__uxa_truncated__":' + marker("truncated", (keys.length - MAX_KEYS) + " more keys");
+      }
+      return out + "}";
     } catch (e) {
-      out = { __uxa_type__: "unreadable", repr: "[unreadable object]" };
+      return marker("unreadable", "[unreadable object]");
     }
-    return shield(out);
   }
 
-  // The chain of containers above the copy's current level (a cycle is a repeat in it): one own slot
-  // per level, so a setter a page put on Array.prototype indices is never called.
-  function encode(value) { return safe(value, 0, [null, null, null, null, null, null]); }
+  // One own slot per level (MAX_DEPTH), so no index setter of the page's is ever called.
+  function encode(value) { return copy(value, 0, [null, null, null, null, null, null]); }
 
   var lastCookies = null;
   var lastRaw = null;
@@ -209,20 +241,23 @@
   function snapshotCookies(trigger) {
     cookiesUnread = false;
     try {
-      var raw = String(cookieGet ? apply(cookieGet, D, []) : "");
-      if (raw === lastRaw) { return; }  // nothing changed: no parsing (this runs after every push)
+      var raw = StringOf(cookieGet ? apply(cookieGet, D, []) : "");
+      if (raw === lastRaw) { return; }  // nothing changed: no parsing
       lastRaw = raw;
-      var cookies = {};
-      var parts = String(raw).split(";");
+      var cookies = createObject(null);  // no prototype: a setter the page put on Object.prototype cannot take a name
+      var parts = apply(strSplit, raw, [";"]);
       for (var i = 0; i < parts.length; i++) {
-        var part = parts[i].replace(/^\s+/, "");
-        var eq = part.indexOf("=");
-        if (eq > 0 && part.slice(0, 4) === "_cs_") { cookies[part.slice(0, eq)] = part.slice(eq + 1); }
+        var part = apply(trimStart, parts[i], []);
+        var eq = apply(strIndexOf, part, ["="]);
+        if (eq > 0 && apply(strSlice, part, [0, 4]) === "_cs_") {
+          cookies[apply(strSlice, part, [0, eq])] = apply(strSlice, part, [eq + 1]);
+        }
       }
-      var text = stringify(cookies);
+      var text = stringify(cookies);  // prototype-less names and string values: no toJSON to find
       if (text === lastCookies) { return; }
       lastCookies = text;
-      send({ kind: "storage", cookies: cookies, source: "observer", trigger: trigger, page_url: String(location.href) });
+      send('"kind":"storage","cookies":' + text + ',"source":"observer","trigger":' + json(trigger) +
+           ',"page_url":' + href());
     } catch (e) { /* never reach the page */ }
   }
 
@@ -233,7 +268,7 @@
   var callbackRegistered = false;
 
   function onPageView(context) {
-    send({ kind: "callback", name: "afterPageView", payload: encode(context), page_url: String(location.href) });
+    send('"kind":"callback","name":"afterPageView","payload":' + encode(context) + ',"page_url":' + href());
     snapshotCookies("afterPageView");
   }
 
@@ -269,8 +304,8 @@
       for (var i = 0; i < args.length; i++) {
         ids[i] = doc + ":" + pageSeq;
         try { if (args[i] && typeof args[i] === "object") { apply(setAdd, reported, [args[i]]); } } catch (e) { /* odd value */ }
-        send({ kind: "command", payload: encode(args[i]), tag_loaded: loaded, call_id: ids[i],
-               page_url: String(location.href), top_frame: topFrame });
+        send('"kind":"command","payload":' + encode(args[i]) + ',"tag_loaded":' + loaded + ',"call_id":' +
+             json(ids[i]) + ',"page_url":' + href() + ',"top_frame":' + topFrame);
       }
     } catch (e) { /* the push still runs */ }
     return ids;
@@ -283,14 +318,14 @@
         try { name = commandName(args[i]); } catch (e) { /* an odd argument */ }
         if (error !== null) {
           var message = "error";
-          try { message = String(error && error.message || error); } catch (e) { /* unprintable */ }
-          send({ kind: "result", call_id: ids[i], name: name, error: message });
+          try { message = StringOf(error && error.message || error); } catch (e) { /* unprintable */ }
+          send('"kind":"result","call_id":' + json(ids[i]) + ',"name":' + json(name) + ',"error":' + json(message));
           continue;
         }
         // Before the tag loads, push is the array's own and returns the queue length: not a result.
         var real = loaded && result !== undefined;
-        send({ kind: "result", call_id: ids[i], name: name, returned: real ? encode(result) : null,
-               has_return: real });
+        send('"kind":"result","call_id":' + json(ids[i]) + ',"name":' + json(name) + ',"returned":' +
+             (real ? encode(result) : "null") + ',"has_return":' + real);
       }
       if (!snapshots) { cookiesUnread = true; return; }
       var first = null;
@@ -366,6 +401,9 @@
   // A page may replace the accessor (Object.defineProperty(window, "_uxa", {value: [...]})). Putting
   // it back would change what the page sees, so the observer instruments the new value where it can
   // and otherwise says, once, that this page's commands cannot be observed.
+  function notice(level, code, message) {
+    return '"kind":"notice","level":' + json(level) + ',"code":' + json(code) + ',"message":' + json(message);
+  }
   var lastQueue = store;
   var blindTold = false;
   function checkQueue() {
@@ -378,19 +416,18 @@
       if (d.get || !instrument(value, true)) {
         if (blindTold) { return; }
         blindTold = true;
-        send({ kind: "notice", level: "warning", code: "commands-unobservable",
-               message: "commands on this page cannot be observed: the page redefined window._uxa (" +
-                        String(location.href).slice(0, 200) + ")" });
+        send(notice("warning", "commands-unobservable", "commands on this page cannot be observed: the page " +
+                    "redefined window._uxa (" + apply(strSlice, StringOf(location.href), [0, 200]) + ")"));
       } else {
-        send({ kind: "notice", level: "info", code: "uxa-redefined",
-               message: "The page redefined window._uxa; its queue is observed from now on (commands already in it were reported late)." });
+        send(notice("info", "uxa-redefined", "The page redefined window._uxa; its queue is observed from now on " +
+                    "(commands already in it were reported late)."));
       }
     } catch (e) { /* never reach the page */ }
   }
 
   try {
-    send({ kind: "page", url: String(location.href), top_frame: topFrame, referrer: String(D.referrer || ""),
-           title: "" });
+    send('"kind":"page","url":' + href() + ',"top_frame":' + topFrame + ',"referrer":' +
+         json(StringOf(apply(referrerGet, D, []) || "")) + ',"title":""');
   } catch (e) { /* never reach the page */ }
   checkQueue();
   snapshotCookies("load");
@@ -410,8 +447,8 @@
   } catch (e) { /* never reach the page */ }
   try {
     if (nav && nav.serviceWorker && nav.serviceWorker.controller) {
-      send({ kind: "notice", level: "warning", code: "service-worker",
-             message: "A service worker controls this page: navigations it serves from cache bypass the proxy, so some commands may be missed." });
+      send(notice("warning", "service-worker", "A service worker controls this page: navigations it serves " +
+                  "from cache bypass the proxy, so some commands may be missed."));
     }
   } catch (e) { /* never reach the page */ }
 })();
