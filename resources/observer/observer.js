@@ -93,13 +93,16 @@
     } catch (e) { return "tab-" + newId(); }
   })();
 
-  // Reports are batched: an event is queued as JSON text (page seq and page clock attached) and the
-  // batch leaves asynchronously at the end of the current task, so a push costs the page microseconds
-  // and never a request. The capture puts each document's events back in seq order.
+  // Reports are batched: an event is queued as JSON text with its page clock (its page seq is its
+  // place in the queue) and the batch leaves asynchronously at the end of the current task, so a
+  // push costs the page microseconds and never a request; the event's text is completed then. The
+  // capture puts each document's events back in seq order.
   var queue = createObject(null);  // no prototype: no index setter of the page's can take an event
+  var Clocks = W.Float64Array;  // typed: its indices never reach a prototype either
+  var clocks = new Clocks(256);
   var queued = 0;
   var queuedChars = 0;
-  var pageSeq = 0;
+  var pageSeq = 0;  // the seq of the next event; the queue's first event has pageSeq - queued
   var flushQueued = false;
   var MAX_BATCH = 200;  // events per report (the capture takes at most 500)
   var MAX_BODY = 1000000;
@@ -111,14 +114,26 @@
 
   // The JSON text of a string, number or boolean (never an object: no toJSON is ever looked up).
   function json(value) { return stringify(value); }
-  function href() { return json(StringOf(location.href)); }
+  var lastHref = null;
+  var lastHrefJson = "";
+  function href() {  // the page's address as JSON text, escaped again only when it changed
+    var h = StringOf(location.href);
+    if (h !== lastHref) { lastHrefJson = json(h); lastHref = h; }
+    return lastHrefJson;
+  }
 
   // fields: the event's members as JSON text, without braces.
   function send(fields) {
     try {
-      var text = "{" + fields + ',"page_seq":' + (pageSeq++) + ',"page_time":' + json(pageClock()) + "}";
-      queue[queued++] = text;
-      queuedChars += text.length;
+      if (queued === clocks.length) {
+        var more = new Clocks(queued * 2);
+        for (var i = 0; i < queued; i++) { more[i] = clocks[i]; }
+        clocks = more;
+      }
+      clocks[queued] = pageClock();
+      queue[queued++] = fields;
+      pageSeq++;
+      queuedChars += fields.length + 64;
       if (queuedChars >= MAX_QUEUED_CHARS) { flush(false); return; }
       if (!flushQueued) {
         flushQueued = true;
@@ -131,7 +146,7 @@
 
   function post(events, final, leaving) {
     var body = '{"tab":' + json(tab) + ',"doc":' + json(doc) + ',"url":' + href() + ',"top":' + topFrame +
-               ',"t":' + json(pageClock()) + ',"final":' + final + ',"events":[' + events + "]}";
+               ',"t":' + pageClock() + ',"final":' + final + ',"events":[' + events + "]}";
     if (leaving) {
       // The document is going away: only a beacon is sure to leave.
       try { if (beacon && apply(beacon, nav, [REPORT, body])) { return; } } catch (e) { /* try XHR */ }
@@ -152,8 +167,11 @@
   function flush(leaving, final) {
     checkQueue();
     var events = queue;
+    var times = clocks;
     var count = queued;
+    var seq = pageSeq - count;
     queue = createObject(null);
+    clocks = new Clocks(256);
     queued = 0;
     queuedChars = 0;
     if (!count) {
@@ -163,7 +181,7 @@
     var text = "";
     var inReport = 0;
     for (var i = 0; i < count; i++) {
-      var event = events[i];
+      var event = "{" + events[i] + ',"page_seq":' + (seq + i) + ',"page_time":' + times[i] + "}";
       if (inReport && (inReport >= MAX_BATCH || text.length + event.length > MAX_BODY)) {
         post(text, false, leaving);
         text = "";
@@ -178,6 +196,9 @@
   // JSON text of a marker for what JSON cannot carry as it is.
   function marker(type, repr) { return '{"__uxa_type__":' + json(type) + ',"repr":' + json(repr) + "}"; }
   var UNDEFINED = marker("undefined", "undefined");
+  var CYCLE = marker("cycle", "[circular]");
+  var DEEP = marker("deep", "[nested too deep]");
+  var UNREADABLE = marker("unreadable", "[unreadable object]");
 
   // The JSON text of a copy of anything the page pushes, made at once (the page may change its
   // objects later); what JSON cannot carry is described, not dropped. seen: the chain of containers
@@ -196,9 +217,9 @@
       return marker(type, text);
     }
     for (var a = 0; a < depth; a++) {
-      if (seen[a] === value) { return marker("cycle", "[circular]"); }
+      if (seen[a] === value) { return CYCLE; }
     }
-    if (depth >= MAX_DEPTH) { return marker("deep", "[nested too deep]"); }
+    if (depth >= MAX_DEPTH) { return DEEP; }
     try {
       if (NodeProto && apply(isProtoOf, NodeProto, [value])) { return marker("node", StringOf(apply(nodeNameGet, value, []))); }
       if (apply(isProtoOf, DateProto, [value])) {
@@ -228,7 +249,7 @@
       }
       return out + "}";
     } catch (e) {
-      return marker("unreadable", "[unreadable object]");
+      return UNREADABLE;
     }
   }
 
@@ -296,16 +317,18 @@
   }
 
   function reportCommands(args, loaded, snapshots) {
-    var ids = [];
+    var ids = createObject(null);  // call ids as JSON text; no prototype, so no index setter of the page's
+    ids.length = 0;
     // A cookie change seen before a command (the tag's load, a timer, an earlier command of this
     // batch) was not caused by it: say so before the command, so it is never credited to it.
     if (snapshots) { snapshotCookies("before-command"); }
     try {
       for (var i = 0; i < args.length; i++) {
-        ids[i] = doc + ":" + pageSeq;
+        ids[i] = '"' + doc + ":" + pageSeq + '"';  // doc is made of [a-z0-9-]: nothing to escape
+        ids.length = i + 1;
         try { if (args[i] && typeof args[i] === "object") { apply(setAdd, reported, [args[i]]); } } catch (e) { /* odd value */ }
         send('"kind":"command","payload":' + encode(args[i]) + ',"tag_loaded":' + loaded + ',"call_id":' +
-             json(ids[i]) + ',"page_url":' + href() + ',"top_frame":' + topFrame);
+             ids[i] + ',"page_url":' + href() + ',"top_frame":' + topFrame);
       }
     } catch (e) { /* the push still runs */ }
     return ids;
@@ -319,12 +342,12 @@
         if (error !== null) {
           var message = "error";
           try { message = StringOf(error && error.message || error); } catch (e) { /* unprintable */ }
-          send('"kind":"result","call_id":' + json(ids[i]) + ',"name":' + json(name) + ',"error":' + json(message));
+          send('"kind":"result","call_id":' + ids[i] + ',"name":' + json(name) + ',"error":' + json(message));
           continue;
         }
         // Before the tag loads, push is the array's own and returns the queue length: not a result.
         var real = loaded && result !== undefined;
-        send('"kind":"result","call_id":' + json(ids[i]) + ',"name":' + json(name) + ',"returned":' +
+        send('"kind":"result","call_id":' + ids[i] + ',"name":' + json(name) + ',"returned":' +
              (real ? encode(result) : "null") + ',"has_return":' + real);
       }
       if (!snapshots) { cookiesUnread = true; return; }
