@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from inspector.gui.models.rows import CATEGORIES
 from inspector.gui.models.timeline_filter import TimelineFilter
+from inspector.gui.models.timeline_model import WARM_AT_ONCE
 from inspector.model.rules import RULES
 from inspector.model.state import Severity
 
@@ -124,6 +125,8 @@ class FilterBar(QWidget):
         self._debounce.setInterval(150)
         self._debounce.timeout.connect(self.apply)
         self.text.textChanged.connect(lambda _t: self._debounce.start())
+        self._waiting = False
+        proxy.timeline.warmer.ready.connect(self._on_warm)
         self.text.setMinimumWidth(120)
         layout.addWidget(self.text, 1)
         self.second_row.addStretch(1)
@@ -198,9 +201,33 @@ class FilterBar(QWidget):
             widget.blockSignals(False)
         self.apply()
 
+    def searching(self) -> bool:
+        """Whether a text search waits for the rows' summaries (made a few ms per event-loop turn)."""
+        return self._waiting
+
     def apply(self) -> None:
-        """Filter the timeline by what the bar shows now (typing applies it after a short pause)."""
+        """Filter the timeline by what the bar shows now (typing applies it after a short pause). A
+        text search first has the rows' summaries made, in slices when many are missing: the window
+        stays responsive and the search then only reads them."""
         self._debounce.stop()
+        warmer = self.proxy.timeline.warmer
+        if self.text.text().strip() and not warmer.done():
+            if warmer.missing() <= WARM_AT_ONCE:
+                warmer.warm_now()
+            else:
+                self._waiting = True
+                self.text.setToolTip("Searching…")
+                warmer.start(urgent=True)
+                return
+        self._apply_now()
+
+    def _on_warm(self) -> None:
+        if self._waiting:
+            self._waiting = False
+            self.text.setToolTip("")
+            self._apply_now()
+
+    def _apply_now(self) -> None:
         self.proxy.set_filter(
             categories=frozenset(c for c, b in self.toggles.items() if b.isChecked()),
             severities=SEVERITY_CHOICES[self.severity.currentText()],
