@@ -215,16 +215,19 @@ class FilterBar(QWidget):
             if warmer.missing() <= WARM_AT_ONCE:
                 warmer.warm_now()
             else:
-                self._waiting = True
-                self.text.setToolTip("Searching…")
+                self._wait(True)
                 warmer.start(urgent=True)
                 return
+        self._wait(False)  # a search that waited is replaced by this one
         self._apply_now()
+
+    def _wait(self, waiting: bool) -> None:
+        self._waiting = waiting
+        self.text.setToolTip("Searching…" if waiting else "")
 
     def _on_warm(self) -> None:
         if self._waiting:
-            self._waiting = False
-            self.text.setToolTip("")
+            self._wait(False)
             self._apply_now()
 
     def _apply_now(self) -> None:
