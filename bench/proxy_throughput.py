@@ -270,6 +270,13 @@ def proxy_argv(variant: Variant, port: int, origin_port: int, workdir: Path, str
     return [mode if arg == f"regular@{LOOPBACK}:{port}" else arg for arg in argv]
 
 
+def _tree_env(tree: Path) -> dict[str, str]:
+    """Run the child's whole ``inspector`` package from ``tree``, not only its addon file: without
+    PYTHONSAFEPATH, ``python -m`` puts the working directory (this checkout) ahead of PYTHONPATH, and
+    the other tree's addon would import this checkout's capture modules."""
+    return {"PYTHONPATH": str(tree), "PYTHONSAFEPATH": "1"}
+
+
 def _cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process so far (Linux ``/proc``)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -306,7 +313,7 @@ def measure(rounds: int = ROUNDS, variants: tuple[Variant, ...] = VARIANTS) -> d
             for variant in variants:
                 port = free_port()
                 argv = proxy_argv(variant, port, origin_port, workdir, stream_port)
-                env = {TOKEN_ENV: "bench", **({"PYTHONPATH": str(variant.tree)} if variant.tree else {})}
+                env = {TOKEN_ENV: "bench", **(_tree_env(variant.tree) if variant.tree else {})}
                 proxies[variant.name] = (BlockingProxy(argv, [port], LOOPBACK, env).start(), port)
             for turn in range(rounds):
                 shift = turn % len(variants)

@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 if __package__ in (None, ""):
@@ -48,7 +49,7 @@ from inspector.capture.options import (
 from inspector.capture.ordering import Record
 from inspector.capture.page_order import PageOrder
 from inspector.capture.reports import MAX_REPORT_BYTES, parse_report
-from inspector.capture.request_marks import Marks, request_marks
+from inspector.capture.request_marks import Marks, header, request_marks
 from inspector.capture.responses import local_response
 from inspector.capture.sink import sink_answer
 from inspector.capture.stream import EventStream, quiet_log
@@ -123,6 +124,7 @@ class UxaCapture:
         self._order.hold_s = opts.uxa_hold
         self.sink, self.inject = opts.uxa_sink, opts.uxa_inject
         self.max_body = opts.uxa_max_body
+        self._register_hooks()
         self._stream_beyond_limit()
         key = (opts.uxa_journal, opts.uxa_stream, token)
         if key != self._stream_key:
@@ -231,10 +233,23 @@ class UxaCapture:
             known = self._tag_hosts[key] = is_tag_host(req.pretty_host, self.extra_hosts)
         return known
 
-    def requestheaders(self, flow: http.HTTPFlow) -> None:
+    def _register_hooks(self) -> None:
+        """mitmproxy calls each hook an addon has for every flow (about 3 us a call, most of it
+        building the hook's arguments): have the per-request hooks only where the options need them."""
+        self._hook("requestheaders", self._drop_large_sink_request if self.sink else None)
+        self._hook("responseheaders", self._keep_html_whole if self.inject else None)
+
+    def _hook(self, name: str, handler: Callable[[http.HTTPFlow], None] | None) -> None:
+        # mitmproxy looks hooks up by name on the instance for each event, so an attribute is enough.
+        if handler is None:
+            self.__dict__.pop(name, None)
+        else:
+            setattr(self, name, handler)
+
+    def _drop_large_sink_request(self, flow: http.HTTPFlow) -> None:
+        """``requestheaders`` in sink mode."""
         req = flow.request
-        if (self.sink and self.is_tag(req)
-                and bodies.larger_than(req, req, self.max_body)):
+        if self.is_tag(req) and bodies.larger_than(req, req, self.max_body):
             # mitmproxy would stream it to the vendor: record it unread and drop it instead.
             flow.metadata.update(uxa_tag=True, uxa_sunk=True, uxa_body_unread=True)
             self._record(flow)
@@ -290,7 +305,7 @@ class UxaCapture:
     @staticmethod
     def _is_frame_load(req: http.Request) -> bool:
         """A document the browser will render (not HTML a script fetched); unknown without Sec-Fetch-Dest."""
-        dest = req.headers.get("sec-fetch-dest")
+        dest = header(req.headers, b"sec-fetch-dest")
         return dest is None or dest in ("document", "iframe", "frame", "embed", "object")
 
     def _answer_report(self, flow: http.HTTPFlow) -> None:
@@ -301,12 +316,13 @@ class UxaCapture:
         flow.response = local_response(204, b"", {"Cache-Control": "no-store"})
         flow.metadata["uxa_report"] = True
 
-    def responseheaders(self, flow: http.HTTPFlow) -> None:
-        # HTML must be whole to be injected: never stream it, unless it is larger than our limit.
+    def _keep_html_whole(self, flow: http.HTTPFlow) -> None:
+        """``responseheaders`` when injecting: HTML must be whole to be injected, so it is never
+        streamed, unless it is larger than our limit. (Tag requests are recorded, never injected.)"""
         resp = flow.response
-        if resp is None:
+        if resp is None or "uxa_tag" in flow.metadata:
             return
-        html = flow.metadata["uxa_html"] = is_html(resp.headers.get("content-type"))  # for response()
+        html = flow.metadata["uxa_html"] = is_html(header(resp.headers, b"content-type"))  # for response()
         if html and not bodies.larger_than(resp, flow.request, self.max_body):
             resp.stream = False
 
@@ -353,15 +369,16 @@ class UxaCapture:
         assert resp is not None
         # 206 is a slice of a document: a script in the middle of it would corrupt the whole.
         html = flow.metadata.get("uxa_html")
+        content_type = header(resp.headers, b"content-type") if html is not False else None
         if html is None:  # a response made by another addon: its headers were not seen
-            html = is_html(resp.headers.get("content-type"))
+            html = is_html(content_type)
         if not html or resp.status_code in (204, 206, 304):
             return
         if flow.request.method == "HEAD" or not (200 <= resp.status_code < 300 or resp.status_code == 404):
             return
         if not self._is_frame_load(flow.request):
             return  # HTML fetched by a script (htmx, Turbo, partials) must reach it unchanged
-        charset = (charset_of(resp.headers.get("content-type")) or "").lower()
+        charset = (charset_of(content_type) or "").lower()
         if charset.startswith(("utf-16", "utf-32")):
             self._emit(flow, Notice(level="warning", code="inject-skipped",
                                     message=f"{flow.request.pretty_url}: {charset} pages are not injected"))

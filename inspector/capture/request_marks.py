@@ -1,4 +1,4 @@
-"""The few request headers the addon reads on every request, taken in one pass over the fields.
+"""The few headers the addon reads on every request, taken in one pass over the fields.
 
 mitmproxy's ``headers.get`` walks and lower-cases every field on each call; four such calls were
 most of what a request that is not the tag's cost the addon. Values are what ``headers.get`` gives:
@@ -31,6 +31,15 @@ def request_marks(headers: http.Headers) -> Marks:
     host, dest, worker, accept = (found.get(name) for name in (b"host", b"sec-fetch-dest", b"service-worker",
                                                                 b"accept"))
     return Marks(_text(host), _text(dest), _text(worker), _text(accept))
+
+
+def header(headers: http.Headers, name: bytes) -> str | None:
+    """``headers.get(name)`` for a lower-case ``name``, in one pass without lower-casing ``name``."""
+    found: bytes | None = None
+    for field, value in headers.fields:
+        if field.lower() == name:
+            found = value if found is None else found + b", " + value
+    return _text(found)
 
 
 def _text(value: bytes | None) -> str | None:

@@ -216,3 +216,12 @@ def test_local_responses_are_what_mitmproxy_would_make() -> None:
         made = http.Response.make(answer.status, answer.body, answer.headers)
         assert (ours.status_code, ours.reason, ours.http_version) == (made.status_code, made.reason, made.http_version)
         assert ours.headers.fields == made.headers.fields and ours.raw_content == made.raw_content
+
+
+def test_per_request_hooks_are_there_only_when_the_options_need_them(addon_ctx) -> None:  # type: ignore[no-untyped-def]
+    addon, tctx, _ = addon_ctx  # forward mode, injecting
+    assert not hasattr(addon, "requestheaders") and callable(addon.responseheaders)
+    tctx.configure(addon, uxa_sink=True, uxa_inject=False)
+    assert callable(addon.requestheaders) and not hasattr(addon, "responseheaders")
+    tctx.configure(addon, uxa_sink=False, uxa_inject=True)
+    assert not hasattr(addon, "requestheaders") and callable(addon.responseheaders)
