@@ -129,14 +129,19 @@ def _burst(link: Link, count: int) -> list[Envelope]:
     return sent
 
 
+def _burst_read_a_chunk_a_turn(qtbot: QtBot, link: Link, monkeypatch: pytest.MonkeyPatch) -> list[Envelope]:
+    """A connected peer's burst of 600 lines, with the listener reading one chunk per turn."""
+    with qtbot.waitSignal(link.listener.connected):
+        link.hello()
+    monkeypatch.setattr("inspector.gui.live.listener.READ_BUDGET_S", 0.0)
+    return _burst(link, 600)
+
+
 def test_a_burst_is_read_over_several_turns_in_order(qtbot: QtBot, link: Link,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     # Lines that piled up while the window was busy are not parsed in one turn of the event loop:
     # each turn reads for a bounded time (here: one chunk), the rest follows at the next turns.
-    with qtbot.waitSignal(link.listener.connected):
-        link.hello()
-    monkeypatch.setattr("inspector.gui.live.listener.READ_BUDGET_S", 0.0)
-    sent = _burst(link, 600)
+    sent = _burst_read_a_chunk_a_turn(qtbot, link, monkeypatch)
     link.listener._read_waiting()  # one turn's reading
     assert 0 < len(link.got) < len(sent) / 4
     qtbot.waitUntil(lambda: len(link.got) == len(sent), timeout=5000)
@@ -145,10 +150,7 @@ def test_a_burst_is_read_over_several_turns_in_order(qtbot: QtBot, link: Link,
 
 def test_a_burst_cut_by_the_close_is_read_whole_before_the_end(qtbot: QtBot, link: Link,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    with qtbot.waitSignal(link.listener.connected):
-        link.hello()
-    monkeypatch.setattr("inspector.gui.live.listener.READ_BUDGET_S", 0.0)
-    sent = _burst(link, 600)
+    sent = _burst_read_a_chunk_a_turn(qtbot, link, monkeypatch)
     ended: list[int] = []
     link.listener.disconnected.connect(lambda: ended.append(len(link.got)))
     link.sock.disconnectFromHost()
