@@ -29,6 +29,13 @@ EXPECTATION_MESSAGES: dict[tuple[ExpectKind, Observation], str] = {
     (ExpectKind.INFERRED_CALL, Observation.DEADLINE):
         "User ID changed {old} → {new} with no identify or resetIdentity seen and no renewal pageview "
         "of the new user within {deadline:g} s",
+    (ExpectKind.RENEWAL_PAGEVIEW, Observation.DEADLINE_RENEWAL_COUNTED):
+        "{title}: the new user {new} starts at page 2 of session 1, so the tag sent its renewal pageview, "
+        "but no such hit reached the capture within {deadline:g} s",
+    (ExpectKind.INFERRED_CALL, Observation.DEADLINE_RENEWAL_COUNTED):
+        "User ID changed {old} → {new}, and the new user starts at page 2 of session 1: the tag counted a "
+        "renewal pageview the capture lacks; inferred as an identify or resetIdentity the capture does "
+        "not show (network evidence only)",
 }
 
 # An observation no expectation explains.

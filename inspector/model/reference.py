@@ -64,6 +64,7 @@ from inspector.model.transitions import (
     OBSERVER_KINDS,
     PRECEDENCE,
     RECENT_USERS,
+    RENEWAL_COUNTED_AT,
     RENEWAL_STARTS,
     REPORTS,
     RESET_REASON,
@@ -350,20 +351,29 @@ class ReferenceModel:
         return self._now if exp.queued else min(exp.deadline, self._now)
 
     def _judge_expired(self, dev: DeviceState, exp: Expectation) -> None:
-        outcome = MEETS[(exp.kind, Observation.DEADLINE)]
+        user = next((k for k in dev.recent if k.call_seq == exp.since_seq), None)
+        new = None if user is None else user.user_id
+        counted = user is not None and user.renewal_counted and not user.renewal_seen
+        observation = Observation.DEADLINE_RENEWAL_COUNTED if counted and (
+            exp.kind, Observation.DEADLINE_RENEWAL_COUNTED) in MEETS else Observation.DEADLINE
+        outcome = MEETS[(exp.kind, observation)]
         if outcome is Outcome.MET:
             return  # e.g. a guard that expires quietly: the expected outcome
         details: dict[str, JsonValue] = {}
-        new = next((k.user_id for k in dev.recent if k.call_seq == exp.since_seq), None)
         if exp.kind is ExpectKind.INFERRED_CALL:
             details = {"old_user_id": exp.old_user_id, "new_user_id": new}
         elif exp.kind is not ExpectKind.RENEWAL_PAGEVIEW:
             details["user_id"] = exp.old_user_id
-        if outcome is Outcome.REPORTED:
+        rule = exp.rule
+        if observation is Observation.DEADLINE_RENEWAL_COUNTED:
+            rule = REPORTS[exp.kind]
+            details = {"old_user_id": exp.old_user_id, "new_user_id": new, "renewal_captured": False,
+                       **({"inferred": True} if exp.kind is ExpectKind.INFERRED_CALL else {})}
+        elif outcome is Outcome.REPORTED:
             details = {"outcome": messages.OUTCOME_WORDS[Observation.DEADLINE], **details}
-        message = messages.expectation_message(exp.rule, exp.kind, Observation.DEADLINE, old=exp.old_user_id,
+        message = messages.expectation_message(rule, exp.kind, observation, old=exp.old_user_id,
                                                new=new, deadline=self.config.deadline_s)
-        self._fire(exp.rule, dev.device, [exp.since_seq], message, details, time=self._at(exp), since=exp)
+        self._fire(rule, dev.device, [exp.since_seq], message, details, time=self._at(exp), since=exp)
         if exp.kind in _NEW_USER_KINDS:
             # The tag kept the user: the identities go with the user it had when the call was made.
             kept = self._user_before(dev, exp)
@@ -613,8 +623,8 @@ class ReferenceModel:
         # Network evidence only: the renewal pageview of an unseen call may be this hit, or follow it
         # (unless this is the new user's first pageview and no renewal).
         inferring = not taken and dev.device not in self._observed and (
-            pageview is None or (pageview.pvt == PageviewType.RENEWAL
-                                 and (pageview.sn, pageview.pn) == RENEWAL_STARTS))
+            pageview is None or (pageview.sn, pageview.pn) == (
+                RENEWAL_STARTS if pageview.pvt == PageviewType.RENEWAL else RENEWAL_COUNTED_AT))
         if inferring:
             x = INFERRED_CHANGE
             inferred = Expectation(x.rule, x.kind, None, env.seq, env.time + self.config.deadline_s, old,
@@ -730,6 +740,9 @@ class ReferenceModel:
         late = bool(hit.uu) and hit.uu != dev.user_id
         if hit.pvt == PageviewType.RENEWAL:
             dev = self._renewal(dev, env, hit, expired)
+        elif (hit.pn == RENEWAL_COUNTED_AT[1] and hit.sn == RENEWAL_COUNTED_AT[0] and not late
+              and dev.last_hit_page is None):  # the new user's first pageview seen
+            dev = self._renewal_counted(dev)
         if late:
             return replace(dev, last_activity=env.time)
         pending = dev.pending
@@ -795,7 +808,10 @@ class ReferenceModel:
                            messages.expectation_message(exp.rule, exp.kind, Observation.RENEWAL_PAGEVIEW,
                                                         old=exp.old_user_id, new=user_id),
                            {"old_user_id": exp.old_user_id, "new_user_id": user_id, "inferred": True})
-        if not taken and not (user is not None and user.call is not None and not user.renewal_seen):
+        # Its user's first renewal, when a call (or, judged by its pages, a lost renewal) explains it.
+        explained = user is not None and not user.renewal_seen and (
+            user.call is not None or user.renewal_counted)
+        if not taken and not explained:
             # Not the first renewal of a user a call explains: it may break a guard, or be tolerated.
             taken = self._take(pending, Observation.RENEWAL_PAGEVIEW, PRECEDENCE[1:])
             for exp, outcome in taken:
@@ -813,6 +829,14 @@ class ReferenceModel:
             user = replace(user, renewal_seen=True, answered=(*user.answered, *met))
             recent = self._with_user(recent, user)
         return replace(dev, pending=self._close(pending, taken), recent=recent)
+
+    def _renewal_counted(self, dev: DeviceState) -> DeviceState:
+        """The current user's first pageview is the page after a renewal, and no renewal of it was seen:
+        the tag counted one. Judged at the deadline: a renewal hit behind this one still answers."""
+        user = next((k for k in reversed(dev.recent) if k.user_id == dev.user_id), None)
+        if user is None or user.renewal_seen or user.renewal_counted or user.call_seq is None:
+            return dev
+        return replace(dev, recent=self._with_user(dev.recent, replace(user, renewal_counted=True)))
 
     def _sessions_after(self, dev: DeviceState, env: Envelope, hit: Hit,
                         expired: bool) -> History[Session]:

@@ -42,7 +42,25 @@ PAGES: dict[str, RulePage] = {
          "A blocker or a service worker drops the request.",
          "An old tag that renews the user without the pageview."),
         ("Let the page stay a moment after identify, or identify on the page the user lands on.",
-         "Check the Network evidence of the device for a blocked or failed pageview.")),
+         "Check the Network evidence of the device for a blocked or failed pageview.",
+         "When the new user's next pageview shows the tag did count a renewal (session 1, page 2), "
+         "the verdict is `renewal-pageview-not-captured` (info) instead.")),
+    "renewal-pageview-not-captured": RulePage(
+        "After an identity change (or, in a network-only capture, an inferred one) the tag renewed "
+        "the user, and no renewal pageview reached the capture. But the new user's first page seen is "
+        "page 2 of session 1: the tag counts the renewal pageview as page 1, so it did send one. The "
+        "tag behaved; the request was lost on the way, which is why this is reported, not judged.",
+        "A new user ID answering the call, then a pageview of that user numbered session 1, page 2 "
+        "(`sn=1`, `pn=2`) with no `pvt=r` pageview of that user before the deadline. Had the tag sent "
+        "no renewal, the new user would start at page 1 (`renewal-pageview-missing`).",
+        ("The page reloads or navigates in the same task as identify or resetIdentity: the browser "
+         "cancels the tag's image request before it leaves (a login form that reloads at once).",
+         "A blocker, a service worker or a flaky network dropped the request.",
+         "The recorder left the request out (a HAR recorded in the browser can miss a request the "
+         "page gave up on as it unloaded)."),
+        ("Nothing, if the capture is a HAR: compare with a proxy capture of the same journey.",
+         "If the site navigates right after the call, navigating a moment later lets the renewal "
+         "pageview reach Contentsquare.")),
     "unexpected-reset-first-identify": RulePage(
         "Identifying an anonymous visitor links their existing user to the identity: the user ID and "
         "the session must stay. Here they changed, so the visit before login is cut off from the user.",

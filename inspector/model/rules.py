@@ -54,6 +54,11 @@ _CATALOGUE: tuple[Rule, ...] = (
          "The user ID changed with a renewal pageview: an identify or resetIdentity not captured",
          "The capture holds no page commands (a HAR file, no observer): this is what a correct identity "
          "change or logout sends. Capture with the observer to judge the call itself."),
+    Rule("renewal-pageview-not-captured", INFO,
+         "A renewal pageview was sent but not captured",
+         "The new user's pages show the tag sent it: the browser most likely cancelled the request as "
+         "the page navigated right after the call. Contentsquare then lacks it too; let the page "
+         "navigate a moment after identify or resetIdentity if that matters."),
     Rule("getidentity-returned-raw", V,
          "getIdentity returned the identity itself instead of a hash",
          "getIdentity must never expose the raw identity; update the tag and do not read identities "

@@ -76,6 +76,9 @@ class Observation(StrEnum):
     RENEWAL_PAGEVIEW = "a renewal pageview"
     NEW_SESSION = "a pageview with another session number"
     DEADLINE = "the deadline passed"
+    # The new user's pages count a renewal pageview no hit showed (``RENEWAL_COUNTED_AT``): the tag
+    # sent it, and the browser or the recorder lost it (a reload right after the call cancels it).
+    DEADLINE_RENEWAL_COUNTED = "the deadline passed, with a renewal pageview counted but not captured"
 
 
 class Outcome(StrEnum):
@@ -100,10 +103,13 @@ MEETS: dict[tuple[ExpectKind, Observation], Outcome] = {
     (OUTCOME, Observation.DEADLINE): Outcome.REPORTED,  # the tag kept the user
     (INFERRED, Observation.RENEWAL_PAGEVIEW): Outcome.REPORTED,  # an unseen call, reported as inferred
     (INFERRED, Observation.DEADLINE): Outcome.BROKEN,  # no renewal: the change stays unexpected
+    (RENEWAL, Observation.DEADLINE_RENEWAL_COUNTED): Outcome.REPORTED,  # sent, lost on the way
+    (INFERRED, Observation.DEADLINE_RENEWAL_COUNTED): Outcome.REPORTED,  # an unseen call, its renewal lost
 }
 
 # The rule an answered expectation reports, where it is not the rule it fires when broken.
-REPORTS: dict[ExpectKind, str] = {INFERRED: "user-id-change-inferred"}
+REPORTS: dict[ExpectKind, str] = {INFERRED: "user-id-change-inferred",
+                                  RENEWAL: "renewal-pageview-not-captured"}
 
 # Which open expectations an observation goes to, first match wins: those it answers (MET or
 # REPORTED), else a guard it breaks, else one that tolerates it; with none, it is unexplained.
@@ -172,3 +178,8 @@ DETACHES_ON_USER_CHANGE: frozenset[Outcome] = frozenset({Outcome.REPORTED, Outco
 OBSERVER_KINDS = frozenset({"command", "result", "callback", "page"})
 INFERRED_CHANGE = Expect(INFERRED, "unexpected-user-id-change")
 RENEWAL_STARTS = (1, 1)  # (sn, pn) of the renewal pageview of a new user
+# (sn, pn) of the page after it. A new user's pageview numbered so, with no renewal of that user seen
+# before it, shows the tag counted (so built and sent) a renewal the capture lacks: an image request
+# the browser cancels as the page reloads right after identify, or a hit a recorder left out. Another
+# first number (page 1: no renewal was ever counted) leaves the change unexplained.
+RENEWAL_COUNTED_AT = (1, 2)

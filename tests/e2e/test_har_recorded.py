@@ -17,6 +17,7 @@ import pytest
 
 from inspector.cli.main import main
 from inspector.decode.sources import load_capture
+from inspector.launch.proxy import free_port, start_capture
 from inspector.wire.events import Request
 from tests.support.har_journeys import NETWORK_FAULTS, RECORDERS, Rig, rig
 
@@ -57,8 +58,11 @@ def test_a_correct_tag_passes_check(recordings: Recordings, recorder: str, tmp_p
     code, result = check(har, tmp_path)
     (device,) = result["devices"]
     # The journey is all there: a new user at sign-out and at the account switch, each with its
-    # renewal pageview; and nothing but the network to judge it by.
-    assert len(device["user_ids"]) == 3 and sum(s["renewal"] for s in device["sessions"]) == 2
+    # renewal pageview; and nothing but the network to judge it by. (The shop reloads in the task that
+    # called identify: now and then the browser cancels the renewal's image request before it leaves,
+    # and the new user's next page, page 2 of session 1, shows the tag sent it.)
+    lost = [v for v in result["verdicts"] if v["details"].get("renewal_captured") is False]
+    assert len(device["user_ids"]) == 3 and sum(s["renewal"] for s in device["sessions"]) + len(lost) == 2
     assert result["inputs"][0]["evidence"] == "network-only"
     bad = [(v["rule"], v["message"]) for v in result["verdicts"] if v["severity"] != "info"]
     assert bad == [] and code == 0
@@ -80,10 +84,12 @@ def test_a_fault_the_network_shows_is_caught(recordings: Recordings, recorder: s
 
 def test_both_recorders_see_the_same_hits_and_the_pages_they_came_from(recordings: Recordings) -> None:
     captured = {recorder: load_capture(recordings.har(recorder, None)) for recorder in RECORDERS}
-    views = {recorder: [e.event.url.split("&r=")[0].split("uu=")[0] for e in loaded.envelopes
+    views = {recorder: [e.event.url for e in loaded.envelopes
                         if isinstance(e.event, Request) and "/pageview" in e.event.url]
              for recorder, loaded in captured.items()}
-    assert len(views["playwright"]) == len(views["mitmdump"]) == 15  # one per page load, two renewals
+    for recorder, urls in views.items():  # one per page load, and the two renewals but for one lost
+        renewals = [u for u in urls if "&pvt=r&" in u]
+        assert len(urls) - len(renewals) == 13 and 1 <= len(renewals) <= 2, recorder  # (see the test above)
     for recorder, loaded in captured.items():
         assert all(e.tab for e in loaded.envelopes), recorder  # each request's page is known
         # Sink mode: the tag's hosts were answered on this machine, never by the vendor. (A hit the
@@ -96,3 +102,32 @@ def test_both_recorders_see_the_same_hits_and_the_pages_they_came_from(recording
     # Playwright names one page per browser tab; mitmdump's file has none, so each document starts one.
     assert {e.tab for e in captured["playwright"].envelopes} == {"page_1"}
     assert len({e.tab for e in captured["mitmdump"].envelopes}) == 13  # every document the journey loaded
+
+
+def test_renewal_pageviews_lost_on_the_way_are_reported_as_sent_not_as_missing(
+        recordings: Recordings, tmp_path: Path, confdir: Path) -> None:
+    # A blocker in the browser drops every renewal pageview (pvt=r) of a correct tag: the capture never
+    # sees them, yet the new users' next pages (session 1, page 2) show the tag sent each one.
+    journal, port = tmp_path / "capture.jsonl", free_port()
+    capture = start_capture(ports={port: "har"}, sink=True, confdir=confdir, journal=journal)
+    try:
+        har = recordings.rig.with_capture(port).through_capture(None, tmp_path / "dropped.har",
+                                                                drop_renewals=True)
+    finally:
+        capture.stop()
+    assert journal.exists() and har.exists()
+
+    # The browser's own HAR keeps each blocked request (no response): judged as sent. (One the page
+    # cancelled as it reloaded, before the blocker saw it, is not in the file: its count shows it.)
+    code, network = check(har, tmp_path)
+    lost = [v for v in network["verdicts"] if v["details"].get("renewal_captured") is False]
+    assert code == 0 and network["inputs"][0]["failed_hits"] + len(lost) == 2
+    assert [v["rule"] for v in network["verdicts"]] == ["user-id-change-inferred"] * 2
+
+    # The proxy never saw them. With the observer the calls are seen: the switch to a third account
+    # expected a renewal pageview (a logout does not), reported as sent but not captured.
+    code, observed = check(journal, tmp_path)
+    assert code == 0 and observed["inputs"][0]["evidence"] != "network-only"
+    assert [v["rule"] for v in observed["verdicts"] if v["severity"] != "info"] == []
+    assert [v["rule"] for v in observed["verdicts"] if v["rule"].startswith("renewal-")] == [
+        "renewal-pageview-not-captured"]

@@ -25,6 +25,7 @@ DOCUMENTED = {
     "properties-detached": "info", "session-number-jump": "warning", "page-number-gap": "warning",
     "renewal-pageview-unexpected": "warning", "hit-missing-ids": "violation",
     "command-malformed": "violation", "command-unknown": "warning", "user-id-change-inferred": "info",
+    "renewal-pageview-not-captured": "info",
 }
 
 
@@ -103,6 +104,10 @@ CASES: list[Case] = [
     # Network evidence only (no observer reports): a renewal of a new user is an unseen call.
     ("user-id-change-inferred", lambda: anon().wait(5).pageview(B, 1, 1, pvt="r"),
      lambda: anon().push("trackPageview").wait(5).pageview(B, 1, 1, pvt="r")),
+    # The new user's next page (session 1, page 2) counts a renewal no hit showed: sent, then lost.
+    ("renewal-pageview-not-captured",
+     lambda: identified().push("identify", "cust-2").wait(0.2).pageview(B, 1, 2).wait(30).tick(),
+     lambda: change_identity()),
 ]
 
 

@@ -15,11 +15,12 @@ only the demo's fake customers.
 from __future__ import annotations
 
 import json
+import re
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,8 @@ NETWORK_FAULTS: dict[str, str] = {
     "page-gap": "page-number-gap",
 }
 RECORDERS = ("playwright", "mitmdump")
+# The tag's renewal pageviews (pvt=r), for a journey that loses them on the way.
+RENEWAL_PAGEVIEWS = re.compile(r"^https://c\.contentsquare\.net/pageview\?.*\bpvt=r\b")
 
 
 def _settle(page: Page) -> None:
@@ -95,18 +98,20 @@ class Rig:
     browser: Browser
     tmp: Path
 
-    def _journey(self, port: int, fault: str | None, har: Path | None) -> None:
+    def _journey(self, port: int, fault: str | None, har: Path | None, drop_renewals: bool = False) -> None:
         context = self.browser.new_context(
             proxy={"server": f"http://127.0.0.1:{port}", "bypass": "<-loopback>"},
             record_har_path=str(har) if har else None)
+        if drop_renewals:  # as a blocker would: the browser gives up on them before they leave
+            context.route(RENEWAL_PAGEVIEWS, lambda route: route.abort("blockedbyclient"))
         try:
             play(context.new_page(), self.site.url, fault)
         finally:
             context.close()  # writes the HAR
 
-    def through_capture(self, fault: str | None, har: Path) -> Path:
+    def through_capture(self, fault: str | None, har: Path, drop_renewals: bool = False) -> Path:
         """Playwright's own HAR of the journey, the browser going through the capture (sink mode)."""
-        self._journey(self.capture_port, fault, har)
+        self._journey(self.capture_port, fault, har, drop_renewals)
         return har
 
     def through_mitmdump(self, fault: str | None, har: Path) -> Path:
@@ -125,6 +130,10 @@ class Rig:
         if not har.exists():
             raise RuntimeError("mitmdump wrote no HAR: " + " | ".join(list(proxy.tail)[-5:]))
         return har
+
+    def with_capture(self, port: int) -> Rig:
+        """The same shop and browser, going through another capture (one with its own journal)."""
+        return replace(self, capture_port=port)
 
     def record(self, recorder: str, fault: str | None, har: Path) -> Path:
         return (self.through_capture if recorder == "playwright" else self.through_mitmdump)(fault, har)
