@@ -8,6 +8,7 @@ reaches into a widget. Nothing here is modal: a problem is a signal the window s
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -105,6 +106,28 @@ class _DemoStart(QObject):
                 self.session.stop()
 
 
+class _DemoStop(QObject):
+    """The running demo's stop, off the GUI thread: its browser, capture proxy and shop take seconds
+    to end. The next demo is prepared only once this is done, so nothing of the old one (a late hit
+    of its browser, its proxy's last lines) can reach the new inspection."""
+
+    done = Signal(object)  # the exception its stop raised (or None)
+
+    def __init__(self, session: Demo, parent: QObject) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.worker = threading.Thread(target=self._run, name="demo-stop", daemon=True)
+
+    def _run(self) -> None:
+        error: Exception | None = None
+        try:
+            self.session.stop()
+        except Exception as exc:  # logged on the GUI thread; the next demo starts anyway
+            error = exc
+        with contextlib.suppress(RuntimeError):  # RuntimeError: the controller is gone
+            self.done.emit(error)
+
+
 class Controller(QObject):
     log = Signal(str)  # a line for the capture log
     capturing = Signal(bool)  # the capture now runs, or no longer does
@@ -128,6 +151,7 @@ class Controller(QObject):
         self.browsers: list[Launched] = []
         self.demo: Demo | None = None
         self.demo_starting: _DemoStart | None = None  # a demo on its way up, off the GUI thread
+        self.demo_stopping: _DemoStop | None = None  # the previous demo going, before the next starts
         # Each capture start is a run, the demo's child a source of its own: each numbers from 0.
         self._run = 0
         self._demo_run = 0
@@ -161,7 +185,7 @@ class Controller(QObject):
         """The proxies running now, as the status bar names them (empty: none)."""
         running = [f"proxy {self.connection.proxy_address}"] if self.connection.proxy_address else []
         demo = self.demo
-        if self.demo_starting is not None:
+        if self.demo_starting is not None or self.demo_stopping is not None:
             running.append("demo starting…")
         elif demo is not None and demo.runs_proxy():
             running.append(f"demo proxy {demo.proxy_address}")
@@ -300,15 +324,34 @@ class Controller(QObject):
 
         The demo starts in a thread (its proxy takes a second or more to listen): this returns once
         the start is under way, or False when it cannot be; ``demo_started`` or ``demo_failed``
-        follows. Meanwhile the window goes on and the status bar says the demo is starting.
+        follows. Meanwhile the window goes on and the status bar says the demo is starting. A demo
+        already running is stopped first, in a thread too, and the next is prepared once it is gone.
         """
-        if self.demo_starting is not None:
+        if self.demo_starting is not None or self.demo_stopping is not None:
             self.notice.emit("The demo is starting")
             return True
+        if self.demo is not None:  # one demo at a time: its site, capture and browser go first
+            previous, self.demo = self.demo, None
+            self.demo_stopping = stopping = _DemoStop(previous, self)
+            stopping.done.connect(self._on_previous_demo_stopped)
+            self.notice.emit("Starting the demo…")
+            self.status_changed.emit()
+            stopping.worker.start()
+            return True
+        return self._start_demo()
+
+    def _on_previous_demo_stopped(self, error: Exception | None) -> None:
+        stopping, self.demo_stopping = self.demo_stopping, None
+        if stopping is None:  # closed meanwhile
+            return
+        stopping.deleteLater()
+        if error is not None:
+            self.log.emit(f"the previous demo did not stop cleanly: {error}")
+        if not self._start_demo():
+            self.status_changed.emit()
+
+    def _start_demo(self) -> bool:
         try:
-            if self.demo is not None:
-                self.demo.stop()  # one demo at a time: its site, capture and browser go first
-                self.demo = None
             session = self._demo_session()
         except integrations.UnavailableError as exc:
             self.log.emit(f"demo: {exc}")
@@ -366,6 +409,10 @@ class Controller(QObject):
         """End the capture child (waiting for it), every browser launched here and the demo."""
         self.connection.close()
         self.demo_listener.close()
+        stopping, self.demo_stopping = self.demo_stopping, None
+        if stopping is not None:  # the previous demo's stop is waited for (no next one starts)
+            stopping.done.disconnect(self._on_previous_demo_stopped)
+            stopping.worker.join(DEMO_START_WAIT_S)
         starting, self.demo_starting = self.demo_starting, None
         if starting is not None:  # a demo still on its way up is waited for, then stopped
             starting.done.disconnect(self._on_demo_start_done)

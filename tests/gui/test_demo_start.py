@@ -25,14 +25,20 @@ def window(qtbot: QtBot, store: QSettings, **demo: object) -> MainWindow:
     return win
 
 
-@pytest.mark.e2e
-def test_the_window_goes_on_while_the_demos_proxy_starts(qtbot: QtBot, store: QSettings) -> None:
-    win = window(qtbot, store)
+def ticking(win: MainWindow) -> list[int]:
+    """A 10 ms timer's ticks: it stands for everything the GUI thread does (input, paints, events)."""
     ticks: list[int] = []
-    timer = QTimer(win)  # stands for everything the GUI thread does: input, paints, live events
+    timer = QTimer(win)
     timer.setInterval(10)
     timer.timeout.connect(lambda: ticks.append(1))
     timer.start()
+    return ticks
+
+
+@pytest.mark.e2e
+def test_the_window_goes_on_while_the_demos_proxy_starts(qtbot: QtBot, store: QSettings) -> None:
+    win = window(qtbot, store)
+    ticks = ticking(win)
     try:
         with qtbot.waitSignal(win.controller.demo_started, timeout=30000):
             win.demo_action.trigger()
@@ -73,3 +79,29 @@ def test_closing_the_window_while_the_demo_starts_stops_the_demo(qtbot: QtBot, s
     session = starting.session
     assert isinstance(session, DemoSession)
     assert not session.runs_proxy() and session.site is None
+
+
+@pytest.mark.e2e
+def test_a_second_demo_stops_the_first_without_freezing_the_window(qtbot: QtBot, store: QSettings) -> None:
+    win = window(qtbot, store)
+    ticks = ticking(win)
+    try:
+        with qtbot.waitSignal(win.controller.demo_started, timeout=30000):
+            win.demo_action.trigger()
+        first = win.controller.demo
+        assert isinstance(first, DemoSession) and first.runs_proxy()
+        qtbot.waitUntil(win.controller.demo_listener.is_connected, timeout=20000)
+        with qtbot.waitSignal(win.controller.demo_started, timeout=40000):
+            win.demo_action.trigger()  # returns at once: the first demo stops in a thread
+            assert win.controller.demo is None and win.controller.demo_stopping is not None
+            assert "demo starting" in win.status.proxy_label.text()
+            ticked_before = len(ticks)
+            qtbot.waitUntil(lambda: win.controller.demo_stopping is None, timeout=20000)
+            assert not first.runs_proxy() and first.site is None  # gone before the next is prepared
+            assert len(ticks) - ticked_before >= 3  # the timer went on while it stopped
+        second = win.controller.demo
+        assert isinstance(second, DemoSession) and second is not first and second.runs_proxy()
+        qtbot.waitUntil(win.controller.demo_listener.is_connected, timeout=20000)
+    finally:
+        win.close()
+    assert not second.runs_proxy()
