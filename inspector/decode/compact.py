@@ -27,8 +27,9 @@ class EnvelopeFacts:
     notices: Counter[str] = field(default_factory=Counter)
 
     def note(self, env: Envelope) -> None:
-        self.devices.setdefault(env.device)
         event = env.event
+        if event.kind != "tick":  # the capture's clock, under "default" whatever its devices: no device
+            self.devices.setdefault(env.device)
         self.kinds.add(event.kind)
         if type(event) is Notice:  # not isinstance: see decode_envelope
             self.notices[event.code] += 1

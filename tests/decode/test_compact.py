@@ -7,7 +7,7 @@ from pathlib import Path
 from inspector.decode.compact import CompactEnvelopes, facts_of
 from inspector.decode.sources import load_capture
 from inspector.wire.envelope import Envelope, dump_envelope
-from inspector.wire.events import Notice, Tick
+from inspector.wire.events import Notice, Page, Tick
 
 ROOT = Path(__file__).parent.parent.parent
 LAPTOP = ROOT / "tests" / "data" / "report_laptop.jsonl"
@@ -32,7 +32,7 @@ def test_repeated_sequence_numbers_are_renumbered_alike_compact_or_not(tmp_path:
 
 
 def test_renamed_devices_and_notice_codes_are_noted() -> None:
-    envelopes = [Envelope(seq=0, time=0.0, device="a", event=Tick()),
+    envelopes = [Envelope(seq=0, time=0.0, device="a", event=Page(url="https://shop.test/")),
                  Envelope(seq=1, time=1.0, device="b", event=Notice(code="hit-failed", message="blocked"))]
     kept = CompactEnvelopes()
     for env in envelopes:
@@ -40,4 +40,11 @@ def test_renamed_devices_and_notice_codes_are_noted() -> None:
     moved = kept.renamed({"a": "a@x"})
     assert [e.device for e in moved] == ["a@x", "b"] and [e.device for e in kept] == ["a", "b"]
     assert list(moved.facts.devices) == ["a@x", "b"] and moved.facts.notices["hit-failed"] == 1
-    assert moved.facts.kinds == {"tick", "notice"}
+    assert moved.facts.kinds == {"page", "notice"}
+
+
+def test_the_captures_ticks_name_no_device() -> None:
+    # A capture with one named device still ticks under "default": that is its clock, not a device.
+    kept = CompactEnvelopes([Envelope(seq=0, time=0.0, device="laptop", event=Page(url="https://shop.test/")),
+                             Envelope(seq=1, time=5.0, event=Tick())])
+    assert list(kept.facts.devices) == ["laptop"] and "tick" in kept.facts.kinds
