@@ -353,7 +353,7 @@ class ReferenceModel:
     def _judge_expired(self, dev: DeviceState, exp: Expectation) -> None:
         user = next((k for k in dev.recent if k.call_seq == exp.since_seq), None)
         new = None if user is None else user.user_id
-        counted = user is not None and user.renewal_counted and not user.renewal_seen
+        counted = user is not None and user.renewal_counted is not None and not user.renewal_seen
         observation = Observation.DEADLINE_RENEWAL_COUNTED if counted and (
             exp.kind, Observation.DEADLINE_RENEWAL_COUNTED) in MEETS else Observation.DEADLINE
         outcome = MEETS[(exp.kind, observation)]
@@ -373,7 +373,10 @@ class ReferenceModel:
             details = {"outcome": messages.OUTCOME_WORDS[Observation.DEADLINE], **details}
         message = messages.expectation_message(rule, exp.kind, observation, old=exp.old_user_id,
                                                new=new, deadline=self.config.deadline_s)
-        self._fire(rule, dev.device, [exp.since_seq], message, details, time=self._at(exp), since=exp)
+        events = [exp.since_seq]
+        if counted and user is not None and user.renewal_counted is not None:
+            events.append(user.renewal_counted)  # the page that counts it
+        self._fire(rule, dev.device, events, message, details, time=self._at(exp), since=exp)
         if exp.kind in _NEW_USER_KINDS:
             # The tag kept the user: the identities go with the user it had when the call was made.
             kept = self._user_before(dev, exp)
@@ -742,7 +745,7 @@ class ReferenceModel:
             dev = self._renewal(dev, env, hit, expired)
         elif (hit.pn == RENEWAL_COUNTED_AT[1] and hit.sn == RENEWAL_COUNTED_AT[0] and not late
               and dev.last_hit_page is None):  # the new user's first pageview seen
-            dev = self._renewal_counted(dev)
+            dev = self._renewal_counted(dev, env)
         if late:
             return replace(dev, last_activity=env.time)
         pending = dev.pending
@@ -810,7 +813,7 @@ class ReferenceModel:
                            {"old_user_id": exp.old_user_id, "new_user_id": user_id, "inferred": True})
         # Its user's first renewal, when a call (or, judged by its pages, a lost renewal) explains it.
         explained = user is not None and not user.renewal_seen and (
-            user.call is not None or user.renewal_counted)
+            user.call is not None or user.renewal_counted is not None)
         if not taken and not explained:
             # Not the first renewal of a user a call explains: it may break a guard, or be tolerated.
             taken = self._take(pending, Observation.RENEWAL_PAGEVIEW, PRECEDENCE[1:])
@@ -830,13 +833,13 @@ class ReferenceModel:
             recent = self._with_user(recent, user)
         return replace(dev, pending=self._close(pending, taken), recent=recent)
 
-    def _renewal_counted(self, dev: DeviceState) -> DeviceState:
+    def _renewal_counted(self, dev: DeviceState, env: Envelope) -> DeviceState:
         """The current user's first pageview is the page after a renewal, and no renewal of it was seen:
         the tag counted one. Judged at the deadline: a renewal hit behind this one still answers."""
         user = next((k for k in reversed(dev.recent) if k.user_id == dev.user_id), None)
-        if user is None or user.renewal_seen or user.renewal_counted or user.call_seq is None:
+        if user is None or user.renewal_seen or user.renewal_counted is not None or user.call_seq is None:
             return dev
-        return replace(dev, recent=self._with_user(dev.recent, replace(user, renewal_counted=True)))
+        return replace(dev, recent=self._with_user(dev.recent, replace(user, renewal_counted=env.seq)))
 
     def _sessions_after(self, dev: DeviceState, env: Envelope, hit: Hit,
                         expired: bool) -> History[Session]:

@@ -182,9 +182,9 @@ class KnownUser:
     answered: tuple[Expectation, ...] = ()
     # A renewal pageview carrying it has been seen.
     renewal_seen: bool = False
-    # Before any renewal of it, a pageview numbered as the page after one (``RENEWAL_COUNTED_AT``):
-    # the tag sent a renewal pageview the capture lacks.
-    renewal_counted: bool = False
+    # Before any renewal of it, a pageview numbered as the page after one (``RENEWAL_COUNTED_AT``),
+    # its seq: the tag sent a renewal pageview the capture lacks.
+    renewal_counted: int | None = None
     # An observer snapshot taken right after its call showed it (a hit names no call).
     confirmed: bool = False
 

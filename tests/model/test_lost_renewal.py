@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from inspector.model.reference import ReferenceModel
 from inspector.model.state import Basis, Severity, Verdict
+from inspector.wire.events import Command, Hit
 from tests.support.script import Script
 
 A, B = "aaaaaaaa-1111", "bbbbbbbb-2222"
@@ -39,6 +40,10 @@ def test_a_renewal_counted_by_the_next_page_is_reported_as_not_captured() -> Non
         ("renewal-pageview-not-captured", Severity.INFO, Basis.OBSERVED)]
     assert verdicts[0].details == {"old_user_id": A, "new_user_id": B, "renewal_captured": False}
     assert "page 2 of session 1" in verdicts[0].template
+    # Its evidence: the call, and the page that counts the renewal.
+    call = [e.seq for e in s.envelopes if isinstance(e.event, Command) and e.event.name == "identify"][-1]
+    page_2 = next(e.seq for e in s.envelopes if isinstance(e.event, Hit) and (e.event.uu, e.event.pn) == (B, 2))
+    assert verdicts[0].events == (call, page_2)
 
 
 def test_the_next_page_alone_can_show_the_new_user_and_its_counted_renewal() -> None:
