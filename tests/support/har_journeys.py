@@ -15,7 +15,6 @@ only the demo's fake customers.
 from __future__ import annotations
 
 import json
-import re
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -44,8 +43,8 @@ NETWORK_FAULTS: dict[str, str] = {
     "page-gap": "page-number-gap",
 }
 RECORDERS = ("playwright", "mitmdump")
-# The tag's renewal pageviews (pvt=r), for a journey that loses them on the way.
-RENEWAL_PAGEVIEWS = re.compile(r"^https://c\.contentsquare\.net/pageview\?.*\bpvt=r\b")
+# The tag's renewal pageviews (pvt=r), for a journey that loses them on the way (a DevTools pattern).
+RENEWAL_PAGEVIEWS = "https://c.contentsquare.net/pageview?*&pvt=r&*"
 
 
 def _settle(page: Page) -> None:
@@ -102,10 +101,14 @@ class Rig:
         context = self.browser.new_context(
             proxy={"server": f"http://127.0.0.1:{port}", "bypass": "<-loopback>"},
             record_har_path=str(har) if har else None)
-        if drop_renewals:  # as a blocker would: the browser gives up on them before they leave
-            context.route(RENEWAL_PAGEVIEWS, lambda route: route.abort("blockedbyclient"))
+        page = context.new_page()
+        if drop_renewals:  # DevTools' "block request URL", as a QA engineer would (or a blocker)
+            # Not Playwright's route(): intercepting every request loses the observer's beacons at unload.
+            devtools = context.new_cdp_session(page)
+            devtools.send("Network.enable")
+            devtools.send("Network.setBlockedURLs", {"urls": [RENEWAL_PAGEVIEWS]})
         try:
-            play(context.new_page(), self.site.url, fault)
+            play(page, self.site.url, fault)
         finally:
             context.close()  # writes the HAR
 
