@@ -3,8 +3,9 @@ the table): ``bench.app``'s live measurement with the window's main handlers tim
 time, then, for every gap of the 10 ms timer whose CPU time passed ``MS``, the handlers that ran in
 it and their CPU milliseconds, in order.
 
-    QT_QPA_PLATFORM=offscreen python -m bench.app_turns FILE [MS]
+    QT_QPA_PLATFORM=offscreen python -m bench.app_turns [--open] FILE [MS]
 
+``--open``: the same for opening ``FILE`` (``bench.app``'s open measurement) rather than streaming it.
 ``FILE`` is a recording (``bench.parts.check.write_capture``); ``MS`` defaults to 30. What the timed
 handlers do not cover in a gap is Qt's own work (layouts, other widgets' paints, the window's flush).
 """
@@ -23,7 +24,9 @@ from typing import Any
 import bench.app as measured
 
 HANDLERS = {
-    "inspector.gui.inspection:Inspection": ("drain", "publish"),
+    # The last three: a file's open (``--open``).
+    "inspector.gui.inspection:Inspection": ("drain", "publish", "_apply_loaded", "_finish_load",
+                                            "customEvent"),
     "inspector.gui.main_window:MainWindow": ("_refresh_panels", "_next_part", "_update_status", "_on_steps"),
     "inspector.gui.widgets.timeline_view:TimelineView": ("paintEvent",),
     "inspector.gui.live.listener:Listener": ("_read",),  # not a slot: wrapping one loses sender()
@@ -31,7 +34,7 @@ HANDLERS = {
     "inspector.gui.models.timeline_model:TimelineModel": ("append_steps",),
 }
 # Called by another handler: shown, not added to the gap's sum.
-NESTED = {"publish", "append_steps", "_on_steps", "_update_status"}
+NESTED = {"publish", "append_steps", "_on_steps", "_update_status", "_finish_load"}
 
 
 def _timed(calls: list[tuple[float, float, str]]) -> None:
@@ -56,6 +59,8 @@ def _timed(calls: list[tuple[float, float, str]]) -> None:
 
 
 def main(argv: list[str]) -> int:
+    opening = argv[:1] == ["--open"]
+    argv = argv[1:] if opening else argv
     path, over_ms = Path(argv[0]), float(argv[1]) if len(argv) > 1 else 30.0
     calls: list[tuple[float, float, str]] = []
     _timed(calls)
@@ -74,7 +79,7 @@ def main(argv: list[str]) -> int:
 
     measured.Gaps._tick = noted  # type: ignore[method-assign]
     measured.Gaps.start = started  # type: ignore[method-assign]
-    result = measured.measure_live(path)
+    result = (measured.measure_open if opening else measured.measure_live)(path)
     print(json.dumps({k: round(v, 1) for k, v in result.items()}))
     calls.sort()
     starts = [c[0] for c in calls]

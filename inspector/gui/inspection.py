@@ -68,6 +68,9 @@ class Inspection(QObject):
     load_progress = Signal(int, int)
     load_finished = Signal(object, str)  # errors: list[str], kind
     load_failed = Signal(str)
+    # A loaded file's notice is told to the views over several turns (True) until its last (False):
+    # a view may paint once, after the last, rather than after each turn.
+    telling = Signal(bool)
     problem = Signal(str)  # a non-fatal problem worth a line in the log/status bar
 
     def __init__(self, config: ModelConfig | None = None, parent: QObject | None = None) -> None:
@@ -96,6 +99,7 @@ class Inspection(QObject):
         self._chunks: deque[list[Step]] = deque()
         self._loaded_at = 0.0  # when the views last heard of loaded steps
         self._owed = 0  # chunks kept for a notice whose room the worker gets back after the repaint
+        self._telling = False  # a notice is being told over several turns (``telling``)
         self._done: tuple[list[Verdict], list[str], str] | None = None
         # Owned here, so it can never fire into a deleted inspection (a bare singleShot could).
         self._apply_timer = QTimer(self)
@@ -230,6 +234,7 @@ class Inspection(QObject):
 
     def cancel_load(self) -> None:
         self._apply_timer.stop()
+        self._told()
         self._chunks.clear()
         self._owed = 0
         self._done = None
@@ -277,7 +282,10 @@ class Inspection(QObject):
             return
         deadline = time.perf_counter() + BUDGET_S
         applied = False
-        while self._chunks and time.perf_counter() < deadline:
+        if not self._telling and self._chunks:
+            self._telling = True
+            self.telling.emit(True)
+        while self._chunks and (not applied or time.perf_counter() < deadline):  # a slice at least
             steps = self._chunks[0]
             if len(steps) > SLICE:
                 self._chunks[0] = steps[SLICE:]
@@ -291,12 +299,18 @@ class Inspection(QObject):
         if not self._chunks:
             self._apply_timer.stop()
             self._loaded_at = time.perf_counter()
+            self._told()  # the views paint what they were told, before the worker's credit below
             if self._done is not None:
                 self._finish_load(worker, *self._done)
             else:
                 # The worker's next chunk once the window has painted this one.
                 low = Qt.EventPriority.LowEventPriority.value
                 QCoreApplication.postEvent(self, QEvent(_CREDIT_EVENT), low)
+
+    def _told(self) -> None:
+        if self._telling:
+            self._telling = False
+            self.telling.emit(False)
 
     def customEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         if event.type() == _CREDIT_EVENT and self._worker is not None:
@@ -333,6 +347,8 @@ class Inspection(QObject):
     def _on_failed(self, message: str) -> None:
         if self.sender() is not self._worker:
             return  # a cancelled load's late news
+        self._apply_timer.stop()
+        self._told()
         self._worker = None
         self._set_loading(False)
         self.load_failed.emit(message)
