@@ -64,23 +64,24 @@ def main(argv: list[str]) -> int:
     path, over_ms = Path(argv[0]), float(argv[1]) if len(argv) > 1 else 30.0
     calls: list[tuple[float, float, str]] = []
     _timed(calls)
-    ticks: list[tuple[float, float]] = []
+    runs: list[list[tuple[float, float]]] = [[]]  # each timer's ticks: the bare loop's, then the run's
     tick = measured.Gaps._tick
 
     def noted(self: measured.Gaps) -> None:
-        ticks.append((time.perf_counter(), time.thread_time()))
+        runs[-1].append((time.perf_counter(), time.thread_time()))
         tick(self)
 
     begin = measured.Gaps.start
 
-    def started(self: measured.Gaps) -> None:  # the live run's ticks only, not the bare loop's
-        ticks.clear()
+    def started(self: measured.Gaps) -> None:
+        runs.append([])
         begin(self)
 
     measured.Gaps._tick = noted  # type: ignore[method-assign]
     measured.Gaps.start = started  # type: ignore[method-assign]
     result = (measured.measure_open if opening else measured.measure_live)(path)
     print(json.dumps({k: round(v, 1) for k, v in result.items()}))
+    ticks = runs[2]  # the run's, not the bare loop's nor the searches' after an open
     calls.sort()
     starts = [c[0] for c in calls]
     totals: dict[str, list[float]] = {}

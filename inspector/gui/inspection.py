@@ -37,7 +37,9 @@ BATCH_INTERVAL_MS = 75
 # Behind (more queued than one batch applied): the next batch follows sooner, so a pause stays one
 # budget long and the window still catches up.
 CATCH_UP_MS = 15
-BUDGET_S = 0.02
+# A loaded file's notice is told this long a turn. Its turns come from a 0 ms timer, which Qt may run
+# twice before another timer's (a pause is then two budgets); the timeline paints only after the last.
+BUDGET_S = 0.01
 # A live batch is shorter: its turn may also hold a repaint, the listener's reading and a panel.
 LIVE_BUDGET_S = 0.012
 # Views hear of new live steps at most this often: each notice repaints the timeline, and painting
@@ -45,7 +47,7 @@ LIVE_BUDGET_S = 0.012
 PUBLISH_S = 0.075
 PUBLISH_AT_ONCE = 64  # new steps the views may hear of in the batch's own turn (after a short batch)
 LOAD_SWITCH_INTERVAL_S = 0.0002
-SLICE = 500  # loaded steps told at once (then the budget is checked)
+SLICE = 250  # loaded steps told at once (then the budget is checked: ~2 ms of work)
 # While a file loads, the views hear of its steps this often: each notice repaints the timeline,
 # and repainting for every chunk cost more than judging it.
 LOAD_PUBLISH_S = 0.5
