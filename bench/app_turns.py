@@ -34,7 +34,7 @@ HANDLERS = {
     "inspector.gui.models.timeline_model:TimelineModel": ("append_steps",),
 }
 # Called by another handler: shown, not added to the gap's sum.
-NESTED = {"publish", "append_steps", "_on_steps", "_update_status", "_finish_load"}
+NESTED = {"publish", "append_steps", "_on_steps", "_update_status"}
 
 
 def _timed(calls: list[tuple[float, float, str]]) -> None:

@@ -107,6 +107,10 @@ class Inspection(QObject):
         self._apply_timer = QTimer(self)
         self._apply_timer.setInterval(0)
         self._apply_timer.timeout.connect(self._apply_loaded)
+        self._finish_timer = QTimer(self)
+        self._finish_timer.setSingleShot(True)
+        self._finish_timer.setInterval(0)
+        self._finish_timer.timeout.connect(self._finish_when_told)
         self._publish_timer = QTimer(self)
         self._publish_timer.setSingleShot(True)
         self._publish_timer.setInterval(0)
@@ -236,6 +240,7 @@ class Inspection(QObject):
 
     def cancel_load(self) -> None:
         self._apply_timer.stop()
+        self._finish_timer.stop()
         self._told()
         self._chunks.clear()
         self._owed = 0
@@ -303,7 +308,9 @@ class Inspection(QObject):
             self._loaded_at = time.perf_counter()
             self._told()  # the views paint what they were told, before the worker's credit below
             if self._done is not None:
-                self._finish_load(worker, *self._done)
+                # In a turn of its own: the panels' refresh and the window's end of the load come
+                # after this turn's rows (together they made the longest pause of an open).
+                self._finish_timer.start()
             else:
                 # The worker's next chunk once the window has painted this one.
                 low = Qt.EventPriority.LowEventPriority.value
@@ -334,6 +341,11 @@ class Inspection(QObject):
             self._apply_timer.start()  # what was kept for the next notice, now
         else:
             self._finish_load(worker, final, errors, kind)
+
+    def _finish_when_told(self) -> None:
+        worker = self._worker
+        if worker is not None and self._done is not None and not self._chunks:
+            self._finish_load(worker, *self._done)
 
     def _finish_load(self, worker: LoadWorker, final: list[Verdict], errors: list[str], kind: str) -> None:
         self._done = None
