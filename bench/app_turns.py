@@ -93,7 +93,7 @@ def main(argv: list[str]) -> int:
     for name, (n, total, most) in sorted(totals.items(), key=lambda kv: -kv[1][1]):
         print(f"{name:18s} calls {n:5.0f}  CPU {total * 1000:8.1f} ms  longest {most * 1000:6.1f} ms")
     for (wall_a, cpu_a), (wall_b, cpu_b) in itertools.pairwise(ticks):
-        if (cpu_b - cpu_a) * 1000 > over_ms:
+        if (cpu_b - cpu_a) * 1000 > over_ms or (wall_b - wall_a) * 1000 > 3 * over_ms:
             first = bisect.bisect_left(starts, wall_a)
             inside = [(name, cpu * 1000) for start, cpu, name in calls[first:] if start < wall_b]
             own = sum(ms for name, ms in inside if name not in NESTED)

@@ -107,6 +107,10 @@ class Inspection(QObject):
         self._apply_timer = QTimer(self)
         self._apply_timer.setInterval(0)
         self._apply_timer.timeout.connect(self._apply_loaded)
+        self._release_timer = QTimer(self)  # the worker goes on after a panel's turn (``hold_loader``)
+        self._release_timer.setSingleShot(True)
+        self._release_timer.setInterval(0)
+        self._release_timer.timeout.connect(self._release_after_paint)
         self._finish_timer = QTimer(self)
         self._finish_timer.setSingleShot(True)
         self._finish_timer.setInterval(0)
@@ -321,8 +325,24 @@ class Inspection(QObject):
             self._telling = False
             self.telling.emit(False)
 
+    def hold_loader(self) -> None:
+        """The window has work of its own in this turn while a file loads (a panel's refresh): the
+        worker waits until it is done and painted, as it does for a notice of steps. Run together,
+        the panel's many calls into Python each waited for the worker's interpreter lock: a 30 ms
+        refresh made pauses of 90-160 ms."""
+        worker = self._worker
+        if worker is not None:
+            worker.hold()
+            # Item views lay out on their own 0 ms timers, then paint: the credit follows both.
+            self._release_timer.start()
+
+    def _release_after_paint(self) -> None:
+        low = Qt.EventPriority.LowEventPriority.value
+        QCoreApplication.postEvent(self, QEvent(_CREDIT_EVENT), low)
+
     def customEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == _CREDIT_EVENT and self._worker is not None:
+        # While a notice is told, its own credit comes once it is painted (a panel's comes earlier).
+        if event.type() == _CREDIT_EVENT and self._worker is not None and not self._apply_timer.isActive():
             self._worker.taken(self._owed)
             self._owed = 0
 

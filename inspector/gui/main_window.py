@@ -452,6 +452,7 @@ class MainWindow(QMainWindow):
 
     def _next_part(self) -> None:
         if self._parts:
+            self.inspection.hold_loader()  # a loading file's worker waits for this part's turn
             self._parts.pop(0)()
         if self._parts:
             self._part_timer.start()

@@ -3,6 +3,7 @@ last turn, not after each of the turns the notice is told in, and still shows ev
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from PySide6.QtCore import QEvent, QObject
 from pytestqt.qtbot import QtBot
 
 from bench.bench_model import synthetic_traffic
-from inspector.gui.live.loading import CHUNK
+from inspector.gui.live.loading import CHUNK, HOLD_EVERY
 from inspector.gui.main_window import MainWindow
 from inspector.wire.envelope import dump_envelope
 from tests.gui.test_main_window import open_and_wait, window  # noqa: F401 - the window fixture
@@ -72,3 +73,21 @@ def test_cancelling_a_load_mid_notice_leaves_the_timeline_painting(
     ins.cancel_load()
     assert window.timeline.updatesEnabled()
     assert not ins.loading
+
+
+def test_a_panels_turn_holds_the_loader_until_the_window_has_painted(
+        qtbot: QtBot, window: MainWindow, tmp_path: Path,  # noqa: F811 - the imported fixture
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    path = told_in_turns(tmp_path, monkeypatch, 6, 10)
+    ins = window.inspection
+    with qtbot.waitSignal(ins.load_finished, timeout=20000):
+        window.open_file(path)
+        worker = ins._worker
+        assert worker is not None
+        qtbot.waitUntil(lambda: len(worker.store.steps) > 0, timeout=20000)
+        qtbot.waitUntil(lambda: not ins._apply_timer.isActive(), timeout=20000)
+        ins.hold_loader()  # what a panel's part does before it refreshes
+        judged = len(worker.store.steps)
+        time.sleep(0.2)  # this thread busy: the worker stops within HOLD_EVERY events
+        assert len(worker.store.steps) <= judged + HOLD_EVERY
+    assert ins.shown == CHUNK * 6  # and it went on once the window's loop turned
