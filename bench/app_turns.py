@@ -3,8 +3,9 @@ the table): ``bench.app``'s live measurement with the window's main handlers tim
 time, then, for every gap of the 10 ms timer whose CPU time passed ``MS``, the handlers that ran in
 it and their CPU milliseconds, in order.
 
-    QT_QPA_PLATFORM=offscreen python -m bench.app_turns FILE [MS]
+    QT_QPA_PLATFORM=offscreen python -m bench.app_turns [--open] FILE [MS]
 
+``--open``: the same for opening ``FILE`` (``bench.app``'s open measurement) rather than streaming it.
 ``FILE`` is a recording (``bench.parts.check.write_capture``); ``MS`` defaults to 30. What the timed
 handlers do not cover in a gap is Qt's own work (layouts, other widgets' paints, the window's flush).
 """
@@ -23,7 +24,9 @@ from typing import Any
 import bench.app as measured
 
 HANDLERS = {
-    "inspector.gui.inspection:Inspection": ("drain", "publish"),
+    # The last three: a file's open (``--open``).
+    "inspector.gui.inspection:Inspection": ("drain", "publish", "_apply_loaded", "_finish_load",
+                                            "customEvent"),
     "inspector.gui.main_window:MainWindow": ("_refresh_panels", "_next_part", "_update_status", "_on_steps"),
     "inspector.gui.widgets.timeline_view:TimelineView": ("paintEvent",),
     "inspector.gui.live.listener:Listener": ("_read",),  # not a slot: wrapping one loses sender()
@@ -56,26 +59,29 @@ def _timed(calls: list[tuple[float, float, str]]) -> None:
 
 
 def main(argv: list[str]) -> int:
+    opening = argv[:1] == ["--open"]
+    argv = argv[1:] if opening else argv
     path, over_ms = Path(argv[0]), float(argv[1]) if len(argv) > 1 else 30.0
     calls: list[tuple[float, float, str]] = []
     _timed(calls)
-    ticks: list[tuple[float, float]] = []
+    runs: list[list[tuple[float, float]]] = [[]]  # each timer's ticks: the bare loop's, then the run's
     tick = measured.Gaps._tick
 
     def noted(self: measured.Gaps) -> None:
-        ticks.append((time.perf_counter(), time.thread_time()))
+        runs[-1].append((time.perf_counter(), time.thread_time()))
         tick(self)
 
     begin = measured.Gaps.start
 
-    def started(self: measured.Gaps) -> None:  # the live run's ticks only, not the bare loop's
-        ticks.clear()
+    def started(self: measured.Gaps) -> None:
+        runs.append([])
         begin(self)
 
     measured.Gaps._tick = noted  # type: ignore[method-assign]
     measured.Gaps.start = started  # type: ignore[method-assign]
-    result = measured.measure_live(path)
+    result = (measured.measure_open if opening else measured.measure_live)(path)
     print(json.dumps({k: round(v, 1) for k, v in result.items()}))
+    ticks = runs[2]  # the run's, not the bare loop's nor the searches' after an open
     calls.sort()
     starts = [c[0] for c in calls]
     totals: dict[str, list[float]] = {}
@@ -87,7 +93,7 @@ def main(argv: list[str]) -> int:
     for name, (n, total, most) in sorted(totals.items(), key=lambda kv: -kv[1][1]):
         print(f"{name:18s} calls {n:5.0f}  CPU {total * 1000:8.1f} ms  longest {most * 1000:6.1f} ms")
     for (wall_a, cpu_a), (wall_b, cpu_b) in itertools.pairwise(ticks):
-        if (cpu_b - cpu_a) * 1000 > over_ms:
+        if (cpu_b - cpu_a) * 1000 > over_ms or (wall_b - wall_a) * 1000 > 3 * over_ms:
             first = bisect.bisect_left(starts, wall_a)
             inside = [(name, cpu * 1000) for start, cpu, name in calls[first:] if start < wall_b]
             own = sum(ms for name, ms in inside if name not in NESTED)

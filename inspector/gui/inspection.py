@@ -37,7 +37,9 @@ BATCH_INTERVAL_MS = 75
 # Behind (more queued than one batch applied): the next batch follows sooner, so a pause stays one
 # budget long and the window still catches up.
 CATCH_UP_MS = 15
-BUDGET_S = 0.02
+# A loaded file's notice is told this long a turn. Its turns come from a 0 ms timer, which Qt may run
+# twice before another timer's (a pause is then two budgets); the timeline paints only after the last.
+BUDGET_S = 0.01
 # A live batch is shorter: its turn may also hold a repaint, the listener's reading and a panel.
 LIVE_BUDGET_S = 0.012
 # Views hear of new live steps at most this often: each notice repaints the timeline, and painting
@@ -45,7 +47,7 @@ LIVE_BUDGET_S = 0.012
 PUBLISH_S = 0.075
 PUBLISH_AT_ONCE = 64  # new steps the views may hear of in the batch's own turn (after a short batch)
 LOAD_SWITCH_INTERVAL_S = 0.0002
-SLICE = 500  # loaded steps told at once (then the budget is checked)
+SLICE = 500  # loaded steps told at once (then the budget is checked: ~4 ms of work)
 # While a file loads, the views hear of its steps this often: each notice repaints the timeline,
 # and repainting for every chunk cost more than judging it.
 LOAD_PUBLISH_S = 0.5
@@ -68,6 +70,9 @@ class Inspection(QObject):
     load_progress = Signal(int, int)
     load_finished = Signal(object, str)  # errors: list[str], kind
     load_failed = Signal(str)
+    # A loaded file's notice is told to the views over several turns (True) until its last (False):
+    # a view may paint once, after the last, rather than after each turn.
+    telling = Signal(bool)
     problem = Signal(str)  # a non-fatal problem worth a line in the log/status bar
 
     def __init__(self, config: ModelConfig | None = None, parent: QObject | None = None) -> None:
@@ -96,11 +101,20 @@ class Inspection(QObject):
         self._chunks: deque[list[Step]] = deque()
         self._loaded_at = 0.0  # when the views last heard of loaded steps
         self._owed = 0  # chunks kept for a notice whose room the worker gets back after the repaint
+        self._telling = False  # a notice is being told over several turns (``telling``)
         self._done: tuple[list[Verdict], list[str], str] | None = None
         # Owned here, so it can never fire into a deleted inspection (a bare singleShot could).
         self._apply_timer = QTimer(self)
         self._apply_timer.setInterval(0)
         self._apply_timer.timeout.connect(self._apply_loaded)
+        self._release_timer = QTimer(self)  # the worker goes on after a panel's turn (``hold_loader``)
+        self._release_timer.setSingleShot(True)
+        self._release_timer.setInterval(0)
+        self._release_timer.timeout.connect(self._release_after_paint)
+        self._finish_timer = QTimer(self)
+        self._finish_timer.setSingleShot(True)
+        self._finish_timer.setInterval(0)
+        self._finish_timer.timeout.connect(self._finish_when_told)
         self._publish_timer = QTimer(self)
         self._publish_timer.setSingleShot(True)
         self._publish_timer.setInterval(0)
@@ -230,6 +244,8 @@ class Inspection(QObject):
 
     def cancel_load(self) -> None:
         self._apply_timer.stop()
+        self._finish_timer.stop()
+        self._told()
         self._chunks.clear()
         self._owed = 0
         self._done = None
@@ -277,7 +293,10 @@ class Inspection(QObject):
             return
         deadline = time.perf_counter() + BUDGET_S
         applied = False
-        while self._chunks and time.perf_counter() < deadline:
+        if not self._telling and self._chunks:
+            self._telling = True
+            self.telling.emit(True)
+        while self._chunks and (not applied or time.perf_counter() < deadline):  # a slice at least
             steps = self._chunks[0]
             if len(steps) > SLICE:
                 self._chunks[0] = steps[SLICE:]
@@ -291,15 +310,39 @@ class Inspection(QObject):
         if not self._chunks:
             self._apply_timer.stop()
             self._loaded_at = time.perf_counter()
+            self._told()  # the views paint what they were told, before the worker's credit below
             if self._done is not None:
-                self._finish_load(worker, *self._done)
+                # In a turn of its own: the panels' refresh and the window's end of the load come
+                # after this turn's rows (together they made the longest pause of an open).
+                self._finish_timer.start()
             else:
                 # The worker's next chunk once the window has painted this one.
                 low = Qt.EventPriority.LowEventPriority.value
                 QCoreApplication.postEvent(self, QEvent(_CREDIT_EVENT), low)
 
+    def _told(self) -> None:
+        if self._telling:
+            self._telling = False
+            self.telling.emit(False)
+
+    def hold_loader(self) -> None:
+        """The window has work of its own in this turn while a file loads (a panel's refresh): the
+        worker waits until it is done and painted, as it does for a notice of steps. Run together,
+        the panel's many calls into Python each waited for the worker's interpreter lock: a 30 ms
+        refresh made pauses of 90-160 ms."""
+        worker = self._worker
+        if worker is not None:
+            worker.hold()
+            # Item views lay out on their own 0 ms timers, then paint: the credit follows both.
+            self._release_timer.start()
+
+    def _release_after_paint(self) -> None:
+        low = Qt.EventPriority.LowEventPriority.value
+        QCoreApplication.postEvent(self, QEvent(_CREDIT_EVENT), low)
+
     def customEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        if event.type() == _CREDIT_EVENT and self._worker is not None:
+        # While a notice is told, its own credit comes once it is painted (a panel's comes earlier).
+        if event.type() == _CREDIT_EVENT and self._worker is not None and not self._apply_timer.isActive():
             self._worker.taken(self._owed)
             self._owed = 0
 
@@ -319,6 +362,11 @@ class Inspection(QObject):
         else:
             self._finish_load(worker, final, errors, kind)
 
+    def _finish_when_told(self) -> None:
+        worker = self._worker
+        if worker is not None and self._done is not None and not self._chunks:
+            self._finish_load(worker, *self._done)
+
     def _finish_load(self, worker: LoadWorker, final: list[Verdict], errors: list[str], kind: str) -> None:
         self._done = None
         self.skipped = worker.skipped
@@ -333,6 +381,8 @@ class Inspection(QObject):
     def _on_failed(self, message: str) -> None:
         if self.sender() is not self._worker:
             return  # a cancelled load's late news
+        self._apply_timer.stop()
+        self._told()
         self._worker = None
         self._set_loading(False)
         self.load_failed.emit(message)
