@@ -8,7 +8,6 @@ reaches into a widget. Nothing here is modal: a problem is a signal the window s
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -82,50 +81,34 @@ class Partners:
     check_ports: Callable[[str, Sequence[int]], None] = check_ports_free
 
 
-class _DemoStart(QObject):
-    """The demo's start, off the GUI thread: its shop, its capture proxy (waited for until it
-    listens, a second or more) and its browser. ``done`` reaches the GUI thread queued."""
+class _DemoStep(QObject):
+    """A slow step of the demo, off the GUI thread: its start (its shop, its capture proxy waited for
+    until it listens, a second or more, and its browser) or its stop (browser, proxy and shop take
+    seconds to end). ``done`` reaches the GUI thread queued."""
 
-    done = Signal(object, object)  # the demo, the exception its start raised (or None)
+    done = Signal(object, object)  # the demo, the exception the step raised (or None)
 
-    def __init__(self, session: Demo, parent: QObject) -> None:
+    def __init__(self, session: Demo, parent: QObject, *, starting: bool) -> None:
         super().__init__(parent)
         self.session = session
-        self.worker = threading.Thread(target=self._run, name="demo-start", daemon=True)
+        self.starting = starting
+        self.worker = threading.Thread(target=self._run, name="demo-start" if starting else "demo-stop",
+                                       daemon=True)
 
     def _run(self) -> None:
         error: Exception | None = None
         try:
-            self.session.start()
-        except Exception as exc:  # shown by the window once back on the GUI thread
+            if self.starting:
+                self.session.start()
+            else:
+                self.session.stop()
+        except Exception as exc:  # shown (or logged) by the window once back on the GUI thread
             error = exc
         try:
             self.done.emit(self.session, error)
-        except RuntimeError:  # the controller is gone: nobody will stop the demo but this thread
-            if error is None:
+        except RuntimeError:  # the controller is gone: nobody will stop a started demo but this thread
+            if self.starting and error is None:
                 self.session.stop()
-
-
-class _DemoStop(QObject):
-    """The running demo's stop, off the GUI thread: its browser, capture proxy and shop take seconds
-    to end. The next demo is prepared only once this is done, so nothing of the old one (a late hit
-    of its browser, its proxy's last lines) can reach the new inspection."""
-
-    done = Signal(object)  # the exception its stop raised (or None)
-
-    def __init__(self, session: Demo, parent: QObject) -> None:
-        super().__init__(parent)
-        self.session = session
-        self.worker = threading.Thread(target=self._run, name="demo-stop", daemon=True)
-
-    def _run(self) -> None:
-        error: Exception | None = None
-        try:
-            self.session.stop()
-        except Exception as exc:  # logged on the GUI thread; the next demo starts anyway
-            error = exc
-        with contextlib.suppress(RuntimeError):  # RuntimeError: the controller is gone
-            self.done.emit(error)
 
 
 class Controller(QObject):
@@ -150,8 +133,8 @@ class Controller(QObject):
         self.devices: dict[int, str] = {}  # listen port -> profile, of the running capture
         self.browsers: list[Launched] = []
         self.demo: Demo | None = None
-        self.demo_starting: _DemoStart | None = None  # a demo on its way up, off the GUI thread
-        self.demo_stopping: _DemoStop | None = None  # the previous demo going, before the next starts
+        self.demo_starting: _DemoStep | None = None  # a demo on its way up, off the GUI thread
+        self.demo_stopping: _DemoStep | None = None  # the previous demo going, before the next starts
         # Each capture start is a run, the demo's child a source of its own: each numbers from 0.
         self._run = 0
         self._demo_run = 0
@@ -330,9 +313,10 @@ class Controller(QObject):
         if self.demo_starting is not None or self.demo_stopping is not None:
             self.notice.emit("The demo is starting")
             return True
-        if self.demo is not None:  # one demo at a time: its site, capture and browser go first
+        if self.demo is not None:  # one demo at a time: its site, capture and browser go first; the
+            # next is prepared once they are gone, so nothing of the old one reaches its inspection
             previous, self.demo = self.demo, None
-            self.demo_stopping = stopping = _DemoStop(previous, self)
+            self.demo_stopping = stopping = _DemoStep(previous, self, starting=False)
             stopping.done.connect(self._on_previous_demo_stopped)
             self.notice.emit("Starting the demo…")
             self.status_changed.emit()
@@ -340,7 +324,7 @@ class Controller(QObject):
             return True
         return self._start_demo()
 
-    def _on_previous_demo_stopped(self, error: Exception | None) -> None:
+    def _on_previous_demo_stopped(self, _session: Demo, error: Exception | None) -> None:
         stopping, self.demo_stopping = self.demo_stopping, None
         if stopping is None:  # closed meanwhile
             return
@@ -359,7 +343,7 @@ class Controller(QObject):
         except Exception as exc:
             self._demo_failed(exc)
             return False
-        self.demo_starting = starting = _DemoStart(session, self)
+        self.demo_starting = starting = _DemoStep(session, self, starting=True)
         starting.done.connect(self._on_demo_start_done)
         self.notice.emit("Starting the demo…")
         self.status_changed.emit()

@@ -353,8 +353,8 @@ class ReferenceModel:
     def _judge_expired(self, dev: DeviceState, exp: Expectation) -> None:
         user = next((k for k in dev.recent if k.call_seq == exp.since_seq), None)
         new = None if user is None else user.user_id
-        counted = user is not None and user.renewal_counted is not None and not user.renewal_seen
-        observation = Observation.DEADLINE_RENEWAL_COUNTED if counted and (
+        counted_at = None if user is None or user.renewal_seen else user.renewal_counted
+        observation = Observation.DEADLINE_RENEWAL_COUNTED if counted_at is not None and (
             exp.kind, Observation.DEADLINE_RENEWAL_COUNTED) in MEETS else Observation.DEADLINE
         outcome = MEETS[(exp.kind, observation)]
         if outcome is Outcome.MET:
@@ -374,8 +374,8 @@ class ReferenceModel:
         message = messages.expectation_message(rule, exp.kind, observation, old=exp.old_user_id,
                                                new=new, deadline=self.config.deadline_s)
         events = [exp.since_seq]
-        if counted and user is not None and user.renewal_counted is not None:
-            events.append(user.renewal_counted)  # the page that counts it
+        if observation is Observation.DEADLINE_RENEWAL_COUNTED and counted_at is not None:
+            events.append(counted_at)  # the page that counts it
         self._fire(rule, dev.device, events, message, details, time=self._at(exp), since=exp)
         if exp.kind in _NEW_USER_KINDS:
             # The tag kept the user: the identities go with the user it had when the call was made.
