@@ -13,8 +13,8 @@ from inspector.demo.session import DemoSession
 from inspector.gui.controller import Partners
 from inspector.gui.main_window import MainWindow
 from inspector.gui.settings import Settings
-from inspector.launch.proxy import free_port
 from inspector.wire.events import Tick
+from tests.support.ports import free_port_run
 
 pytestmark = pytest.mark.e2e
 
@@ -26,7 +26,9 @@ def ticks(window: MainWindow) -> int:
 def test_the_demo_beside_a_capture_is_a_source_of_its_own_and_both_proxies_are_named(
         qtbot: QtBot, store: QSettings) -> None:
     partners = Partners(demo_session=functools.partial(DemoSession, open_browser=False))
-    window = MainWindow(Settings(proxy_port=free_port(), sink=True), store, partners=partners)
+    # Below the ephemeral range: the demo's own proxy, its shop and every outgoing connection take
+    # ephemeral ports, and one of them took an ephemeral pick here before the capture listened (CI).
+    window = MainWindow(Settings(proxy_port=free_port_run(1), sink=True), store, partners=partners)
     qtbot.addWidget(window)
     try:
         with qtbot.waitSignal(window.controller.demo_started, timeout=30000):
