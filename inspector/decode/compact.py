@@ -74,6 +74,11 @@ class CompactEnvelopes(Sequence[Envelope]):
                 out.append(env, None if isinstance(item, Envelope) else item)
         return out
 
+    def kept(self) -> Iterator[bytes | str | Envelope]:
+        """Each event as it is kept, in order, without parsing it: the line it was read from, or the
+        envelope when it was added as one. Events appended while this is read are read too."""
+        return iter(self._items)
+
     def __len__(self) -> int:
         return len(self._items)
 

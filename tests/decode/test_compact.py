@@ -6,7 +6,7 @@ from pathlib import Path
 
 from inspector.decode.compact import CompactEnvelopes, facts_of
 from inspector.decode.sources import load_capture
-from inspector.wire.envelope import Envelope, dump_envelope
+from inspector.wire.envelope import Envelope, dump_envelope, parse_envelope
 from inspector.wire.events import Notice, Page, Tick
 
 ROOT = Path(__file__).parent.parent.parent
@@ -48,3 +48,18 @@ def test_the_captures_ticks_name_no_device() -> None:
     kept = CompactEnvelopes([Envelope(seq=0, time=0.0, device="laptop", event=Page(url="https://shop.test/")),
                              Envelope(seq=1, time=5.0, event=Tick())])
     assert list(kept.facts.devices) == ["laptop"] and "tick" in kept.facts.kinds
+
+
+def test_kept_gives_each_event_as_it_is_kept_without_parsing_it() -> None:
+    page = Envelope(seq=0, time=0.0, device="a", event=Page(url="https://shop.test/"))
+    tick = Envelope(seq=1, time=1.0, device="a", event=Tick())
+    line = dump_envelope(page).encode()
+    kept = CompactEnvelopes()
+    kept.append(page, line)
+    kept.append(tick)  # added as an object: kept as one
+    items = list(kept.kept())
+    assert items[0] is line and items[1] is tick
+    compact = load_capture(LAPTOP, compact=True).envelopes
+    assert isinstance(compact, CompactEnvelopes)
+    assert all(isinstance(item, bytes | str) for item in compact.kept())
+    assert [parse_envelope(item) for item in compact.kept()] == list(compact)

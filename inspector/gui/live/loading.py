@@ -110,10 +110,9 @@ class LoadWorker(QThread):
             self.failed.emit(f"{self.path}: {type(exc).__name__}: {exc}")
             return
         self.skipped = loaded.skipped
-        items = _items(loaded.envelopes)
         pairs = ((item, None) if isinstance(item, Envelope) else (parse_envelope(item), item)
-                 for item in items)
-        if self._judge(pairs, len(items), loaded.errors):
+                 for item in _items(loaded.envelopes))
+        if self._judge(pairs, len(loaded.envelopes), loaded.errors):
             self._finish(loaded.errors, loaded.kind)
 
     def _judge_plain_recording(self) -> bool:
@@ -199,10 +198,7 @@ def _in_order(lines: list[bytes], plain: list[bool]) -> Iterator[tuple[Envelope,
         yield env, line
 
 
-def _items(envelopes: Sequence[Envelope]) -> Sequence[Envelope | bytes | str]:
+def _items(envelopes: Sequence[Envelope]) -> Iterable[Envelope | bytes | str]:
     """A capture's events, each as the line it was read from when it was kept as one (the store then
     keeps that line rather than an envelope), else as the envelope."""
-    if isinstance(envelopes, CompactEnvelopes):
-        # decode.compact gives no public access to its lines yet (asked); they are read, not changed.
-        return envelopes._items
-    return envelopes
+    return envelopes.kept() if isinstance(envelopes, CompactEnvelopes) else envelopes
