@@ -101,6 +101,14 @@ class SummaryWarmer(QObject):
         if not self._timer.isActive():
             self._timer.start()
 
+    def stop(self) -> bool:
+        """Stop warming until ``start`` (a text search makes the summaries it reads itself: warming
+        beside it would only double the GUI thread's work per turn); whether it was warming."""
+        warming = self._timer.isActive()
+        self._timer.stop()
+        self._urgent = False
+        return warming
+
     def warm_now(self) -> None:
         """Make the missing summaries in this turn (few of them: see ``WARM_AT_ONCE``)."""
         self._make(float("inf"))

@@ -75,6 +75,7 @@ class TimelineView(QTableView):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._menu)
         proxy.rowsInserted.connect(self._on_inserted)
+        proxy.refiltered.connect(self._on_refiltered)  # a new filter's rows, in one layout change
         self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
         self.selectionModel().currentRowChanged.connect(self._on_current)
 
@@ -147,6 +148,10 @@ class TimelineView(QTableView):
         if self.follow:
             self.scrollToBottom()
         self.viewport().update()
+
+    def _on_refiltered(self) -> None:
+        if self.follow:
+            self.scrollToBottom()
 
     def _on_scrolled(self, value: int) -> None:
         # Scrolling up leaves follow mode; scrolling back to the bottom resumes it.
