@@ -26,6 +26,9 @@ class EnvelopeFacts:
     kinds: set[str] = field(default_factory=set)
     notices: Counter[str] = field(default_factory=Counter)
 
+    def copy(self) -> EnvelopeFacts:
+        return EnvelopeFacts(dict(self.devices), set(self.kinds), Counter(self.notices))
+
     def note(self, env: Envelope) -> None:
         event = env.event
         if event.kind != "tick":  # the capture's clock, under "default" whatever its devices: no device
@@ -72,6 +75,14 @@ class CompactEnvelopes(Sequence[Envelope]):
                 out.append(moved, dump_envelope(moved))
             else:
                 out.append(env, None if isinstance(item, Envelope) else item)
+        return out
+
+    def copy(self) -> CompactEnvelopes:
+        """The events kept now, with their facts: read on another thread while this one grows (the
+        lines and envelopes are shared, never changed)."""
+        out = CompactEnvelopes()
+        out._items = list(self._items)
+        out.facts = self.facts.copy()
         return out
 
     def kept(self) -> Iterator[bytes | str | Envelope]:

@@ -28,10 +28,10 @@ from inspector.gui.live.loading import LoadWorker
 from inspector.gui.numbering import SourceNumbering
 from inspector.model.reference import ModelConfig
 from inspector.model.state import Severity, Snapshot, Verdict
-from inspector.report.files import replacing_text
+from inspector.report.recording import write_recording
 from inspector.session.engine import Engine, Step
 from inspector.session.store import CaptureStore, StepView
-from inspector.wire.envelope import Envelope, dump_envelope
+from inspector.wire.envelope import Envelope
 
 BATCH_INTERVAL_MS = 75
 # Behind (more queued than one batch applied): the next batch follows sooner, so a pause stays one
@@ -389,11 +389,7 @@ class Inspection(QObject):
 
     def save(self, path: Path) -> int:
         """Write what was captured as a recording (JSON lines); returns the number of lines."""
-        with replacing_text(path) as out:
-            for raw in self.raws:
-                out.write(dump_envelope(raw))
-                out.write("\n")
-        return len(self.raws)
+        return write_recording(path, self.raws)
 
     # ------------------------------------------------------------------ state
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,9 +17,11 @@ from inspector.gui.live.connection import CaptureCommand
 from inspector.gui.settings import Settings
 from inspector.launch import browser, profiles
 from inspector.launch import proxy as launcher
+from inspector.model.state import Snapshot
 from inspector.report.capture import InputFile
 from inspector.report.check import CheckRun
 from inspector.report.html import render_html
+from inspector.session.store import CaptureStore
 from inspector.wire.endpoints import LOOPBACK, TOKEN_ENV
 
 if TYPE_CHECKING:
@@ -108,7 +111,34 @@ def report_html(inspection: Inspection, reveal: bool) -> str:
     It renders the inspection's own store, so it says exactly what the window shows; a live capture's
     open expectations are judged when the capture stops, as in the window.
     """
+    return report_job(inspection, reveal)()
+
+
+def report_job(inspection: Inspection, reveal: bool) -> Callable[[], str]:
+    """``report_html`` in two steps: what the inspection holds is taken now (a few ms at 100,000
+    events, on the GUI thread, while nothing changes it), and the call returned renders it, on any
+    thread (about a second at 100,000 events) while the capture goes on."""
     source = inspection.source or "live capture"
-    item = InputFile(path=source, kind="recording", envelopes=inspection.raws)
-    run = CheckRun((item,), inspection.store, inspection.config.deadline_s)
-    return render_html(run, reveal=reveal, title=f"UXA Inspector report — {Path(source).name}")
+    item = InputFile(path=source, kind="recording", envelopes=inspection.raws.copy())
+    run = CheckRun((item,), FrozenStore(inspection.store), inspection.config.deadline_s)
+    title = f"UXA Inspector report — {Path(source).name}"
+    return lambda: render_html(run, reveal=reveal, title=title)
+
+
+class FrozenStore(CaptureStore):
+    """What a store holds at one moment, for a rendering on another thread: the lists the renderings
+    read, copied, and the model's state then. The store goes on (live events) without changing it.
+    Its verdicts, moments and states are never changed once made, so they are shared, not copied."""
+
+    def __init__(self, store: CaptureStore) -> None:
+        super().__init__(store.config, time_travel=False)
+        self.verdicts = list(store.verdicts)
+        self.severity_counts = store.severity_counts.copy()
+        self.rule_counts = store.rule_counts.copy()
+        self.timeline = list(store.timeline)
+        self.refused = list(store.refused)
+        self.applied, self.events, self.dropped = store.applied, store.events, store.dropped
+        self._snapshot = store.snapshot()
+
+    def snapshot(self) -> Snapshot:
+        return self._snapshot

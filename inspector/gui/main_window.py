@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from inspector.gui import collector, integrations, theme
 from inspector.gui import settings as settings_store
 from inspector.gui.controller import Controller, Partners
+from inspector.gui.exports import Exports
 from inspector.gui.inspection import Inspection
 from inspector.gui.models.masking import PERSONAL
 from inspector.gui.models.rows import Row
@@ -53,7 +54,6 @@ from inspector.gui.widgets.status_bar import StatusBar
 from inspector.gui.widgets.timeline_view import TimelineView
 from inspector.model.state import Severity, Snapshot
 from inspector.report.evidence import evidence_of_facts
-from inspector.report.files import write_replacing
 
 # 2: docks have minimum widths; a layout saved before (side docks shrunk to ~150 px) is not restored.
 LAYOUT_VERSION = 2
@@ -97,6 +97,8 @@ class MainWindow(QMainWindow):
         self._build_docks()
         self._build_actions()
         self._build_status()
+        self.exports = Exports(self.inspection, self)
+        self.exports.show_in(self.log, self.statusBar(), self.banner, (self.save_action, self.report_action))
         self._connect()
         self._default_state = self.saveState(LAYOUT_VERSION)  # what View ▸ Reset layout goes back to
         self._restore_layout()
@@ -407,6 +409,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.save_layout()
         self.inspection.cancel_load()
+        self.exports.wait()  # a file being written is finished, not left half-way
         self.controller.close()
         collector.thaw()  # the window's own cycles become garbage now
         super().closeEvent(event)
@@ -601,31 +604,16 @@ class MainWindow(QMainWindow):
         self._ask_path("Save the recording", "capture.jsonl", "Recordings (*.jsonl)", self.save_file,
                        save=True)
 
-    def save_file(self, path: Path) -> None:
-        try:
-            count = self.inspection.save(path)
-        except OSError as exc:
-            self.log(f"could not save {path}: {exc.strerror or exc}")
-            self.statusBar().showMessage(f"Could not save {path.name}", 5000)
-            return
-        self.log(f"saved {count} events to {path}")
-        self.statusBar().showMessage(f"Saved {count} events to {path.name}", 5000)
+    def save_file(self, path: Path) -> bool:
+        """Start saving the recording (written off the GUI thread: ``gui/exports.py``)."""
+        return self.exports.save(path)
 
     def export_report(self) -> None:
         self._ask_path("Export a report", "report.html", "HTML (*.html)", self.write_report, save=True)
 
     def write_report(self, path: Path) -> bool:
-        try:
-            html = integrations.report_html(self.inspection, self.reveal)
-            write_replacing(path, html)
-        except integrations.UnavailableError as exc:
-            self.log(f"report: {exc}")
-            return False
-        except Exception as exc:  # a report bug must not take the capture down
-            self.log(f"report failed: {type(exc).__name__}: {exc}")
-            return False
-        self.log(f"report written to {path}")
-        return True
+        """Start writing the HTML report of what is shown now (off the GUI thread)."""
+        return self.exports.report(path, self.reveal)
 
     def show_settings(self) -> SettingsDialog:
         if self.settings_dialog is None:

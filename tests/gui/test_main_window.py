@@ -159,7 +159,8 @@ def test_save_then_reopen_gives_the_same_timeline(qtbot: QtBot, window: MainWind
                                                  tmp_path: Path, demo: list[Envelope]) -> None:
     open_and_wait(qtbot, window, recording)
     out = tmp_path / "saved.jsonl"
-    window.save_file(out)
+    with qtbot.waitSignal(window.exports.finished, timeout=20000):  # written off the GUI thread
+        assert window.save_file(out)
     assert [parse_envelope(line) for line in out.read_text().splitlines()] == demo
     before = [(r.seq, r.kind, r.rules) for r in window.timeline_model.rows]
     open_and_wait(qtbot, window, out)
@@ -194,7 +195,8 @@ def test_report_export_writes_masked_html(qtbot: QtBot, window: MainWindow, reco
                                           tmp_path: Path) -> None:
     open_and_wait(qtbot, window, recording)
     out = tmp_path / "report.html"
-    assert window.write_report(out)
+    with qtbot.waitSignal(window.exports.finished, timeout=20000):
+        assert window.write_report(out)
     html = out.read_text()
     assert "unexpected-user-id-change" in html
     assert "customer-0001" not in html
