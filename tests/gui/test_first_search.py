@@ -13,11 +13,10 @@ from pytestqt.qtbot import QtBot
 from bench.bench_model import synthetic_traffic
 from inspector.gui.main_window import MainWindow
 from inspector.gui.models.rows import event_summary, verdict_summary
-from inspector.gui.models.timeline_model import WARM_AT_ONCE
 from inspector.wire.envelope import dump_envelope
 from tests.gui.test_main_window import new_window, open_and_wait
 
-EVENTS = 4 * WARM_AT_ONCE  # enough rows to be made over several turns of the event loop
+EVENTS = 8000  # enough rows to be made over several turns of the event loop
 
 
 @pytest.fixture

@@ -15,7 +15,8 @@ were when the filter keeps them, as Qt's proxy keeps them.
 
 A value learnt by the capture in the middle of a pass (``PERSONAL.version``) does not restart it: the
 rows read before keep the summary they had then, as a live capture's rows filtered as they come do.
-``multiData`` hands a painted cell's roles to the source in one call.
+``multiData`` hands a painted cell's roles to the source in one call; the flags are Qt's own for a
+table (the timeline's too), answered without Python.
 """
 
 from __future__ import annotations
@@ -31,17 +32,15 @@ from PySide6.QtCore import (
     QModelIndex,
     QModelRoleData,
     QModelRoleDataSpan,
-    QPersistentModelIndex,
     Qt,
     QTimer,
     Signal,
 )
 
 from inspector.gui.models.rows import CATEGORIES
+from inspector.gui.models.table_base import AnyIndex
 from inspector.gui.models.timeline_model import TimelineModel
 from inspector.model.state import Severity
-
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 # Ticks are bookkeeping; the "capture" category starts hidden except notices and drops.
 DEFAULT_CATEGORIES = frozenset(CATEGORIES)
@@ -307,9 +306,6 @@ class TimelineFilter(QAbstractTableModel):
         if orientation == Qt.Orientation.Vertical:
             section = self._shown[section] if 0 <= section < len(self._shown) else -1
         return self.timeline.headerData(section, orientation, role)
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        return self.timeline.flags(self.mapToSource(index))
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         return self.timeline.data(self.mapToSource(index), role)

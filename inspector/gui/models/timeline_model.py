@@ -17,7 +17,7 @@ import time
 from collections.abc import Sequence
 from typing import Any, NamedTuple, cast
 
-from PySide6.QtCore import QModelIndex, QModelRoleData, QModelRoleDataSpan, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QModelRoleData, QModelRoleDataSpan, QObject, Qt, QTimer
 from PySide6.QtGui import QFont
 
 from inspector.gui import theme
@@ -56,28 +56,23 @@ class Cells(NamedTuple):
     roles: tuple[dict[int, Any], ...]
 
 
-# The summaries are made this long per event-loop turn (a 10 ms timer still ticks), and at once when so
-# few are missing that it takes no longer than a couple of turns would.
+# The summaries are made this long per event-loop turn (a 10 ms timer still ticks).
 WARM_SLICE_S = 0.004
-WARM_AT_ONCE = 2000
 
 
 class SummaryWarmer(QObject):
     """Makes the rows' summaries (as shown now: Reveal and ``PERSONAL.version``) a few ms per turn of
-    the event loop, so the first text search over 100,000 rows only reads them. Each is decoded from
+    the event loop, so the first text search over 100,000 rows mostly reads them. Each is decoded from
     its event's line (~10 µs): all at once would freeze the window for a second or more.
 
-    Runs when idle after a file is loaded (never while loading), and at once when a search needs them
-    (``warm``). ``ready`` is emitted at the end of each pass over the rows."""
-
-    ready = Signal()
+    Runs when idle after a file is loaded (never while loading). A text search's filter pass makes
+    those it reads itself (``timeline_filter``) and stops the warmer meanwhile."""
 
     def __init__(self, model: TimelineModel) -> None:
         super().__init__(model)
         self.model = model
         self._key: tuple[bool, int] | None = None  # what the rows before ``_next`` were made for
         self._next = 0
-        self._urgent = False
         self._timer = QTimer(self)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._slice)
@@ -89,15 +84,11 @@ class SummaryWarmer(QObject):
         """Whether every row's summary is made for what is shown now."""
         return self._key == self._current() and self._next >= len(self.model.rows)
 
-    def missing(self) -> int:
-        return len(self.model.rows) - (self._next if self._key == self._current() else 0)
-
     def reset(self) -> None:
         self._key, self._next = None, 0
 
-    def start(self, urgent: bool = False) -> None:
-        """Warm in slices; ``urgent`` (a search waits): even while a file is still loading."""
-        self._urgent = self._urgent or urgent
+    def start(self) -> None:
+        """Warm in slices (not while a file loads: started again when it is loaded)."""
         if not self._timer.isActive():
             self._timer.start()
 
@@ -106,27 +97,19 @@ class SummaryWarmer(QObject):
         beside it would only double the GUI thread's work per turn); whether it was warming."""
         warming = self._timer.isActive()
         self._timer.stop()
-        self._urgent = False
         return warming
 
-    def warm_now(self) -> None:
-        """Make the missing summaries in this turn (few of them: see ``WARM_AT_ONCE``)."""
-        self._make(float("inf"))
-
     def _slice(self) -> None:
-        if self.model.inspection.loading and not self._urgent:
+        if self.model.inspection.loading:
             self._timer.stop()  # started again when the load finishes
             return
         if self._make(time.perf_counter() + WARM_SLICE_S):
             self._timer.stop()
-            self._urgent = False
-            self.ready.emit()
 
     def _make(self, deadline: float) -> bool:
         """Summaries until ``deadline``; True at the end of the rows. A new key (Reveal, a value learnt)
         starts again from the first row; a value learnt in the middle of a pass does not: the pass
-        ends, so a waiting search is never starved by a live capture learning values (the rows made
-        before are made again when read)."""
+        ends (the rows made before are made again when read)."""
         key, rows = self._current(), self.model.rows
         if key != self._key:
             if self._next >= len(rows) or self._key is None or key[0] != self._key[0]:
