@@ -35,18 +35,23 @@ def test_restored_when_the_block_raises() -> None:
 
 def test_a_block_that_kept_many_objects_freezes_them_and_a_small_one_does_not(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    frozen = gc.get_freeze_count()
-    with bulk_allocation():
-        kept = [[i] for i in range(10)]
-    assert gc.get_freeze_count() == frozen  # no young pass ran: left to the collector
-    monkeypatch.setattr(collection_pace, "FREEZE_AFTER", 1)
+    # With automatic collection on, as in a check (an app's window earlier in the process switched it
+    # off for good, and the test after this one covers that case).
+    frozen, enabled = gc.get_freeze_count(), gc.isenabled()
+    gc.enable()
     try:
+        with bulk_allocation():
+            kept = [[i] for i in range(10)]
+        assert gc.get_freeze_count() == frozen  # no young pass ran: left to the collector
+        monkeypatch.setattr(collection_pace, "FREEZE_AFTER", 1)
         with bulk_allocation():
             kept = [[i] for i in range(YOUNG_THRESHOLD + 1000)]  # fills the young generation once
         assert gc.get_freeze_count() >= frozen + len(kept)
     finally:
         if frozen == 0:
             gc.unfreeze()  # as this test found it
+        if not enabled:
+            gc.disable()
 
 
 def test_nothing_is_frozen_where_automatic_collection_is_off(monkeypatch: pytest.MonkeyPatch) -> None:
