@@ -19,9 +19,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gzip
+import json
 import os
 import random
 import socket
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -30,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.run import Row
-from inspector.launch.proxy import ADDON_PATH, BlockingProxy, build_command, child_prefix, free_port
+from inspector.launch.proxy import BlockingProxy, build_command, free_port
 from inspector.wire.endpoints import LOOPBACK, TOKEN_ENV
 
 CONNECTIONS = 10
@@ -256,18 +259,28 @@ VARIANTS = (Variant("bare", "bare"), Variant("forward", "forward"), Variant("sin
 
 
 def proxy_argv(variant: Variant, port: int, origin_port: int, workdir: Path, stream_port: int) -> list[str]:
-    """The capture child's own command line (``build_command``), listening in upstream mode to the
-    origin server; bare is the same mitmdump without the addon and its options."""
+    """The capture child's own command line (``build_command``, another tree's from that tree), listening
+    in upstream mode to the origin server; bare is mitmdump itself (its full default addons, the
+    baseline users know) with the same flags, without the addon and its options."""
     mode = f"upstream:http://{LOOPBACK}:{origin_port}@{LOOPBACK}:{port}"
     if variant.kind == "bare":
-        return [*child_prefix(), "--set", f"confdir={workdir / 'conf'}", "--mode", mode,
+        return [sys.executable, "-c", "from mitmproxy.tools.main import mitmdump; mitmdump()",
+                "--set", f"confdir={workdir / 'conf'}", "--mode", mode,
                 "--set", "termlog_verbosity=warn", "--set", "flow_detail=0"]
-    argv = build_command(devices={port: "bench"}, sink=variant.kind == "sink", confdir=workdir / "conf",
-                         journal=workdir / f"{variant.name}.jsonl", stream_port=stream_port)
-    if variant.tree is not None:
-        argv = [str(variant.tree / "inspector" / "capture" / "addon.py") if arg == str(ADDON_PATH) else arg
-                for arg in argv]
+    options = {"devices": {port: "bench"}, "sink": variant.kind == "sink", "confdir": str(workdir / "conf"),
+               "journal": str(workdir / f"{variant.name}.jsonl"), "stream_port": stream_port}
+    argv = build_command(**options) if variant.tree is None else _tree_command(variant.tree, options)
     return [mode if arg == f"regular@{LOOPBACK}:{port}" else arg for arg in argv]
+
+
+def _tree_command(tree: Path, options: dict[str, object]) -> list[str]:
+    """``build_command(**options)`` as another checkout's own code writes it (its child may differ)."""
+    code = ("import json, sys; from inspector.launch.proxy import build_command; o = json.loads(sys.argv[1]);"
+            " o['devices'] = {int(p): n for p, n in o['devices'].items()};"
+            " print(json.dumps(build_command(**o)))")
+    done = subprocess.run([sys.executable, "-c", code, json.dumps(options)], capture_output=True, text=True,
+                          check=True, env={**os.environ, **_tree_env(tree)}, timeout=60)
+    return list(json.loads(done.stdout))
 
 
 def _tree_env(tree: Path) -> dict[str, str]:

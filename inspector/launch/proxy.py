@@ -1,4 +1,4 @@
-"""Starting and stopping the capture child (mitmdump with our addon). No mitmproxy import here:
+"""Starting and stopping the capture child (mitmproxy with our addon). No mitmproxy import here:
 the GUI, the CLI and the demo all use this module.
 """
 
@@ -22,15 +22,15 @@ from inspector.launch.preflight import CaptureStartError, check_confdir_writable
 from inspector.package_files import package_file
 from inspector.wire.endpoints import LOOPBACK, LOOPBACK_HOSTS, TOKEN_ENV
 
-# The addon is a file mitmdump loads, not a module imported here (launch never imports mitmproxy).
+# The addon's file, for users who run it in their own mitmdump (-s); our child imports it instead.
 ADDON_PATH = package_file("capture", "addon.py")
-# The first argument that makes our entry point run mitmdump (inspector/__main__.py): a frozen app has
-# no mitmdump and no Python to start, so the child is the app itself, started this way.
+# The first argument that makes our entry point the capture child (inspector/__main__.py): a frozen app
+# has no mitmdump and no Python to start, so the child is the app itself, started this way.
 CHILD_VERB = "_capture-child"
 
 
 def child_prefix() -> list[str]:
-    """The start of the child's command line: mitmdump, run by our own entry point."""
+    """The start of the child's command line: our own entry point as the capture child."""
     if getattr(sys, "frozen", False):  # PyInstaller's app: sys.executable is the app
         return [sys.executable, CHILD_VERB]
     return [sys.executable, "-m", "inspector", CHILD_VERB]
@@ -54,7 +54,7 @@ def build_command(*, listen_port: int = 8080, listen_host: str = LOOPBACK,
     cannot set the child's environment.
     """
     ports = dict(devices) if devices else {listen_port: "default"}
-    argv = [*child_prefix(), "-s", str(ADDON_PATH), "--set", f"confdir={Path(confdir or default_confdir())}"]
+    argv = [*child_prefix(), "--set", f"confdir={Path(confdir or default_confdir())}"]
     for port in ports:
         argv += ["--mode", f"regular@{listen_host}:{port}"]
     if listen_host not in LOOPBACK_HOSTS:
