@@ -55,6 +55,12 @@ def expectation_message(rule: str, kind: ExpectKind, observation: Observation, *
         title=RULES[rule].title, old=short(old), new=short(new), deadline=deadline, prev_sn=prev_sn, sn=sn))
 
 
+def renewal_called_back(rule: str, new: str | None, deadline: float) -> str:
+    return literal(f"{RULES[rule].title}: the tag's afterPageView callback reported a pageview of the new "
+                   f"user {short(new)} on the page of the call, so it sent its renewal pageview, but no "
+                   f"such hit reached the capture within {deadline:g} s")
+
+
 def unexplained_message(rule: str, observation: Observation, *, old: str | None = None,
                         new: str | None = None) -> str:
     return literal(UNEXPLAINED_MESSAGES[observation].format(title=RULES[rule].title, old=short(old),

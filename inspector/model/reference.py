@@ -78,7 +78,7 @@ from inspector.model.transitions import (
     Transition,
 )
 from inspector.wire.envelope import Envelope
-from inspector.wire.events import Command, Cookies, Hit, HitType, PageviewType, Result
+from inspector.wire.events import Callback, Command, Cookies, Hit, HitType, PageviewType, Result
 
 
 class ModelUsageError(ValueError):
@@ -186,11 +186,19 @@ class ReferenceModel:
         self._out: list[Verdict] = []
         self._env: Envelope | None = None
         self._plan: _IdentityPlan | None = None
+        # The tag's own word that it sent a pageview: afterPageView callbacks naming a user in its first
+        # session (device -> user ID -> the callback's seq and page, the latest ``RECENT_USERS``), the
+        # page each identity call was made on, and each device's latest trackPageview (an artificial
+        # pageview calls back too, so a callback after one proves no renewal).
+        self._called_back: dict[str, dict[str, tuple[int, str]]] = {}
+        self._call_pages: dict[tuple[str, int], str] = {}
+        self._tracked_at: dict[str, int] = {}
         self._handlers: dict[str, Callable[[DeviceState, Envelope], DeviceState]] = {
             "command": self._on_command,
             "result": self._on_result,
             "hit": self._on_hit,
             "cookies": self._on_cookies,
+            "callback": self._on_callback,
         }
 
     # ------------------------------------------------------------------ public API
@@ -354,6 +362,10 @@ class ReferenceModel:
         user = next((k for k in dev.recent if k.call_seq == exp.since_seq), None)
         new = None if user is None else user.user_id
         counted_at = None if user is None or user.renewal_seen else user.renewal_counted
+        by_callback = False
+        if counted_at is None and user is not None and not user.renewal_seen:
+            counted_at = self._renewal_called_back(dev.device, user.user_id, exp.since_seq)
+            by_callback = counted_at is not None
         observation = Observation.DEADLINE_RENEWAL_COUNTED if counted_at is not None and (
             exp.kind, Observation.DEADLINE_RENEWAL_COUNTED) in MEETS else Observation.DEADLINE
         outcome = MEETS[(exp.kind, observation)]
@@ -373,6 +385,9 @@ class ReferenceModel:
             details = {"outcome": messages.OUTCOME_WORDS[Observation.DEADLINE], **details}
         message = messages.expectation_message(rule, exp.kind, observation, old=exp.old_user_id,
                                                new=new, deadline=self.config.deadline_s)
+        if by_callback:
+            details["counted_by"] = "afterPageView"
+            message = messages.renewal_called_back(rule, new, self.config.deadline_s)
         events = [exp.since_seq]
         if observation is Observation.DEADLINE_RENEWAL_COUNTED and counted_at is not None:
             events.append(counted_at)  # the page that counts it
@@ -417,11 +432,45 @@ class ReferenceModel:
             raise ModelUsageError(f"no transition for {call.value} while {dev.identity_state.value}")
         return _IdentityPlan(call, row, identity, hashed, findings, value)
 
+    def _on_callback(self, dev: DeviceState, env: Envelope) -> DeviceState:
+        """Note an afterPageView callback naming a user's first session: the tag sent that user a
+        pageview, which after an identity call on the same page, with no trackPageview between, can
+        only be its renewal (``_renewal_called_back``)."""
+        event = env.event
+        assert isinstance(event, Callback)
+        key = event.payload.get("sessionKey") if isinstance(event.payload, dict) else None
+        if (event.name != "afterPageView" or not isinstance(key, str) or not key.endswith(".1")
+                or event.document is None):
+            return dev
+        named = self._called_back.setdefault(dev.device, {})
+        named.pop(key[:-2], None)
+        named[key[:-2]] = (env.seq, event.document)
+        if len(named) > RECENT_USERS:
+            del named[next(iter(named))]
+        return dev
+
+    def _renewal_called_back(self, device: str, user_id: str, call_seq: int) -> int | None:
+        """The seq of the tag's afterPageView callback for ``user_id``'s renewal after the call at
+        ``call_seq``, when one came on the call's page with no trackPageview since the call."""
+        named = self._called_back.get(device, {}).get(user_id)
+        page = self._call_pages.get((device, call_seq))
+        if named is None or page is None:
+            return None
+        seq, document = named
+        tracked = self._tracked_at.get(device, -1)
+        if seq > call_seq and document == page and not call_seq < tracked < seq:
+            return seq
+        return None
+
     def _on_command(self, dev: DeviceState, env: Envelope) -> DeviceState:
         cmd = env.event
         assert isinstance(cmd, Command)
         name = cmd.name
         self._commands_seen.add(dev.device)
+        if name == "trackPageview":
+            self._tracked_at[dev.device] = env.seq
+        elif self._plan is not None and cmd.document:
+            self._call_pages[(dev.device, env.seq)] = cmd.document
         if name is None:
             self._fire("command-malformed", dev.device, [env.seq], messages.command_malformed(cmd.payload))
             return dev

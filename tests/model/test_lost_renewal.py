@@ -92,3 +92,35 @@ def test_network_only_a_user_starting_at_page_1_without_renewal_stays_unexpected
     assert rules(s.wait(1).pageview(B, 1, 2).wait(30).tick()) == [("unexpected-user-id-change", "violation")]
     assert rules(signed_in(observer=False).pageview(B, 1, 3).wait(30).tick()) == [
         ("unexpected-user-id-change", "violation")]
+
+
+# The tag's afterPageView callback: it calls back after each pageview it sends, so on the page of the
+# call, with no trackPageview since, a callback naming the new user in session 1 is its renewal.
+def test_a_renewal_the_tag_called_back_for_is_reported_as_not_captured() -> None:
+    # Identify, then reset at once: the renewal of bob's user is lost and that user never has a page.
+    s = signed_in().on_page("doc-1").push("identify", "bob").called_back(B, 1)
+    s.cookies(B, 1, 1, trigger="command:identify")
+    verdicts = judge(s.wait(30).tick())
+    assert [(v.rule, v.severity) for v in verdicts] == [("renewal-pageview-not-captured", Severity.INFO)]
+    assert verdicts[0].details["counted_by"] == "afterPageView"
+    assert "afterPageView" in verdicts[0].template
+    callback = next(e.seq for e in s.envelopes if e.event.kind == "callback")
+    assert callback in verdicts[0].events
+
+
+def test_a_callback_from_another_page_or_after_a_trackpageview_proves_no_renewal() -> None:
+    # The next page's own pageview calls back for the new user too: no evidence of a renewal.
+    s = signed_in().on_page("doc-1").push("identify", "bob").cookies(B, 1, 0, trigger="command:identify")
+    s.on_page("doc-2").wait(0.3).called_back(B, 1)
+    assert rules(s.wait(30).tick()) == [("renewal-pageview-missing", "violation")]
+    s = signed_in().on_page("doc-1").push("identify", "bob").cookies(B, 1, 0, trigger="command:identify")
+    s.push("trackPageview", "/cart").called_back(B, 1)
+    assert rules(s.wait(30).tick()) == [("renewal-pageview-missing", "violation")]
+
+
+def test_a_callback_for_an_older_session_or_without_a_page_is_no_evidence() -> None:
+    s = signed_in().on_page("doc-1").push("identify", "bob").cookies(B, 1, 0, trigger="command:identify")
+    s.called_back(B, 2)
+    assert rules(s.wait(30).tick()) == [("renewal-pageview-missing", "violation")]
+    s = signed_in().push("identify", "bob").cookies(B, 1, 0, trigger="command:identify").called_back(B, 1)
+    assert rules(s.wait(30).tick()) == [("renewal-pageview-missing", "violation")]

@@ -6,6 +6,7 @@ from pydantic import JsonValue
 
 from inspector.wire.envelope import Envelope
 from inspector.wire.events import (
+    Callback,
     Command,
     Cookies,
     Event,
@@ -29,6 +30,7 @@ class Script:
         self.time = start
         self.envelopes: list[Envelope] = []
         self._calls = 0
+        self.document: str | None = None  # the page the next pushes and callbacks come from (``on_page``)
 
     def _add(self, event: Event, device: str | None = None, tab: str | None = "t1") -> int:
         seq = len(self.envelopes)
@@ -45,10 +47,20 @@ class Script:
         self.device = device
         return self
 
+    def on_page(self, document: str) -> Script:
+        self.document = document
+        return self
+
     def push(self, *payload: JsonValue) -> Script:
         self._calls += 1
         self._add(Command(payload=list(payload), tag_loaded=True, page_url="https://shop.test/",
-                          call_id=f"c{self._calls}"))
+                          call_id=f"c{self._calls}", document=self.document))
+        return self
+
+    def called_back(self, uu: str, sn: int) -> Script:
+        """The tag's afterPageView callback on the current page, for a pageview of ``uu`` in session ``sn``."""
+        self._add(Callback(name="afterPageView", payload={"projectId": 1, "sessionKey": f"{uu}.{sn}"},
+                           document=self.document))
         return self
 
     def raw_push(self, payload: JsonValue) -> Script:
