@@ -48,11 +48,16 @@ PAGES: dict[str, RulePage] = {
     "renewal-pageview-not-captured": RulePage(
         "After an identity change (or, in a network-only capture, an inferred one) the tag renewed "
         "the user, and no renewal pageview reached the capture. But the new user's first page seen is "
-        "page 2 of session 1: the tag counts the renewal pageview as page 1, so it did send one. The "
-        "tag behaved; the request was lost on the way, which is why this is reported, not judged.",
-        "A new user ID answering the call, then a pageview of that user numbered session 1, page 2 "
-        "(`sn=1`, `pn=2`) with no `pvt=r` pageview of that user before the deadline. Had the tag sent "
-        "no renewal, the new user would start at page 1 (`renewal-pageview-missing`).",
+        "page 2 of session 1 (the tag counts the renewal pageview as page 1), or the tag's own "
+        "afterPageView callback reported a pageview of the new user on the page of the call: either "
+        "way it did send one. The tag behaved; the request was lost on the way, which is why this is "
+        "reported, not judged.",
+        "A new user ID answering the call and no `pvt=r` pageview of that user before the deadline, "
+        "with a pageview of that user numbered session 1, page 2 (`sn=1`, `pn=2`), or an afterPageView "
+        "callback naming that user's session 1 on the call's page with no trackPageview between (the "
+        "observer registers the callback; the tag calls it after each pageview it sends). Had the tag "
+        "sent no renewal, the new user would start at page 1 and no such callback would come "
+        "(`renewal-pageview-missing`).",
         ("The page reloads or navigates in the same task as identify or resetIdentity: the browser "
          "cancels the tag's image request before it leaves (a login form that reloads at once).",
          "A blocker, a service worker or a flaky network dropped the request.",
