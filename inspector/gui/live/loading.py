@@ -7,7 +7,10 @@ views, so the window keeps painting and shows progress while a 100,000-event fil
 at most ``AHEAD`` chunks ahead of the window (the window calls ``taken`` for each chunk it took):
 an unbounded stream of posted chunks would starve Qt's timers and input, freezing the window exactly
 when the reading is fast; and it stops while the window asks it to (``hold``: telling the views,
-painting), so the two take turns rather than wait for each other's interpreter lock.
+painting), so the two take turns rather than wait for each other's interpreter lock: between events
+as it judges them, and between reads of a file it reads whole. (A second reading that ran beside the
+window painting the first reading's rows was where the test suite's intermittent segfault struck,
+twice in four full runs, inside Qt's table paint: taking turns there too keeps the two apart.)
 
 A plain recording (every line an event, in order) is judged as it is read, each line parsed once;
 any other file is read whole by ``load_capture`` first. A recording found not to be plain part way
@@ -96,13 +99,14 @@ class LoadWorker(QThread):
             except OSError as exc:
                 self.failed.emit(f"{self.path}: {exc.strerror or exc}")
                 return
+            # Not a plain recording (a HAR file, a damaged line, a journal appended to twice): read
+            # it whole, then judge it; not while the window paints what was judged so far.
+            self._wait_while_held()
             if self._stop:
                 return
-            # Not a plain recording (a HAR file, a damaged line, a journal appended to twice): read
-            # it whole, then judge it.
             self.store, self.facts = CaptureStore(self.config), EnvelopeFacts()
         try:
-            loaded = (self.loader or _load_compact)(self.path)
+            loaded = self.loader(self.path) if self.loader else self._read_whole()
         except CaptureFileError as exc:
             self.failed.emit(str(exc))
             return
@@ -114,6 +118,15 @@ class LoadWorker(QThread):
                  for item in _items(loaded.envelopes))
         if self._judge(pairs, len(loaded.envelopes), loaded.errors):
             self._finish(loaded.errors, loaded.kind)
+
+    def _wait_while_held(self) -> None:
+        if not self._go.is_set():
+            self._go.wait()
+
+    def _read_whole(self) -> LoadedCapture:
+        # Between two reads of the file the worker waits while the window works (``hold``), as it
+        # does between events when it judges them.
+        return load_capture(self.path, compact=True, on_read=lambda _done: self._wait_while_held())
 
     def _judge_plain_recording(self) -> bool:
         """Read and judge a recording whose every line is an event in order, parsing each line once;
@@ -150,8 +163,8 @@ class LoadWorker(QThread):
                 assert step is not None  # the store keeps time travel
                 self.facts.note(step.envelope)
                 steps.append(step)
-            if done % HOLD_EVERY == 0 and not self._go.is_set():
-                self._go.wait()
+            if done % HOLD_EVERY == 0:
+                self._wait_while_held()
             if done % CHUNK == 0 and not self._send(steps, done, total):
                 return False
             if done % CHUNK == 0:
@@ -172,10 +185,6 @@ class LoadWorker(QThread):
     @property
     def engine(self) -> Engine:
         return self.store.engine
-
-
-def _load_compact(path: Path) -> LoadedCapture:
-    return load_capture(path, compact=True)
 
 
 def _in_order(lines: list[bytes], plain: list[bool]) -> Iterator[tuple[Envelope, bytes]]:

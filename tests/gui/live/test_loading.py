@@ -8,6 +8,7 @@ from pytestqt.qtbot import QtBot
 
 from inspector.decode.sources import LoadedCapture
 from inspector.gui.live.loading import AHEAD, CHUNK, LoadWorker
+from inspector.wire.envelope import dump_envelope
 from tests.support.script import Script
 
 
@@ -60,6 +61,34 @@ def test_a_held_worker_waits_until_the_window_has_taken_its_chunk(qtbot: QtBot) 
         assert got == [] and len(worker.store.steps) < CHUNK  # stopped part way through the chunk
         worker.taken()
         qtbot.waitUntil(lambda: got == [CHUNK], timeout=10000)
+    finally:
+        worker.cancel()
+        worker.wait(5000)
+
+
+def test_a_held_worker_reads_a_file_whole_only_once_the_window_is_done(qtbot: QtBot, tmp_path: Path) -> None:
+    # The second event's number goes back: the recording is read again whole, after the first step.
+    script = Script()
+    script.pageview("u-1", 1, 1)
+    script.pageview("u-1", 1, 2)
+    first, second = script.envelopes
+    path = tmp_path / "twice.jsonl"
+    path.write_text(dump_envelope(first) + "\n" + dump_envelope(second.model_copy(update={"seq": first.seq}))
+                    + "\n", encoding="utf-8")
+    worker = LoadWorker(path)
+    reads: list[int] = []
+    worker.read.connect(reads.append)
+    finished: list[object] = []
+    worker.done.connect(lambda *args: finished.append(args))
+    worker.hold()  # the window is painting the first reading's rows
+    worker.start()
+    try:
+        qtbot.waitUntil(lambda: reads == [2], timeout=10000)
+        qtbot.wait(300)  # time enough to read two lines again if it did not wait
+        assert reads == [2] and not finished
+        worker.taken(0)
+        qtbot.waitUntil(lambda: bool(finished), timeout=10000)
+        assert reads == [2, 2]
     finally:
         worker.cancel()
         worker.wait(5000)
