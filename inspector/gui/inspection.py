@@ -232,14 +232,14 @@ class Inspection(QObject):
         worker.start()
         return worker
 
-    def _on_read(self, _events: int) -> None:
+    def _on_read(self, _events: int, store: CaptureStore) -> None:
         """The new file was read: now, not before, its data replaces the current data."""
         worker = self._worker
         if self.sender() is worker and worker is not None:
             # Again when a recording turned out not to be plain: its first steps are dropped.
             self._chunks.clear()
             self.clear()
-            self.store = worker.store  # judged by the worker; read here up to ``shown``
+            self.store = store  # judged by the worker; read here up to ``shown``
             self.source = str(worker.path)
 
     def cancel_load(self) -> None:

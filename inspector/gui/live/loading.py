@@ -8,13 +8,14 @@ at most ``AHEAD`` chunks ahead of the window (the window calls ``taken`` for eac
 an unbounded stream of posted chunks would starve Qt's timers and input, freezing the window exactly
 when the reading is fast; and it stops while the window asks it to (``hold``: telling the views,
 painting), so the two take turns rather than wait for each other's interpreter lock: between events
-as it judges them, and between reads of a file it reads whole. (A second reading that ran beside the
-window painting the first reading's rows was where the test suite's intermittent segfault struck,
-twice in four full runs, inside Qt's table paint: taking turns there too keeps the two apart.)
+as it judges them, and between reads of a file it reads whole.
 
 A plain recording (every line an event, in order) is judged as it is read, each line parsed once;
 any other file is read whole by ``load_capture`` first. A recording found not to be plain part way
-through is read again that way, and ``read`` comes a second time: the window drops the first steps.
+through is read again that way, into a store of its own, and ``read`` comes a second time: the window
+drops the first steps. Each ``read`` hands over the store of its reading: the window may take the
+first one only after the second reading began (CI: the window then read the first reading's rows
+from the second's empty store, an IndexError inside Qt's paint that shiboken turned into a segfault).
 """
 
 from __future__ import annotations
@@ -45,7 +46,10 @@ HOLD_EVERY = 50  # events between two looks at whether the window asked the work
 class LoadWorker(QThread):
     """Reads ``path`` and feeds a fresh store; emits steps in chunks, then the end verdicts."""
 
-    read = Signal(int)  # the file was read (this many lines or events): the window takes ``store``
+    # The file was read (this many lines or events): the window takes the store given, the one this
+    # reading judges into (not ``self.store`` when it comes: the signal is queued, and by then a
+    # second reading may have started a store of its own).
+    read = Signal(int, object)
     progress = Signal(int, int)  # done, total
     chunk = Signal(object)  # the steps just judged: list[Step]
     done = Signal(object, object, str)  # final verdicts: list[Verdict], errors: list[str], kind
@@ -149,7 +153,7 @@ class LoadWorker(QThread):
         """Tell the window the file was read, then judge ``pairs`` (``total`` of them), sending each
         ``CHUNK`` of steps once the window has room; False when cancelled."""
         store = self.store
-        self.read.emit(total)
+        self.read.emit(total, store)
         self.progress.emit(0, total)
         steps: list[Step] = []
         done = 0

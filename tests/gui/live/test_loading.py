@@ -77,7 +77,7 @@ def test_a_held_worker_reads_a_file_whole_only_once_the_window_is_done(qtbot: Qt
                     + "\n", encoding="utf-8")
     worker = LoadWorker(path)
     reads: list[int] = []
-    worker.read.connect(reads.append)
+    worker.read.connect(lambda total, _store: reads.append(total))
     finished: list[object] = []
     worker.done.connect(lambda *args: finished.append(args))
     worker.hold()  # the window is painting the first reading's rows
