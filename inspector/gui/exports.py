@@ -7,7 +7,8 @@ thread when asked (the events kept so far, the store's lists and state: a few ms
 thread pool, in the Qt-free layers (``report.recording``, ``report.html``, ``report.files``: a file
 is replaced whole or not at all). Meanwhile the window says what it is writing, and Save and Report
 wait; a failure (an unwritable folder, a full disk) is said in the banner and the log, and the
-capture in memory stays as it was.
+capture in memory stays as it was. While a file loads they wait too: what is judged so far is only
+part of that file, and a recording saved then would silently hold part of it.
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ class Exports(QObject):
     started = Signal(str)  # "Saving capture.jsonl…"
     progress = Signal(str)  # the same with how far it is
     finished = Signal(bool, str)  # succeeded, the line for the log
+    refused = Signal(str)  # why nothing is written now (said in the status bar)
 
     def __init__(self, inspection: Inspection, parent: QObject | None = None,
                  pool: QThreadPool | None = None) -> None:
@@ -76,14 +78,21 @@ class Exports(QObject):
     def busy(self) -> bool:
         return self.job is not None
 
+    def available(self) -> bool:
+        """Whether Save and Report can start now: no file being written, none loading."""
+        return self.job is None and not self.inspection.loading
+
     def show_in(self, log: Callable[[str], None], status: QStatusBar, banner: ProblemBanner,
                 actions: tuple[QAction, ...]) -> None:
         """Say in the window what is written, how far, and how it ended; ``actions`` (Save, Report)
         are disabled meanwhile."""
 
-        def end(ok: bool, said: str) -> None:
+        def enable() -> None:
             for action in actions:
-                action.setEnabled(True)
+                action.setEnabled(self.available())
+
+        def end(ok: bool, said: str) -> None:
+            enable()
             log(said if ok else f"could not write {said}")
             status.showMessage(said[:1].upper() + said[1:] if ok else f"Could not write {said}", 8000)
             if not ok:
@@ -91,17 +100,29 @@ class Exports(QObject):
                                     "another place)", [said], can_restart=False)
 
         def start(what: str) -> None:
-            for action in actions:
-                action.setEnabled(False)
+            enable()
             status.showMessage(what)
 
         self.started.connect(start)
+        self.refused.connect(lambda why: status.showMessage(why, 8000))
+        self.inspection.loading_changed.connect(lambda _loading: enable())
         self.progress.connect(status.showMessage)
         self.finished.connect(end)
 
+    def _refused(self) -> bool:
+        """Whether Save or Report must wait (then said with ``refused``)."""
+        if self.job is not None:
+            self.refused.emit(f"Not written: wait for “{self.job.what}” to finish")
+        elif self.inspection.loading:
+            self.refused.emit("Not written: the file being opened has not finished loading "
+                              "(only part of it is judged yet)")
+        return not self.available()
+
     def save(self, path: Path) -> bool:
-        """Start saving the events captured so far as a recording; False when another file is being
-        written (the caller says so)."""
+        """Start saving the events captured so far as a recording; False (and ``refused``) while
+        another file is being written or a file loads."""
+        if self._refused():
+            return False
         envelopes = self.inspection.raws.copy()
 
         def work(progress: Progress) -> str:
@@ -111,7 +132,10 @@ class Exports(QObject):
         return self._start(f"Saving {path.name}", path, work)
 
     def report(self, path: Path, reveal: bool) -> bool:
-        """Start writing the HTML report of what the inspection holds now (masked unless revealed)."""
+        """Start writing the HTML report of what the inspection holds now (masked unless revealed);
+        False (and ``refused``) as for ``save``."""
+        if self._refused():
+            return False
         render = integrations.report_job(self.inspection, reveal)
 
         def work(_progress: Progress) -> str:

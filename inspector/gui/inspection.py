@@ -74,6 +74,7 @@ class Inspection(QObject):
     # a view may paint once, after the last, rather than after each turn.
     telling = Signal(bool)
     problem = Signal(str)  # a non-fatal problem worth a line in the log/status bar
+    loading_changed = Signal(bool)  # a file began (True) or ended (False) loading
 
     def __init__(self, config: ModelConfig | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -270,7 +271,10 @@ class Inspection(QObject):
         elif not loading and self.loading:
             sys.setswitchinterval(self._switch_interval)
             collector.release(freeze=True)  # the loaded steps stay: later passes skip them
+        changed = loading != self.loading
         self.loading = loading
+        if changed:
+            self.loading_changed.emit(loading)
 
     def _on_chunk(self, steps: list[Step]) -> None:
         worker = self._worker
