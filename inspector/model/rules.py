@@ -56,9 +56,10 @@ _CATALOGUE: tuple[Rule, ...] = (
          "change or logout sends. Capture with the observer to judge the call itself."),
     Rule("renewal-pageview-not-captured", INFO,
          "A renewal pageview was sent but not captured",
-         "The new user's pages show the tag sent it: the browser most likely cancelled the request as "
-         "the page navigated right after the call. Contentsquare then lacks it too; let the page "
-         "navigate a moment after identify or resetIdentity if that matters."),
+         "The tag's own evidence (its afterPageView callback on the call's page, or the new user's "
+         "later pages) shows it sent it: the browser most likely cancelled the request as the page "
+         "navigated right after the call. Contentsquare then lacks it too; let the page navigate a "
+         "moment after identify or resetIdentity if that matters."),
     Rule("getidentity-returned-raw", V,
          "getIdentity returned the identity itself instead of a hash",
          "getIdentity must never expose the raw identity; update the tag and do not read identities "
