@@ -2,11 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def answers_qt(method: Callable[_P, _R]) -> Callable[_P, _R | None]:
+    """For a model's answer to Qt's own calls (a cell's data while a view paints): an exception is
+    reported as an uncaught one (``sys.excepthook``: the app's log, pytest-qt's failure) and the cell
+    shows nothing, rather than left to shiboken, whose error path for an override took the whole
+    process down once (a segfault in ``PepException_GetArgs``, CI, a paint that raised IndexError)."""
+
+    @functools.wraps(method)
+    def guarded(*args: _P.args, **kwargs: _P.kwargs) -> _R | None:
+        try:
+            return method(*args, **kwargs)
+        except Exception:
+            sys.excepthook(*sys.exc_info())
+            return None
+
+    return guarded
 
 
 class AppendOnlyTable(QAbstractTableModel):

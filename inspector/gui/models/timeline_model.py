@@ -24,7 +24,7 @@ from inspector.gui import theme
 from inspector.gui.inspection import Inspection
 from inspector.gui.models.masking import PERSONAL
 from inspector.gui.models.rows import Row, add_rows, verdict_row
-from inspector.gui.models.table_base import AnyIndex, AppendOnlyTable
+from inspector.gui.models.table_base import AnyIndex, AppendOnlyTable, answers_qt
 from inspector.model.state import Verdict
 from inspector.report.timefmt import time_of_day
 from inspector.session.engine import Step
@@ -221,6 +221,7 @@ class TimelineModel(AppendOnlyTable):
     def row_total(self) -> int:
         return len(self.rows)
 
+    @answers_qt
     def data(self, index: AnyIndex, role: int = _DISPLAY) -> Any:
         i = index.row()
         if not 0 <= i < len(self.rows) or not index.isValid():
@@ -229,6 +230,7 @@ class TimelineModel(AppendOnlyTable):
             return self._tooltip(i, index.column())
         return self.cells(i).roles[index.column()].get(role)
 
+    @answers_qt
     def multiData(self, index: AnyIndex,  # noqa: N802 - Qt override
                   roles: QModelRoleDataSpan | QModelRoleData) -> None:
         """All the roles Qt's delegate asks for one cell, in one call."""

@@ -25,7 +25,6 @@ from inspector.gui.models.timeline_model import (
     COL_TAB,
     COL_TIME,
     COL_VERDICT,
-    ROW_ROLE,
     TimelineModel,
 )
 from inspector.gui.widgets.details_panel import masked_event
@@ -182,7 +181,7 @@ class TimelineView(QTableView):
         source = self.selected_source_row()
         if source < 0:
             return None
-        return self.proxy.sourceModel().data(self.timeline.index(source, 0), ROW_ROLE), source
+        return self.timeline.rows[source], source
 
     def row_json(self, source_row: int) -> str:
         row = self.timeline.rows[source_row]

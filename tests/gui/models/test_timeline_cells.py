@@ -97,3 +97,27 @@ def test_a_paint_asks_once_per_cell(qtbot: QtBot) -> None:
     view.viewport().repaint()
     assert sorted(set(asked)) == list(range(model.rowCount()))
     assert len(asked) == model.rowCount() * len(COLUMNS)
+
+
+def test_a_row_that_cannot_be_shown_is_reported_and_painted_empty(qtbot: QtBot) -> None:
+    # A bug reading a row's event (CI: the rows of one reading read from another's store) must reach
+    # sys.excepthook, not shiboken's error path for an override, which once crashed the process.
+    inspection, model = _fed(_identify("martin@example.com"), Page(url="https://shop.test/cart"))
+
+    def broken(index: int) -> Envelope:
+        raise IndexError(f"no event {index}")
+
+    inspection.envelope_at = broken  # type: ignore[method-assign]
+    proxy = TimelineFilter(model)
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(proxy)
+    view.resize(900, 300)
+    with qtbot.captureExceptions() as caught:
+        view.show()
+        qtbot.waitExposed(view)
+        view.viewport().repaint()
+        assert model.index(0, COL_SUMMARY).data() is None
+        assert model.index(0, COL_SEQ).data() is None  # a row's cells are made whole or not at all
+        view.close()
+    assert caught and all(isinstance(exc, IndexError) for _type, exc, _tb in caught)
