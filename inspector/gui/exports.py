@@ -149,8 +149,6 @@ class Exports(QObject):
         return self.pool.waitForDone(msecs)
 
     def _start(self, what: str, path: Path, work: Callable[[Progress], str]) -> bool:
-        if self.job is not None:
-            return False
         job = self.job = ExportJob(what, path, work)
         # Slots of this object (the GUI thread's): the pool thread's signals are queued to them.
         job.progress.connect(self._on_progress)

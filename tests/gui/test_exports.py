@@ -15,13 +15,13 @@ from PySide6.QtCore import QSettings, QTimer
 from pytestqt.qtbot import QtBot
 
 from inspector.gui import exports
-from inspector.gui.live import loading as exports_loading
 from inspector.gui.main_window import MainWindow
 from inspector.report.capture import InputFile
 from inspector.report.check import CheckRun
 from inspector.report.html import render_html
 from inspector.wire.envelope import Envelope, dump_envelope
 from inspector.wire.events import Page
+from tests.gui.reading_gate import hold_whole_readings
 from tests.gui.test_main_window import new_window, open_and_wait
 
 
@@ -150,26 +150,18 @@ def test_a_file_that_cannot_be_written_is_said_and_the_capture_stays(
 def test_save_and_report_wait_while_a_file_loads(qtbot: QtBot, window: MainWindow, tmp_path: Path,
                                                  recording: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A recording with a damaged first line is read whole; that reading waits here, so the load lasts.
-    reading, go_on = threading.Event(), threading.Event()
-    real = exports_loading.load_capture
-
-    def slow_reading(*args: object, **kwargs: object) -> object:
-        reading.set()
-        go_on.wait(20)
-        return real(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(exports_loading, "load_capture", slow_reading)
+    gate = hold_whole_readings(monkeypatch)
     damaged = tmp_path / "damaged.jsonl"
     damaged.write_bytes(b"{not json\n" + recording.read_bytes())
     saved, report = tmp_path / "saved.jsonl", tmp_path / "report.html"
     with qtbot.waitSignal(window.inspection.load_finished, timeout=20000):
         window.open_file(damaged)
-        assert reading.wait(20)
+        assert gate.begun.wait(20)
         assert not window.save_action.isEnabled() and not window.report_action.isEnabled()
         assert not window.save_file(saved)
         assert "has not finished loading" in window.statusBar().currentMessage()
         assert not window.write_report(report)
-        go_on.set()
+        gate.go_on.set()
     assert window.save_action.isEnabled() and window.report_action.isEnabled()
     assert not saved.exists() and not report.exists()
     assert _written(qtbot, window, window.save_file(saved))[0]

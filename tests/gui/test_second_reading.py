@@ -4,16 +4,15 @@ takes the loader's news."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
-from inspector.decode.sources import LoadedCapture, load_capture
 from inspector.gui.inspection import Inspection
 from inspector.session.engine import Step
 from inspector.wire.envelope import dump_envelope
+from tests.gui.reading_gate import hold_whole_readings
 from tests.support.script import Script
 
 
@@ -38,20 +37,13 @@ def test_steps_told_after_a_late_first_read_come_from_the_first_readings_store(
 
     inspection.steps_appended.connect(check)
     # The second reading waits, once it has begun, until the window has shown the first one's steps.
-    begun, go_on = threading.Event(), threading.Event()
-
-    def second_reading(*args: object, **kwargs: object) -> LoadedCapture:
-        begun.set()
-        go_on.wait(20)
-        return load_capture(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr("inspector.gui.live.loading.load_capture", second_reading)
+    gate = hold_whole_readings(monkeypatch)
     with qtbot.waitSignal(inspection.load_finished, timeout=20000) as finished:
         assert inspection.open_file(path) is not None
         # The window is busy until the loader has begun the second reading: its first news is late.
-        assert begun.wait(20)
+        assert gate.begun.wait(20)
         qtbot.waitUntil(lambda: inspection.shown == len(envelopes) - 1, timeout=20000)
-        go_on.set()
+        gate.go_on.set()
     assert any("renumbered" in e for e in finished.args[0])
     assert mismatches == []
     assert [inspection.envelope_at(i).seq for i in range(inspection.shown)] == list(range(len(envelopes)))
